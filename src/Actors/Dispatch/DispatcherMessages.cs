@@ -1,0 +1,18 @@
+using AkkaWsgi.Actors.Kernel;
+
+namespace AkkaWsgi.Actors.Dispatch;
+
+/// <summary>A connection has a complete request for the application.</summary>
+public sealed record RequestArrived(IRequestJob Job);
+
+/// <summary>An interpreter worker is ready for its first request.</summary>
+public sealed record WorkerReady(IActorRef Worker);
+
+/// <summary>An interpreter worker finished its request and can take another.</summary>
+public sealed record RequestFinished(IActorRef Worker);
+
+/// <summary>Asks for the dispatcher's counters.</summary>
+public sealed record GetDispatcherStats(IActorRef ReplyTo);
+
+/// <summary>The dispatcher's view of the pool at one moment.</summary>
+public sealed record DispatcherStats(int Workers, int Busy, int Queued, long Dispatched, long Dropped);

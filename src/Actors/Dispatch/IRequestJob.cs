@@ -1,0 +1,15 @@
+using AkkaWsgi.Python.Wsgi;
+
+namespace AkkaWsgi.Actors.Dispatch;
+
+/// <summary>A request handed to the dispatcher: waiting in its queue, then run by an interpreter worker.</summary>
+public interface IRequestJob
+{
+    IWsgiExchange Exchange { get; }
+
+    /// <summary>True when the client went away before the request ran; it is then dropped without running.</summary>
+    bool IsAbandoned { get; }
+
+    /// <summary>Ends the job: the connection side may finish the response. Called exactly once.</summary>
+    void Complete();
+}

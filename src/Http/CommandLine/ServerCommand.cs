@@ -1,0 +1,182 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using AkkaWsgi.Http.Hosting;
+
+namespace AkkaWsgi.Http.CommandLine;
+
+/// <summary>The command line, wsgo-compatible: flags, defaults, validation, and binding to <see cref="ServerOptions"/>.</summary>
+internal sealed class ServerCommand
+{
+    private static readonly string[] LogLevels = ["trace", "debug", "information", "warning", "error", "critical"];
+    private static readonly ServerOptions Defaults = new();
+
+    private readonly Option<string> module = new("--module")
+    {
+        Description = "WSGI application: MODULE (callable 'application') or MODULE:CALLABLE",
+        Required = true,
+    };
+
+    private readonly Option<string[]> httpSocket = new("--http-socket")
+    {
+        Description = "Listen on HOST:PORT, [IPV6]:PORT, :PORT (all IPv4 interfaces) or unix:/path; repeatable",
+        DefaultValueFactory = _ => [.. Defaults.HttpSockets],
+    };
+
+    private readonly Option<int> workers = new("--workers")
+    {
+        Description = "Python interpreter workers (threads)",
+        DefaultValueFactory = _ => Defaults.Workers,
+    };
+
+    private readonly Option<int> processes = new("--processes")
+    {
+        Description = "Server processes (only 1 is supported so far)",
+        DefaultValueFactory = _ => Defaults.Processes,
+    };
+
+    private readonly Option<string?> python = new("--python")
+    {
+        Description = "Python to embed: an interpreter or a libpython .so [default: the venv's, else python3 on PATH]",
+    };
+
+    private readonly Option<string?> venv = new("--venv")
+    {
+        Description = "Virtualenv whose packages the application uses [default: $VIRTUAL_ENV]",
+    };
+
+    private readonly Option<string?> chdir = new("--chdir")
+    {
+        Description = "Change to this directory before importing the application (it goes first on sys.path)",
+    };
+
+    private readonly Option<string> logLevel = new("--log-level")
+    {
+        Description = $"Least severe log records shown: {string.Join(", ", LogLevels)}",
+        DefaultValueFactory = _ => Defaults.LogLevel,
+    };
+
+    private readonly Option<bool> accessLog = new("--access-log")
+    {
+        Description = "Log every request (combined log format plus duration)",
+    };
+
+    private readonly Option<long> maxBodySize = new("--max-body-size")
+    {
+        Description = "Largest request body in bytes; larger ones get 413",
+        DefaultValueFactory = _ => Defaults.MaxBodySize,
+    };
+
+    private readonly Option<int> bufferSize = new("--buffer-size")
+    {
+        Description = "Request bodies up to this many bytes are held in memory, larger ones go to a temporary file",
+        DefaultValueFactory = _ => Defaults.BufferSize,
+    };
+
+    private readonly Option<double> headerTimeout = new("--header-timeout")
+    {
+        Description = "Seconds a client has to send the request headers (slow-loris defence)",
+        DefaultValueFactory = _ => Defaults.HeaderTimeout,
+    };
+
+    private readonly Option<double> keepAliveTimeout = new("--keepalive-timeout")
+    {
+        Description = "Seconds an idle keep-alive connection stays open",
+        DefaultValueFactory = _ => Defaults.KeepAliveTimeout,
+    };
+
+    private readonly Option<int> maxHeaderSize = new("--max-header-size")
+    {
+        Description = "Largest request line plus headers in bytes; more gets 431",
+        DefaultValueFactory = _ => Defaults.MaxHeaderSize,
+    };
+
+    private readonly Option<double> minDataRate = new("--min-data-rate")
+    {
+        Description = "Bytes/s a client must send bodies and read responses at (after 5 s of grace)",
+        DefaultValueFactory = _ => Defaults.MinDataRate,
+    };
+
+    private readonly Option<double> gracefulTimeout = new("--graceful-timeout")
+    {
+        Description = "Seconds in-flight requests get to finish on SIGTERM/SIGINT",
+        DefaultValueFactory = _ => Defaults.GracefulTimeout,
+    };
+
+    public ServerCommand()
+    {
+        Root = new RootCommand("akkawsgi: a production WSGI server for Python web applications")
+        {
+            module, httpSocket, workers, processes, python, venv, chdir, logLevel, accessLog, maxBodySize, bufferSize,
+            headerTimeout, keepAliveTimeout, maxHeaderSize, minDataRate, gracefulTimeout,
+        };
+
+        httpSocket.Validators.Add(r => Check(r, httpSocket, values =>
+        {
+            foreach (var value in values)
+            {
+                try
+                {
+                    ListenAddress.Parse(value);
+                }
+                catch (FormatException e)
+                {
+                    return $"--http-socket {value}: {e.Message}";
+                }
+            }
+
+            return null;
+        }));
+        workers.Validators.Add(r => Check(r, workers, v => v is >= 1 and <= 1024 ? null : "--workers must be between 1 and 1024"));
+        processes.Validators.Add(r => Check(r, processes, v => v == 1
+            ? null
+            : v < 0 ? "--processes cannot be negative" : $"--processes {v}: more than one process is not yet supported; use --processes 1"));
+        logLevel.Validators.Add(r => Check(r, logLevel, v => LogLevels.Contains(v.ToLowerInvariant())
+            ? null
+            : $"--log-level must be one of {string.Join(", ", LogLevels)}"));
+        maxBodySize.Validators.Add(r => Check(r, maxBodySize, v => v >= 0 ? null : "--max-body-size cannot be negative"));
+        bufferSize.Validators.Add(r => Check(r, bufferSize, v => v >= 0 ? null : "--buffer-size cannot be negative"));
+        maxHeaderSize.Validators.Add(r => Check(r, maxHeaderSize, v => v >= 1024 ? null : "--max-header-size must be at least 1024"));
+        foreach (var seconds in new[] { headerTimeout, keepAliveTimeout, gracefulTimeout })
+        {
+            seconds.Validators.Add(r => Check(r, seconds, v => v > 0 && v <= 86400 ? null : $"{seconds.Name} must be between 0 and 86400 seconds"));
+        }
+
+        minDataRate.Validators.Add(r => Check(r, minDataRate, v => v >= 0 ? null : "--min-data-rate cannot be negative"));
+    }
+
+    public RootCommand Root { get; }
+
+    public ServerOptions Bind(ParseResult result) => new()
+    {
+        Module = result.GetValue(module)!,
+        HttpSockets = result.GetValue(httpSocket)!,
+        Workers = result.GetValue(workers),
+        Processes = result.GetValue(processes),
+        Python = result.GetValue(python),
+        Venv = result.GetValue(venv),
+        Chdir = result.GetValue(chdir),
+        LogLevel = result.GetValue(logLevel)!.ToLowerInvariant(),
+        AccessLog = result.GetValue(accessLog),
+        MaxBodySize = result.GetValue(maxBodySize),
+        BufferSize = result.GetValue(bufferSize),
+        HeaderTimeout = result.GetValue(headerTimeout),
+        KeepAliveTimeout = result.GetValue(keepAliveTimeout),
+        MaxHeaderSize = result.GetValue(maxHeaderSize),
+        MinDataRate = result.GetValue(minDataRate),
+        GracefulTimeout = result.GetValue(gracefulTimeout),
+    };
+
+    private static void Check<T>(OptionResult result, Option<T> option, Func<T, string?> validate)
+    {
+        if (result.Tokens.Count == 0)
+        {
+            return; // the default is valid by construction
+        }
+
+        var value = result.GetValueOrDefault<T>();
+        if (value is not null && validate(value) is { } error)
+        {
+            result.AddError(error);
+        }
+    }
+}

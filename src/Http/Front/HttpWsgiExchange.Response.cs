@@ -1,0 +1,91 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Win32.SafeHandles;
+
+namespace AkkaWsgi.Http.Front;
+
+/// <summary>The response half: what the bridge writes goes straight into Kestrel's response pipe.</summary>
+/// <remarks>
+/// Kestrel's pipe is the bounded buffer between the worker and the socket: FlushAsync does not complete while more
+/// than its limit (64 KiB by default) is waiting for a slow client, so a worker that produces faster than the client
+/// reads is held back instead of growing memory.
+/// </remarks>
+internal sealed partial class HttpWsgiExchange : AkkaWsgi.Python.Wsgi.IWsgiResponse
+{
+    private const int FileChunk = 64 * 1024;
+
+    public bool IsClientGone => context.RequestAborted.IsCancellationRequested;
+
+    public void Start(int statusCode, string reasonPhrase, IReadOnlyList<KeyValuePair<string, string>> headers)
+    {
+        var response = context.Response;
+        response.StatusCode = statusCode;
+        if (reasonPhrase != ReasonPhrases.GetReasonPhrase(statusCode))
+        {
+            context.Features.Get<IHttpResponseFeature>()!.ReasonPhrase = reasonPhrase;
+        }
+
+        var target = response.Headers;
+        foreach (var (name, value) in headers)
+        {
+            target.Append(name, value);
+        }
+    }
+
+    public void Write(ReadOnlySpan<byte> data) => context.Response.BodyWriter.Write(data);
+
+    public ValueTask<bool> FlushAsync()
+    {
+        var pending = context.Response.BodyWriter.FlushAsync();
+        return pending.IsCompletedSuccessfully ? new(Delivered(pending.Result)) : AwaitFlush(pending);
+    }
+
+    public async ValueTask<bool> SendFileAsync(SafeFileHandle file, long offset, long? count)
+    {
+        var writer = context.Response.BodyWriter;
+        var remaining = count ?? long.MaxValue;
+        while (remaining > 0)
+        {
+            var memory = writer.GetMemory(FileChunk);
+            if (memory.Length > remaining)
+            {
+                memory = memory[..(int)remaining];
+            }
+
+            var read = await RandomAccess.ReadAsync(file, memory, offset).ConfigureAwait(false);
+            if (read == 0)
+            {
+                break;
+            }
+
+            writer.Advance(read);
+            offset += read;
+            remaining -= read;
+            if (!await AwaitFlush(writer.FlushAsync()).ConfigureAwait(false))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public void Abort() => context.Abort();
+
+    private bool Delivered(FlushResult result) => !result.IsCanceled && !result.IsCompleted && !IsClientGone;
+
+    private async ValueTask<bool> AwaitFlush(ValueTask<FlushResult> pending)
+    {
+        try
+        {
+            return Delivered(await pending.ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            return false; // the connection is gone
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System.Globalization;
+using AkkaWsgi.Actors.Dispatch;
+using AkkaWsgi.Python.Wsgi;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
+
+namespace AkkaWsgi.Http.Front;
+
+/// <summary>
+/// One HTTP request as the dispatcher and the WSGI bridge see it. The Kestrel handler waits on
+/// <see cref="Completion"/> and touches the context no more until then; meanwhile one interpreter worker at a time
+/// drives the response.
+/// </summary>
+internal sealed partial class HttpWsgiExchange(HttpContext context, RequestBody body) : IWsgiExchange, IRequestJob
+{
+    private readonly TaskCompletionSource completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Completion => completion.Task;
+
+    public IWsgiExchange Exchange => this;
+
+    public RequestBody Body => body;
+
+    public IWsgiResponse Response => this;
+
+    public string Description => $"{context.Request.Method} {RawTarget}";
+
+    public bool IsAbandoned => context.RequestAborted.IsCancellationRequested;
+
+    private string RawTarget => context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "/";
+
+    public void Complete() => completion.TrySetResult();
+
+    public void WriteEnviron(EnvironWriter environ)
+    {
+        var request = context.Request;
+        var connection = context.Connection;
+        var rawTarget = RawTarget;
+        RequestTarget.Split(rawTarget, out var path, out var query);
+
+        environ.Set(EnvironKey.RequestMethod, request.Method);
+        SetPathInfo(environ, path);
+        environ.Set(EnvironKey.QueryString, query);
+        environ.Set(EnvironKey.RequestUri, rawTarget);
+        environ.Set(EnvironKey.ServerProtocol, request.Protocol);
+        environ.Set(EnvironKey.UrlScheme, request.Scheme);
+
+        var (serverName, serverPort) = ServerNameAndPort(request, connection);
+        environ.Set(EnvironKey.ServerName, serverName);
+        environ.Set(EnvironKey.ServerPort, serverPort);
+        if (connection.RemoteIpAddress is { } remote)
+        {
+            environ.Set(EnvironKey.RemoteAddr, (remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote).ToString());
+            environ.Set(EnvironKey.RemotePort, connection.RemotePort.ToString(CultureInfo.InvariantCulture));
+        }
+
+        // The body was read whole, so its length is known even when it came chunked; applications (Django among
+        // them) read CONTENT_LENGTH bytes, so it is always given, and the now meaningless Transfer-Encoding is not.
+        var length = body switch
+        {
+            RequestBody.InMemory memory => memory.Data.Length,
+            RequestBody.InFile file => file.Length,
+            _ => 0,
+        };
+        if (length > 0 || request.ContentLength is not null)
+        {
+            environ.Set(EnvironKey.ContentLength, length.ToString(CultureInfo.InvariantCulture));
+        }
+
+        foreach (var (name, values) in request.Headers)
+        {
+            if (name.Equals(HeaderNames.ContentLength, StringComparison.OrdinalIgnoreCase) ||
+                name.Equals(HeaderNames.TransferEncoding, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            // Repeated headers are joined as RFC 9110 5.3 allows; cookies with "; " (RFC 6265 5.4).
+            var value = values.Count == 1
+                ? values[0] ?? ""
+                : string.Join(name.Equals(HeaderNames.Cookie, StringComparison.OrdinalIgnoreCase) ? "; " : ", ", values.ToArray());
+            environ.AddHeader(name, value);
+        }
+    }
+
+    private static void SetPathInfo(EnvironWriter environ, string path)
+    {
+        var max = RequestTarget.MaxDecodedLength(path);
+        byte[]? rented = null;
+        var buffer = max <= 1024 ? stackalloc byte[1024] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(max));
+        try
+        {
+            var length = RequestTarget.Decode(path, buffer);
+            environ.Set(EnvironKey.PathInfo, buffer[..length]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>SERVER_NAME and SERVER_PORT from the Host header (what URLs back to this site use), else the socket.</summary>
+    private static (string Name, string Port) ServerNameAndPort(HttpRequest request, ConnectionInfo connection)
+    {
+        var host = request.Host;
+        if (host.HasValue)
+        {
+            var port = host.Port ?? (request.IsHttps ? 443 : 80);
+            return (host.Host.Trim('[', ']'), port.ToString(CultureInfo.InvariantCulture));
+        }
+
+        var local = connection.LocalIpAddress;
+        return (local is null ? "localhost" : (local.IsIPv4MappedToIPv6 ? local.MapToIPv4() : local).ToString(),
+            connection.LocalPort.ToString(CultureInfo.InvariantCulture));
+    }
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+using AkkaWsgi.Actors.Dispatch;
+using AkkaWsgi.Actors.Kernel;
+using AkkaWsgi.Http.Hosting;
+using AkkaWsgi.Http.Logging;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
+
+namespace AkkaWsgi.Http.Front;
+
+/// <summary>
+/// The connection side of the pipeline: Kestrel calls it per request; it reads the body, turns the request into a
+/// message for the dispatcher actor and waits until an interpreter worker has produced the response.
+/// </summary>
+internal sealed class WsgiEndpoint(IActorRef dispatcher, ServerOptions options, TimeProvider time, ILoggerFactory loggers)
+{
+    private readonly ILogger? accessLog = options.AccessLog ? loggers.CreateLogger("akkawsgi.access") : null;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var started = time.GetTimestamp();
+        var request = context.Request;
+        if (request.Headers.ContainsKey(HeaderNames.TransferEncoding) && request.Headers.ContainsKey(HeaderNames.ContentLength))
+        {
+            // RFC 9112 6.3: a message with both is a request-smuggling attempt or a broken client; never guess.
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            context.Response.Headers.Connection = "close";
+            return;
+        }
+
+        var body = await RequestBodyReader.ReadAsync(context, options.BufferSize, context.RequestAborted).ConfigureAwait(false);
+        try
+        {
+            var exchange = new HttpWsgiExchange(context, body);
+            dispatcher.Tell(new RequestArrived(exchange));
+            await exchange.Completion.ConfigureAwait(false);
+        }
+        finally
+        {
+            RequestBodyReader.Remove(body);
+            if (accessLog is not null)
+            {
+                LogAccess(accessLog, context, time.GetElapsedTime(started));
+            }
+        }
+    }
+
+    private void LogAccess(ILogger logger, HttpContext context, TimeSpan duration)
+    {
+        var request = context.Request;
+        var feature = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>();
+        ServerLog.Access(logger,
+            context.Connection.RemoteIpAddress?.ToString() ?? "-",
+            time.GetUtcNow().ToString("dd/MMM/yyyy:HH:mm:ss +0000", CultureInfo.InvariantCulture),
+            $"{request.Method} {feature?.RawTarget ?? request.Path.Value} {request.Protocol}",
+            context.Response.StatusCode,
+            context.Response.ContentLength?.ToString(CultureInfo.InvariantCulture) ?? "-",
+            request.Headers.Referer.ToString() is { Length: > 0 } referer ? referer : "-",
+            request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : "-",
+            duration.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture));
+    }
+}

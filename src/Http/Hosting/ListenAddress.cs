@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Net;
+
+namespace AkkaWsgi.Http.Hosting;
+
+/// <summary>One <c>--http-socket</c> value: an IP endpoint, localhost, or a Unix domain socket path.</summary>
+public sealed record ListenAddress
+{
+    private ListenAddress()
+    {
+    }
+
+    /// <summary>The IP address, or null for localhost (both loopbacks) and Unix sockets.</summary>
+    public IPAddress? Address { get; private init; }
+
+    public int Port { get; private init; }
+
+    public bool IsLocalhost { get; private init; }
+
+    public string? UnixPath { get; private init; }
+
+    /// <summary>Parses HOST:PORT, [IPV6]:PORT, :PORT, localhost:PORT or unix:/path; throws FormatException.</summary>
+    public static ListenAddress Parse(string text)
+    {
+        if (text.StartsWith("unix:", StringComparison.Ordinal))
+        {
+            var path = text[5..];
+            return path.Length > 0 ? new ListenAddress { UnixPath = path } : throw new FormatException("unix: needs a socket path");
+        }
+
+        var colon = text.LastIndexOf(':');
+        if (colon < 0)
+        {
+            throw new FormatException($"'{text}' has no port; use HOST:PORT, :PORT or unix:/path");
+        }
+
+        var host = text[..colon];
+        if (!int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
+        {
+            throw new FormatException($"'{text[(colon + 1)..]}' is not a port number (0-65535)");
+        }
+
+        if (host.Length == 0 || host == "*" || host == "0.0.0.0")
+        {
+            return new ListenAddress { Address = IPAddress.Any, Port = port };
+        }
+
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return new ListenAddress { IsLocalhost = true, Port = port };
+        }
+
+        if (host.StartsWith('[') && host.EndsWith(']'))
+        {
+            host = host[1..^1];
+        }
+
+        return IPAddress.TryParse(host, out var address)
+            ? new ListenAddress { Address = address, Port = port }
+            : throw new FormatException($"'{host}' is not an IP address (host names other than localhost are not resolved)");
+    }
+}

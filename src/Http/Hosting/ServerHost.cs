@@ -1,0 +1,143 @@
+using AkkaWsgi.Actors.Dispatch;
+using AkkaWsgi.Actors.Interpreter;
+using AkkaWsgi.Actors.Kernel;
+using AkkaWsgi.Http.Front;
+using AkkaWsgi.Http.Logging;
+using AkkaWsgi.Python;
+using AkkaWsgi.Python.Wsgi;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AkkaWsgi.Http.Hosting;
+
+/// <summary>
+/// The server's life: find and start Python, import the application, start the actors and Kestrel, serve until
+/// SIGTERM/SIGINT, then drain, stop the workers and finalise Python (running its atexit handlers).
+/// </summary>
+internal static class ServerHost
+{
+    // After the grace period, workers still inside a request get this long before the process exits without them.
+    private static readonly TimeSpan WorkerStopTimeout = TimeSpan.FromSeconds(5);
+
+    public static int Run(ServerOptions options)
+    {
+        using var loggerFactory = ServerLogging.Create(options.LogLevel);
+        var logger = loggerFactory.CreateLogger("akkawsgi");
+
+        string appDirectory;
+        try
+        {
+            if (options.Chdir is not null)
+            {
+                Directory.SetCurrentDirectory(options.Chdir);
+            }
+
+            appDirectory = Directory.GetCurrentDirectory();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ServerLog.StartFailed(logger, $"--chdir {options.Chdir}: {e.Message}", e);
+            return ExitCodes.Usage;
+        }
+
+        PythonRuntime runtime;
+        WsgiApplication application;
+        try
+        {
+            var installation = PythonLocator.Locate(options.Python, options.Venv);
+            runtime = PythonRuntime.Start(installation, appDirectory, loggerFactory);
+        }
+        catch (PythonNotFoundException e)
+        {
+            ServerLog.PythonUnavailable(logger, e.Message);
+            return ExitCodes.PythonUnavailable;
+        }
+
+        try
+        {
+            application = runtime.LoadApplication(options.Module, new WsgiSettings { MultiProcess = options.Processes > 1 });
+        }
+        catch (ApplicationLoadException e)
+        {
+            if (e.Traceback.Length > 0)
+            {
+                ServerLog.ApplicationTraceback(logger, e.Traceback.TrimEnd());
+            }
+
+            ServerLog.ApplicationLoadFailed(logger, e.Message);
+            runtime.Shutdown(null);
+            return ExitCodes.ApplicationLoadFailed;
+        }
+
+        runtime.ReleaseMainThread();
+        var exitCode = Serve(options, runtime, application, loggerFactory, logger, out var workersStopped);
+        if (!workersStopped)
+        {
+            // A worker still runs Python; finalising now would pull the interpreter from under it.
+            return exitCode;
+        }
+
+        runtime.Shutdown(application);
+        ServerLog.Stopped(logger);
+        return exitCode;
+    }
+
+    private static int Serve(ServerOptions options, PythonRuntime runtime, WsgiApplication application,
+        ILoggerFactory loggerFactory, ILogger logger, out bool workersStopped)
+    {
+        var time = TimeProvider.System;
+        var system = new ActorSystem(time, loggerFactory);
+        var dispatcher = system.ActorOf(new DispatcherActor(new FifoQueuePolicy(), loggerFactory.CreateLogger<DispatcherActor>()), "dispatcher");
+        var interpreterOptions = new InterpreterOptions();
+        var interpreters = Enumerable.Range(0, options.Workers)
+            .Select(i => system.ActorOfDedicated(
+                new InterpreterActor(application, dispatcher, interpreterOptions, loggerFactory.CreateLogger<InterpreterActor>()),
+                $"python-worker-{i}"))
+            .ToList();
+
+        var web = KestrelSetup.Build(options, loggerFactory);
+        var endpoint = new WsgiEndpoint(dispatcher, options, time, loggerFactory);
+        web.Run(endpoint.HandleAsync);
+        try
+        {
+            web.StartAsync().GetAwaiter().GetResult();
+        }
+        catch (IOException e)
+        {
+            ServerLog.StartFailed(logger, e.Message, e);
+            workersStopped = StopWorkers(system, interpreters, logger);
+            return ExitCodes.Failure;
+        }
+
+        var addresses = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var python = runtime.Installation.Executable ?? runtime.Installation.Library;
+        ServerLog.Ready(logger, string.Join(", ", addresses), $"Python {runtime.Version} {python}", options.Workers,
+            $"{application.Module}:{application.CallableName}");
+
+        var lifetime = web.Services.GetRequiredService<IHostApplicationLifetime>();
+        lifetime.ApplicationStopping.Register(() => ServerLog.Stopping(logger, options.GracefulTimeout));
+        web.WaitForShutdownAsync().GetAwaiter().GetResult();
+        web.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        workersStopped = StopWorkers(system, interpreters, logger);
+        return ExitCodes.Success;
+    }
+
+    private static bool StopWorkers(ActorSystem system, List<IActorRef> interpreters, ILogger logger)
+    {
+        var stops = interpreters.Select(system.StopAsync).ToArray();
+        if (Task.WaitAll(stops, WorkerStopTimeout))
+        {
+            system.DisposeAsync().AsTask().Wait(WorkerStopTimeout);
+            return true;
+        }
+
+        ServerLog.WorkersStuckAtExit(logger, stops.Count(t => !t.IsCompleted));
+        return false;
+    }
+}

@@ -1,0 +1,59 @@
+namespace AkkaWsgi.Http.Hosting;
+
+/// <summary>Everything the command line configures; defaults follow wsgo where it has the flag.</summary>
+public sealed class ServerOptions
+{
+    /// <summary>The application, MODULE or MODULE:CALLABLE (callable defaults to <c>application</c>).</summary>
+    public string Module { get; set; } = "";
+
+    /// <summary>Where to listen: HOST:PORT, [IPV6]:PORT, :PORT (all IPv4 interfaces) or unix:/path. wsgo's default.</summary>
+    public IReadOnlyList<string> HttpSockets { get; set; } = [":8000"];
+
+    /// <summary>Interpreter workers (threads running Python). wsgo's default of 16.</summary>
+    public int Workers { get; set; } = 16;
+
+    /// <summary>Server processes; only 1 is supported so far.</summary>
+    public int Processes { get; set; } = 1;
+
+    /// <summary>The Python to embed: an interpreter or a libpython shared library.</summary>
+    public string? Python { get; set; }
+
+    /// <summary>A virtualenv whose packages the application uses (else VIRTUAL_ENV).</summary>
+    public string? Venv { get; set; }
+
+    /// <summary>Directory to change to before importing the application; it is put first on sys.path.</summary>
+    public string? Chdir { get; set; }
+
+    /// <summary>Minimum level of log records: trace, debug, information, warning, error or critical.</summary>
+    public string LogLevel { get; set; } = "information";
+
+    /// <summary>Log one line per request in the combined log format, with the duration.</summary>
+    public bool AccessLog { get; set; }
+
+    /// <summary>Largest request body accepted; larger ones get 413. Same default as the body spill limit.</summary>
+    public long MaxBodySize { get; set; } = 100L * 1024 * 1024;
+
+    /// <summary>Bodies up to this size are held in memory; larger ones are spilled to a temporary file.</summary>
+    public int BufferSize { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Seconds a client has to send the request headers (slow-loris defence). wsgo uses 2 s; Kestrel checks once a
+    /// second, so 5 s leaves slow mobile links room while still freeing the connection quickly.
+    /// </summary>
+    public double HeaderTimeout { get; set; } = 5;
+
+    /// <summary>Seconds an idle keep-alive connection is kept open (nginx's keepalive_timeout default of 75 s).</summary>
+    public double KeepAliveTimeout { get; set; } = 75;
+
+    /// <summary>Largest total size of the request line and headers; more gets 431. Kestrel's default.</summary>
+    public int MaxHeaderSize { get; set; } = 32 * 1024;
+
+    /// <summary>
+    /// Bytes per second a client must at least send a body at, and read a response at, after a 5 s grace period;
+    /// slower connections are closed. Kestrel's default of 240.
+    /// </summary>
+    public double MinDataRate { get; set; } = 240;
+
+    /// <summary>Seconds in-flight requests get to finish after SIGTERM or SIGINT.</summary>
+    public double GracefulTimeout { get; set; } = 30;
+}

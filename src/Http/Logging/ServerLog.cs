@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Logging;
+
+namespace AkkaWsgi.Http.Logging;
+
+/// <summary>Log messages of the server's start-up and shutdown.</summary>
+internal static partial class ServerLog
+{
+    [LoggerMessage(1000, LogLevel.Information, "ready on {Address} ({Python}, {Workers} workers, application {Application})",
+        EventName = "Ready")]
+    public static partial void Ready(ILogger logger, string address, string python, int workers, string application);
+
+    [LoggerMessage(1001, LogLevel.Critical, "{Message}", EventName = "PythonUnavailable")]
+    public static partial void PythonUnavailable(ILogger logger, string message);
+
+    [LoggerMessage(1002, LogLevel.Critical, "{Traceback}", EventName = "ApplicationTraceback")]
+    public static partial void ApplicationTraceback(ILogger logger, string traceback);
+
+    [LoggerMessage(1003, LogLevel.Critical, "{Summary}", EventName = "ApplicationLoadFailed")]
+    public static partial void ApplicationLoadFailed(ILogger logger, string summary);
+
+    [LoggerMessage(1004, LogLevel.Information, "stopping: finishing in-flight requests (up to {Seconds} s)", EventName = "Stopping")]
+    public static partial void Stopping(ILogger logger, double seconds);
+
+    [LoggerMessage(1005, LogLevel.Warning, "{Count} interpreter workers still busy after the grace period; exiting without finalising Python",
+        EventName = "WorkersStuckAtExit")]
+    public static partial void WorkersStuckAtExit(ILogger logger, int count);
+
+    [LoggerMessage(1006, LogLevel.Information, "stopped", EventName = "Stopped")]
+    public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(1007, LogLevel.Critical, "cannot start: {Message}", EventName = "StartFailed")]
+    public static partial void StartFailed(ILogger logger, string message, Exception exception);
+
+    [LoggerMessage(1008, LogLevel.Information, "{Client} - - [{Time}] \"{RequestLine}\" {Status} {Bytes} \"{Referer}\" \"{UserAgent}\" {Seconds}",
+        EventName = "Access")]
+    public static partial void Access(ILogger logger, string client, string time, string requestLine, int status, string bytes,
+        string referer, string userAgent, string seconds);
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+namespace AkkaWsgi.Http.Logging;
+
+/// <summary>Builds the process's one logger factory: every record to standard error, in one format.</summary>
+internal static class ServerLogging
+{
+    public static ILoggerFactory Create(string level) => LoggerFactory.Create(builder => Configure(builder, level));
+
+    public static void Configure(ILoggingBuilder builder, string level)
+    {
+        var minimum = Enum.Parse<LogLevel>(level, ignoreCase: true);
+        builder.ClearProviders();
+        builder.SetMinimumLevel(minimum);
+        // The framework's own records are noise at information level (one per request); keep its warnings.
+        if (minimum > LogLevel.Debug)
+        {
+            builder.AddFilter("Microsoft", LogLevel.Warning);
+        }
+
+        builder.AddConsole(o =>
+        {
+            o.FormatterName = ServerConsoleFormatter.FormatterName;
+            o.LogToStandardErrorThreshold = LogLevel.Trace;
+        });
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddConsoleFormatter<ServerConsoleFormatter, ConsoleFormatterOptions>();
+    }
+}

@@ -1,0 +1,33 @@
+using AkkaWsgi.Http.CommandLine;
+using AkkaWsgi.Http.Hosting;
+
+namespace AkkaWsgi.Http;
+
+/// <summary>The <c>akkawsgi</c> executable.</summary>
+internal static class Program
+{
+    // Synchronous on purpose: Python is initialised, and must be finalised, on this very thread.
+    private static int Main(string[] args)
+    {
+        var command = new ServerCommand();
+        var parse = command.Root.Parse(args);
+        if (parse.Action is System.CommandLine.Help.HelpAction or System.CommandLine.Invocation.SynchronousCommandLineAction
+            && parse.Errors.Count == 0)
+        {
+            return parse.Invoke(); // --help, --version
+        }
+
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                Console.Error.WriteLine($"akkawsgi: {error.Message}");
+            }
+
+            Console.Error.WriteLine("Run 'akkawsgi --help' for the flags and their defaults.");
+            return ExitCodes.Usage;
+        }
+
+        return ServerHost.Run(command.Bind(parse));
+    }
+}

@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace AkkaWsgi.Python;
+
+/// <summary>
+/// Finds the CPython to embed: <c>--python</c> (an interpreter or the library itself), else the virtualenv
+/// (<c>--venv</c> or VIRTUAL_ENV), else <c>python3</c> on PATH; the interpreter's sysconfig names its shared library.
+/// </summary>
+public static partial class PythonLocator
+{
+    // Runs under the candidate interpreter; kept valid Python 2 as well, so an old interpreter gets a clear
+    // "unsupported version" message rather than a syntax error.
+    private const string ProbeScript = """
+        import json, sys, sysconfig
+        v = sysconfig.get_config_var
+        print(json.dumps({"version": list(sys.version_info[:3]), "executable": sys.executable,
+            "prefix": sys.prefix, "base_prefix": getattr(sys, "base_prefix", sys.prefix),
+            "base_exec_prefix": getattr(sys, "base_exec_prefix", sys.exec_prefix),
+            "libdir": v("LIBDIR"), "libpl": v("LIBPL"), "ldlibrary": v("LDLIBRARY"), "instsoname": v("INSTSONAME"),
+            "multiarch": v("MULTIARCH"), "enable_shared": v("Py_ENABLE_SHARED")}))
+        """;
+
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(20);
+    private static readonly string[] VenvInterpreters = ["bin/python3", "bin/python"];
+
+    /// <summary>Finds the installation to embed, or throws <see cref="PythonNotFoundException"/> saying what to do.</summary>
+    public static PythonInstallation Locate(string? python, string? venv)
+    {
+        venv = string.IsNullOrEmpty(venv) ? Environment.GetEnvironmentVariable("VIRTUAL_ENV") : venv;
+        if (!string.IsNullOrEmpty(venv))
+        {
+            venv = Path.GetFullPath(venv);
+            if (!Directory.Exists(venv))
+            {
+                throw new PythonNotFoundException($"virtualenv {venv} does not exist");
+            }
+        }
+
+        if (!string.IsNullOrEmpty(python))
+        {
+            if (LooksLikeLibrary(python))
+            {
+                return FromLibrary(Path.GetFullPath(python), venv);
+            }
+
+            return Probe(python, venv);
+        }
+
+        if (!string.IsNullOrEmpty(venv))
+        {
+            var inVenv = VenvInterpreters.Select(p => Path.Combine(venv, p)).FirstOrDefault(File.Exists)
+                ?? throw new PythonNotFoundException($"virtualenv {venv} has no bin/python3; pass --python as well");
+            return Probe(inVenv, venv);
+        }
+
+        return Probe("python3", null);
+    }
+
+    private static bool LooksLikeLibrary(string path) =>
+        Path.GetFileName(path).StartsWith("libpython", StringComparison.Ordinal) && path.Contains(".so", StringComparison.Ordinal);
+
+    private static PythonInstallation Probe(string interpreter, string? venv)
+    {
+        if (interpreter.Contains('/', StringComparison.Ordinal) && !File.Exists(interpreter))
+        {
+            throw new PythonNotFoundException($"Python interpreter {interpreter} does not exist");
+        }
+
+        var info = RunProbe(interpreter);
+        var root = info.RootElement;
+        var numbers = root.GetProperty("version").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        var version = new Version(numbers[0], numbers[1], numbers[2]);
+        var executable = root.GetProperty("executable").GetString() ?? interpreter;
+        if (version < PythonInstallation.Oldest)
+        {
+            throw new PythonNotFoundException(
+                $"{executable} is Python {version}; akkawsgi needs CPython {PythonInstallation.Oldest} or later (pass --python)");
+        }
+
+        string? Text(string name) => root.GetProperty(name).ValueKind == JsonValueKind.String ? root.GetProperty(name).GetString() : null;
+        var basePrefix = Text("base_prefix")!;
+        var baseExecPrefix = Text("base_exec_prefix") ?? basePrefix;
+        var prefix = Text("prefix") ?? basePrefix;
+        var candidates = new List<string>();
+        foreach (var dir in new[] { Text("libdir"), Text("libpl"), Path.Combine(basePrefix, "lib") })
+        {
+            foreach (var name in new[] { Text("instsoname"), Text("ldlibrary") })
+            {
+                if (dir is not null && name is not null && name.Contains(".so", StringComparison.Ordinal))
+                {
+                    candidates.Add(Path.Combine(dir, name));
+                }
+            }
+        }
+
+        if (Text("multiarch") is { } multiarch && Text("instsoname") is { } soname)
+        {
+            candidates.Add(Path.Combine("/usr/lib", multiarch, soname));
+        }
+
+        var library = candidates.FirstOrDefault(File.Exists)
+            ?? throw new PythonNotFoundException(
+                $"{executable} (Python {version}) has no shared library libpython{version.Major}.{version.Minor}.so " +
+                $"(looked in {string.Join(", ", candidates.Select(Path.GetDirectoryName).Distinct())}). " +
+                $"On Debian or Ubuntu: apt-get install libpython{version.Major}.{version.Minor}; " +
+                $"with pyenv: PYTHON_CONFIGURE_OPTS=--enable-shared pyenv install {version}");
+
+        // An interpreter inside a virtualenv has prefix != base_prefix: the venv is implied.
+        venv ??= prefix != basePrefix ? prefix : null;
+        var home = basePrefix == baseExecPrefix ? basePrefix : $"{basePrefix}:{baseExecPrefix}";
+        return new PythonInstallation(executable, library, version, home, venv);
+    }
+
+    private static JsonDocument RunProbe(string interpreter)
+    {
+        var start = new ProcessStartInfo(interpreter)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(ProbeScript);
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new PythonNotFoundException($"cannot run {interpreter}");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new PythonNotFoundException(
+                interpreter == "python3"
+                    ? "no python3 on PATH; install Python (on Debian: apt-get install python3 libpython3.11) or pass --python"
+                    : $"cannot run {interpreter}: {e.Message}",
+                e);
+        }
+
+        using (process)
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(ProbeTimeout))
+            {
+                process.Kill(entireProcessTree: true);
+                throw new PythonNotFoundException($"{interpreter} did not answer within {ProbeTimeout.TotalSeconds} s");
+            }
+
+            if (process.ExitCode != 0)
+            {
+                throw new PythonNotFoundException(
+                    $"{interpreter} failed to describe itself (exit {process.ExitCode}): {stderr.Result.Trim()}");
+            }
+
+            try
+            {
+                return JsonDocument.Parse(stdout.Result);
+            }
+            catch (JsonException e)
+            {
+                throw new PythonNotFoundException($"{interpreter} is not a CPython interpreter: {e.Message}", e);
+            }
+        }
+    }
+
+    private static PythonInstallation FromLibrary(string library, string? venv)
+    {
+        if (!File.Exists(library))
+        {
+            throw new PythonNotFoundException($"Python library {library} does not exist");
+        }
+
+        var match = LibraryVersion().Match(Path.GetFileName(library));
+        if (!match.Success)
+        {
+            throw new PythonNotFoundException($"cannot tell the Python version of {library} from its name");
+        }
+
+        var version = new Version(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+        if (version < PythonInstallation.Oldest)
+        {
+            throw new PythonNotFoundException(
+                $"{library} is Python {version}; akkawsgi needs CPython {PythonInstallation.Oldest} or later");
+        }
+
+        // The standard library sits at PREFIX/lib/pythonX.Y; walk up from the library to find that prefix.
+        string? home = null;
+        for (var dir = Path.GetDirectoryName(library); dir is not null; dir = Path.GetDirectoryName(dir))
+        {
+            if (File.Exists(Path.Combine(dir, "lib", $"python{version.Major}.{version.Minor}", "os.py")))
+            {
+                home = dir;
+                break;
+            }
+        }
+
+        return new PythonInstallation(null, library, version, home, venv);
+    }
+
+    [GeneratedRegex(@"^libpython(\d+)\.(\d+)")]
+    private static partial Regex LibraryVersion();
+}

@@ -1,0 +1,115 @@
+"""Server side of the WSGI bridge: wsgi.errors, wsgi.file_wrapper and interpreter set-up.
+
+This module is loaded by the server into its embedded interpreter; applications never import it.
+"""
+import io
+import os
+import stat
+import sys
+
+
+class ErrorStream:
+    """wsgi.errors: text written here goes to the server log, one record per line (PEP 3333)."""
+
+    def __init__(self, log):
+        self._log = log
+        self._partial = ""
+
+    def write(self, text):
+        if not isinstance(text, str):
+            raise TypeError("wsgi.errors.write() argument must be str, not %s" % type(text).__name__)
+        pending = self._partial + text
+        lines = pending.split("\n")
+        self._partial = lines.pop()
+        for line in lines:
+            self._log(line)
+        return len(text)
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def flush(self):
+        if self._partial:
+            line, self._partial = self._partial, ""
+            self._log(line)
+
+    def writable(self):
+        return True
+
+    def readable(self):
+        return False
+
+    def isatty(self):
+        return False
+
+    closed = False
+
+
+class FileWrapper:
+    """wsgi.file_wrapper: the server sends regular files itself, without copying them through Python."""
+
+    def __init__(self, filelike, blksize=8192):
+        self.filelike = filelike
+        self.blksize = blksize
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        data = self.filelike.read(self.blksize)
+        if data:
+            return data
+        raise StopIteration
+
+    def close(self):
+        close = getattr(self.filelike, "close", None)
+        if close is not None:
+            close()
+
+    def _sendfile_params(self):
+        """(fd, offset, size) when the file can be sent by the server, else None (then it is iterated)."""
+        try:
+            fd = self.filelike.fileno()
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+        except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+            return None
+        try:
+            offset = self.filelike.tell()
+        except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+            offset = 0
+        return fd, offset, os.fstat(fd).st_size
+
+
+def configure(argv0, executable, venv, path0):
+    """Makes the embedded interpreter look like `python` started for the app: argv, executable, venv, sys.path."""
+    sys.argv = [argv0]
+    if executable:
+        sys.executable = executable
+    if venv:
+        _use_venv(venv)
+    if path0 is not None:
+        sys.path.insert(0, path0)
+
+
+def _use_venv(venv):
+    import site
+
+    include_system = False
+    try:
+        with open(os.path.join(venv, "pyvenv.cfg")) as cfg:
+            for line in cfg:
+                key, _, value = line.partition("=")
+                if key.strip() == "include-system-site-packages":
+                    include_system = value.strip().lower() == "true"
+    except OSError:
+        pass
+    if not include_system:
+        # A venv hides the base interpreter's site-packages (and Debian's dist-packages) unless it asks for them.
+        base = set(site.getsitepackages()) | {site.getusersitepackages()}
+        sys.path[:] = [p for p in sys.path if p not in base and not p.endswith(("site-packages", "dist-packages"))]
+    sys.prefix = sys.exec_prefix = venv
+    for directory in site.getsitepackages([venv]):
+        if os.path.isdir(directory):
+            site.addsitedir(directory)

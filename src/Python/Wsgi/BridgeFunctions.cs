@@ -1,0 +1,30 @@
+using AkkaWsgi.Python.Native;
+
+namespace AkkaWsgi.Python.Wsgi;
+
+/// <summary>start_response: routed to the worker whose request the token names.</summary>
+internal sealed class StartResponseFunction(WsgiApplication application) : ManagedFunction("start_response")
+{
+    public override PyObject? Invoke(long token, PyArgs args) =>
+        application.WorkerFor(token).StartResponse(token, args);
+}
+
+/// <summary>The write() callable start_response returns (PEP 3333 "The write() Callable").</summary>
+internal sealed class WriteFunction(WsgiApplication application) : ManagedFunction("write")
+{
+    public override PyObject? Invoke(long token, PyArgs args) => application.WorkerFor(token).Write(token, args);
+}
+
+/// <summary>Receives the lines written to a worker's wsgi.errors stream.</summary>
+internal sealed class ErrorLogFunction(WsgiApplication application) : ManagedFunction("log")
+{
+    public override PyObject? Invoke(long token, PyArgs args)
+    {
+        if (args.Count == 1 && args[0].TryGetString(out var line))
+        {
+            application.LogErrorLine(line);
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace AkkaWsgi.Python.Wsgi;
+
+/// <summary>The response side of one request, as the WSGI bridge drives it from an interpreter thread.</summary>
+/// <remarks>
+/// The bridge calls <see cref="Start"/> and <see cref="Write"/> while holding the GIL, so they must only copy into
+/// the transport's buffers and never wait for the network; waiting happens in <see cref="FlushAsync"/> and
+/// <see cref="SendFileAsync"/>, which the bridge awaits after releasing the GIL.
+/// </remarks>
+public interface IWsgiResponse
+{
+    /// <summary>True once the client has gone away; the bridge then stops producing the body.</summary>
+    bool IsClientGone { get; }
+
+    /// <summary>Commits status and headers; called once, before the first body byte (or at the end).</summary>
+    void Start(int statusCode, string reasonPhrase, IReadOnlyList<KeyValuePair<string, string>> headers);
+
+    /// <summary>Copies body bytes into the transport's buffer without waiting.</summary>
+    void Write(ReadOnlySpan<byte> data);
+
+    /// <summary>Sends what was written; completes when the transport can take more (false: client gone).</summary>
+    ValueTask<bool> FlushAsync();
+
+    /// <summary>Sends <paramref name="count"/> bytes (null: to the end) of an open file from an offset.</summary>
+    ValueTask<bool> SendFileAsync(SafeFileHandle file, long offset, long? count);
+
+    /// <summary>Tears the connection down after a failure once part of the response was sent.</summary>
+    void Abort();
+}

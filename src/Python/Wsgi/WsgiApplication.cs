@@ -1,0 +1,96 @@
+using AkkaWsgi.Python.Native;
+using Microsoft.Extensions.Logging;
+
+namespace AkkaWsgi.Python.Wsgi;
+
+/// <summary>A loaded WSGI application and the server-side Python objects its requests share.</summary>
+public sealed class WsgiApplication : IDisposable
+{
+    // Worker index and request sequence share the 48-bit token of a bridge function object.
+    private const int MaxWorkers = 1 << 15;
+
+    private readonly ILoggerFactory loggerFactory;
+    private readonly ILogger appLogger;
+    private readonly WsgiWorker?[] workers = new WsgiWorker?[MaxWorkers];
+    private int workerCount;
+
+    internal WsgiApplication(string module, string callableName, PyObject callable, PyObject serverModule,
+        ILoggerFactory loggerFactory)
+    {
+        Module = module;
+        CallableName = callableName;
+        Callable = callable;
+        ServerModule = serverModule;
+        this.loggerFactory = loggerFactory;
+        appLogger = loggerFactory.CreateLogger("akkawsgi.app");
+        Keys = new EnvironKeys();
+        FileWrapperType = serverModule.GetAttr("FileWrapper");
+        ErrorStreamType = serverModule.GetAttr("ErrorStream");
+        using var io = Py.Import("io");
+        BytesIO = io.GetAttr("BytesIO");
+        OpenFile = io.GetAttr("open");
+        StartResponseId = FunctionTable.Register(new StartResponseFunction(this));
+        WriteId = FunctionTable.Register(new WriteFunction(this));
+        ErrorLogId = FunctionTable.Register(new ErrorLogFunction(this));
+    }
+
+    public string Module { get; }
+
+    public string CallableName { get; }
+
+    /// <summary>Settings every environ carries (wsgi.multiprocess and the like).</summary>
+    public WsgiSettings Settings { get; init; } = new();
+
+    internal PyObject Callable { get; }
+
+    internal PyObject ServerModule { get; }
+
+    internal EnvironKeys Keys { get; }
+
+    internal PyObject FileWrapperType { get; }
+
+    internal PyObject ErrorStreamType { get; }
+
+    internal PyObject BytesIO { get; }
+
+    internal PyObject OpenFile { get; }
+
+    internal int StartResponseId { get; }
+
+    internal int WriteId { get; }
+
+    internal int ErrorLogId { get; }
+
+    /// <summary>
+    /// Creates the bridge state of one interpreter worker. Call it on the worker's own thread, holding the GIL.
+    /// </summary>
+    public WsgiWorker CreateWorker(PythonThread thread)
+    {
+        var index = Interlocked.Increment(ref workerCount) - 1;
+        if (index >= MaxWorkers)
+        {
+            throw new InvalidOperationException($"at most {MaxWorkers} workers are supported");
+        }
+
+        var worker = new WsgiWorker(this, thread, index, loggerFactory.CreateLogger<WsgiWorker>());
+        Volatile.Write(ref workers[index], worker);
+        return worker;
+    }
+
+    internal WsgiWorker WorkerFor(long token) =>
+        Volatile.Read(ref workers[(int)(token >> 32)])
+        ?? throw new PyRaiseException(PyErrorKind.RuntimeError, "this function belongs to a request that has ended");
+
+    internal void LogErrorLine(string line) => WsgiLog.WsgiErrors(appLogger, line);
+
+    public void Dispose()
+    {
+        Callable.Dispose();
+        ServerModule.Dispose();
+        Keys.Dispose();
+        FileWrapperType.Dispose();
+        ErrorStreamType.Dispose();
+        BytesIO.Dispose();
+        OpenFile.Dispose();
+    }
+}

@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Logging;
+
+namespace AkkaWsgi.Python.Wsgi;
+
+/// <summary>Log messages of the WSGI bridge.</summary>
+internal static partial class WsgiLog
+{
+    [LoggerMessage(1, LogLevel.Error, "{Request} failed, answered 500: {Detail}", EventName = "ApplicationError")]
+    public static partial void ApplicationError(ILogger logger, string request, string detail);
+
+    [LoggerMessage(2, LogLevel.Error, "{Request} failed after the response started; connection aborted: {Detail}",
+        EventName = "ResponseAborted")]
+    public static partial void ResponseAborted(ILogger logger, string request, string detail);
+
+    [LoggerMessage(3, LogLevel.Warning, "wsgi.errors: {Line}", EventName = "WsgiErrors")]
+    public static partial void WsgiErrors(ILogger logger, string line);
+
+    [LoggerMessage(4, LogLevel.Debug, "{Request}: client went away during the response", EventName = "ClientGone")]
+    public static partial void ClientGone(ILogger logger, string request);
+}

@@ -1,0 +1,304 @@
+using System.Globalization;
+using System.Text;
+using AkkaWsgi.Python.Native;
+using Microsoft.Win32.SafeHandles;
+
+namespace AkkaWsgi.Python.Wsgi;
+
+/// <summary>The response half of a request: start_response, write() and the body iterable.</summary>
+public sealed partial class WsgiWorker
+{
+    // Items of a list or tuple all exist already, so they are copied without a flush each (PEP 3333 only forbids
+    // delaying a block while the application produces the next); past this many buffered bytes the worker flushes
+    // anyway, so a large list never sits whole in the transport's buffers.
+    private const int FlushThreshold = 64 * 1024;
+
+    private static readonly byte[] InternalErrorBody = Encoding.ASCII.GetBytes("Internal Server Error\n");
+    private static readonly KeyValuePair<string, string>[] InternalErrorHeaders =
+    [
+        new("Content-Type", "text/plain; charset=utf-8"),
+        new("Content-Length", InternalErrorBody.Length.ToString(CultureInfo.InvariantCulture)),
+    ];
+
+    private readonly List<KeyValuePair<string, string>> headers = [];
+    private bool startCalled;
+    private bool started;
+    private bool clientGone;
+    private int statusCode;
+    private string reasonPhrase = "";
+    private long? declaredLength;
+    private int unflushed;
+
+    private IWsgiResponse Response => (exchange ?? throw new InvalidOperationException("no request is running")).Response;
+
+    private void ResetResponse()
+    {
+        headers.Clear();
+        startCalled = started = clientGone = false;
+        statusCode = 0;
+        reasonPhrase = "";
+        declaredLength = null;
+        unflushed = 0;
+    }
+
+    internal PyObject? StartResponse(long token, PyArgs args)
+    {
+        CheckToken(token, "start_response()");
+        if (args.Count is < 2 or > 3)
+        {
+            throw new PyRaiseException(PyErrorKind.TypeError, $"start_response() takes 2 or 3 arguments ({args.Count} given)");
+        }
+
+        var hasExcInfo = args.Count == 3 && !args[2].IsNone;
+        if (startCalled && !hasExcInfo)
+        {
+            throw new PyRaiseException(PyErrorKind.RuntimeError,
+                "start_response() was already called; call it again only with exc_info (PEP 3333)");
+        }
+
+        if (hasExcInfo && started)
+        {
+            Reraise(args[2]);
+        }
+
+        if (!args[0].TryGetString(out var status))
+        {
+            throw new PyRaiseException(PyErrorKind.TypeError, $"status must be a str, not {args[0].TypeName()}");
+        }
+
+        if (ResponseValidation.ParseStatus(status, out var code, out var reason) is { } statusError)
+        {
+            throw new PyRaiseException(PyErrorKind.ValueError, statusError);
+        }
+
+        var list = args[1];
+        if (!list.IsList && !list.IsTuple)
+        {
+            throw new PyRaiseException(PyErrorKind.TypeError, $"response_headers must be a list of (name, value) tuples, not {list.TypeName()}");
+        }
+
+        var parsed = new List<KeyValuePair<string, string>>(list.SequenceLength);
+        long? length = null;
+        for (var i = 0; i < list.SequenceLength; i++)
+        {
+            var pair = list.SequenceItem(i);
+            if (!(pair.IsTuple || pair.IsList) || pair.SequenceLength != 2)
+            {
+                throw new PyRaiseException(PyErrorKind.TypeError, $"response header {i} must be a (name, value) tuple, not {pair.TypeName()}");
+            }
+
+            if (!pair.SequenceItem(0).TryGetString(out var name) || !pair.SequenceItem(1).TryGetString(out var value))
+            {
+                throw new PyRaiseException(PyErrorKind.TypeError, $"response header {i}: name and value must both be str");
+            }
+
+            if (ResponseValidation.CheckHeader(name, value) is { } headerError)
+            {
+                throw new PyRaiseException(PyErrorKind.ValueError, headerError);
+            }
+
+            if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            {
+                if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || (length is not null && length != n))
+                {
+                    throw new PyRaiseException(PyErrorKind.ValueError, $"Content-Length '{value}' is not a byte count, or contradicts another");
+                }
+
+                length = n;
+            }
+
+            parsed.Add(new(name, value));
+        }
+
+        statusCode = code;
+        reasonPhrase = reason;
+        headers.Clear();
+        headers.AddRange(parsed);
+        declaredLength = length;
+        startCalled = true;
+        return FunctionTable.Create(app.WriteId, token);
+    }
+
+    internal PyObject? Write(long token, PyArgs args)
+    {
+        CheckToken(token, "write()");
+        if (!startCalled)
+        {
+            throw new PyRaiseException(PyErrorKind.RuntimeError, "write() called before start_response()");
+        }
+
+        if (args.Count != 1 || !args[0].TryGetBytes(out var data))
+        {
+            throw new PyRaiseException(PyErrorKind.TypeError,
+                args.Count != 1 ? $"write() takes 1 argument ({args.Count} given)" : $"write() argument must be bytes, not {args[0].TypeName()}");
+        }
+
+        if (data.Length > 0)
+        {
+            EnsureStarted();
+            Response.Write(data);
+            Flush();
+        }
+
+        return clientGone ? throw new PyRaiseException(PyErrorKind.OSError, "the client has disconnected") : null;
+    }
+
+    private void CheckToken(long token, string what)
+    {
+        if ((uint)token != sequence || exchange is null)
+        {
+            throw new PyRaiseException(PyErrorKind.RuntimeError, $"{what} belongs to a request that has ended");
+        }
+    }
+
+    /// <summary>start_response with exc_info after the headers went out: re-raise it (PEP 3333).</summary>
+    private static void Reraise(PyBorrowed excInfo)
+    {
+        if (!excInfo.IsTuple || excInfo.SequenceLength != 3)
+        {
+            throw new PyRaiseException(PyErrorKind.TypeError, "exc_info must be a (type, value, traceback) tuple");
+        }
+
+        Py.Restore(excInfo.SequenceItem(0).ToOwned(), excInfo.SequenceItem(1).ToOwned(), excInfo.SequenceItem(2).ToOwned());
+        throw PyRaiseException.AlreadySet;
+    }
+
+    private void SendBody(PyObject result)
+    {
+        if (result.IsInstance(app.FileWrapperType) && TrySendFile(result))
+        {
+            return;
+        }
+
+        var complete = result.IsListOrTuple;
+        using var iterator = result.GetIter();
+        while (!clientGone)
+        {
+            using var item = iterator.Next();
+            if (item is null)
+            {
+                break;
+            }
+
+            if (!item.TryGetBytes(out var data))
+            {
+                throw new WsgiProtocolException(
+                    $"the response body contains a {item.TypeName()}; every item of the iterable must be bytes (PEP 3333)");
+            }
+
+            if (data.Length == 0)
+            {
+                continue; // an empty item must not make the headers go out (PEP 3333 "Buffering and Streaming")
+            }
+
+            EnsureStarted();
+            Response.Write(data);
+            unflushed += data.Length;
+            if (!complete || unflushed >= FlushThreshold)
+            {
+                Flush();
+            }
+        }
+    }
+
+    private bool TrySendFile(PyObject wrapper)
+    {
+        using var method = wrapper.GetAttr("_sendfile_params");
+        using var parameters = method.Call();
+        if (parameters.IsNone)
+        {
+            return false;
+        }
+
+        using var fd = parameters.TupleItem(0);
+        using var offset = parameters.TupleItem(1);
+        using var size = parameters.TupleItem(2);
+        var start = offset.ToInt64();
+        var count = declaredLength ?? Math.Max(0, size.ToInt64() - start);
+        EnsureStarted();
+        if (count > 0)
+        {
+            // The descriptor stays the application's: it is closed by close() on the wrapper, not here.
+            using var file = new SafeFileHandle((nint)fd.ToInt64(), ownsHandle: false);
+            if (!WaitWithoutGil(Response.SendFileAsync(file, start, count)))
+            {
+                clientGone = true;
+            }
+        }
+
+        return true;
+    }
+
+    private void EnsureStarted()
+    {
+        if (started)
+        {
+            return;
+        }
+
+        if (!startCalled)
+        {
+            throw new WsgiProtocolException("the application produced a response body before calling start_response()");
+        }
+
+        started = true;
+        Response.Start(statusCode, reasonPhrase, headers);
+    }
+
+    private void Flush()
+    {
+        unflushed = 0;
+        var pending = Response.FlushAsync();
+        var delivered = pending.IsCompletedSuccessfully ? pending.Result : WaitWithoutGil(pending);
+        clientGone |= !delivered;
+    }
+
+    /// <summary>Waits for the network with the GIL released, so other workers run Python meanwhile.</summary>
+    private bool WaitWithoutGil(ValueTask<bool> pending)
+    {
+        using (thread.ReleaseGil())
+        {
+            return pending.AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>Completes the response: headers of an empty body, or the failure as a 500 or an abort.</summary>
+    private void Finish(string? failure)
+    {
+        var request = exchange!.Description;
+        if (failure is null && !startCalled)
+        {
+            failure = "the application returned without calling start_response()";
+        }
+
+        if (failure is null)
+        {
+            if (clientGone)
+            {
+                WsgiLog.ClientGone(logger, request);
+                return;
+            }
+
+            EnsureStarted();
+            if (unflushed > 0)
+            {
+                Flush();
+            }
+
+            return;
+        }
+
+        if (started)
+        {
+            WsgiLog.ResponseAborted(logger, request, failure);
+            Response.Abort();
+            return;
+        }
+
+        WsgiLog.ApplicationError(logger, request, failure);
+        started = true;
+        Response.Start(500, "Internal Server Error", InternalErrorHeaders);
+        Response.Write(InternalErrorBody);
+        Flush();
+    }
+}

@@ -1,0 +1,168 @@
+using AkkaWsgi.Python.Native;
+using Microsoft.Extensions.Logging;
+
+namespace AkkaWsgi.Python.Wsgi;
+
+/// <summary>
+/// Runs requests through the WSGI application on one interpreter thread: builds the environ, calls the application,
+/// sends the body and calls close() (PEP 3333). One request at a time, always with the GIL held.
+/// </summary>
+public sealed partial class WsgiWorker : IDisposable
+{
+    private readonly WsgiApplication app;
+    private readonly PythonThread thread;
+    private readonly int index;
+    private readonly ILogger logger;
+    private readonly PyObject environTemplate;
+    private readonly EnvironWriter environWriter;
+    private uint sequence;
+    private IWsgiExchange? exchange;
+
+    internal WsgiWorker(WsgiApplication app, PythonThread thread, int index, ILogger logger)
+    {
+        this.app = app;
+        this.thread = thread;
+        this.index = index;
+        this.logger = logger;
+        environWriter = new EnvironWriter(app.Keys);
+        environTemplate = CreateEnvironTemplate();
+    }
+
+    /// <summary>Runs one request to completion: the response is complete, failed with 500, or aborted.</summary>
+    public void Run(IWsgiExchange request)
+    {
+        if (!thread.HoldsGil)
+        {
+            throw new InvalidOperationException("WsgiWorker.Run needs the GIL");
+        }
+
+        exchange = request;
+        sequence++;
+        ResetResponse();
+        var token = ((long)index << 32) | sequence;
+        PyObject? result = null;
+        string? failure = null;
+        try
+        {
+            using var environ = environTemplate.CopyDict();
+            environWriter.Begin(environ);
+            try
+            {
+                request.WriteEnviron(environWriter);
+            }
+            finally
+            {
+                environWriter.End();
+            }
+
+            using (var input = OpenInput(request.Body))
+            {
+                environ.SetItem(app.Keys.WsgiInput, input);
+            }
+
+            using var startResponse = FunctionTable.Create(app.StartResponseId, token);
+            result = app.Callable.Call(environ, startResponse);
+            SendBody(result);
+        }
+        catch (Exception e) when (e is PythonException or WsgiProtocolException or InvalidOperationException or IOException)
+        {
+            failure = Describe(e);
+        }
+        finally
+        {
+            if (result is not null)
+            {
+                failure ??= Close(result);
+                result.Dispose();
+            }
+        }
+
+        try
+        {
+            Finish(failure);
+        }
+        finally
+        {
+            sequence++; // start_response and write objects the application kept now refuse to work
+            exchange = null;
+        }
+    }
+
+    private PyObject CreateEnvironTemplate()
+    {
+        var environ = Py.Dict();
+        using (var one = Py.Long(1))
+        using (var zero = Py.Long(0))
+        using (var version = Py.Tuple(one, zero))
+        {
+            environ.SetItem("wsgi.version", version);
+        }
+
+        using var errorLog = FunctionTable.Create(app.ErrorLogId, index);
+        using var errors = app.ErrorStreamType.Call(errorLog);
+        using var yes = Py.Bool(true);
+        using var no = Py.Bool(false);
+        using var multiProcess = Py.Bool(app.Settings.MultiProcess);
+        using var empty = Py.Str("");
+        environ.SetItem("wsgi.errors", errors);
+        environ.SetItem("wsgi.multithread", yes);
+        environ.SetItem("wsgi.multiprocess", multiProcess);
+        environ.SetItem("wsgi.run_once", no);
+        environ.SetItem("wsgi.input_terminated", yes);
+        environ.SetItem("wsgi.file_wrapper", app.FileWrapperType);
+        environ.SetItem("SCRIPT_NAME", empty);
+        return environ;
+    }
+
+    private PyObject OpenInput(RequestBody body)
+    {
+        switch (body)
+        {
+            case RequestBody.InMemory { Data.IsEmpty: true }:
+                return app.BytesIO.Call();
+            case RequestBody.InMemory memory:
+                using (var bytes = Py.Bytes(memory.Data.Span))
+                {
+                    return app.BytesIO.Call(bytes);
+                }
+
+            case RequestBody.InFile file:
+                using (var path = Py.Str(file.Path))
+                using (var mode = Py.Str("rb"))
+                {
+                    return app.OpenFile.Call(path, mode);
+                }
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(body));
+        }
+    }
+
+    /// <summary>Calls the result's close(), exactly once; returns a failure description if it raised.</summary>
+    private static string? Close(PyObject result)
+    {
+        try
+        {
+            using var close = result.TryGetAttr("close");
+            if (close is not null)
+            {
+                using var _ = close.Call();
+            }
+
+            return null;
+        }
+        catch (PythonException e)
+        {
+            return Describe(e);
+        }
+    }
+
+    private static string Describe(Exception e) => e switch
+    {
+        PythonException python => python.Traceback.TrimEnd(),
+        WsgiProtocolException protocol => protocol.Message,
+        _ => $"{e.GetType().Name}: {e.Message}",
+    };
+
+    public void Dispose() => environTemplate.Dispose();
+}
