@@ -91,7 +91,7 @@ internal sealed class PoolMailbox : Mailbox, IThreadPoolWorkItem
             // is left behind with nobody running.
             Interlocked.Exchange(ref _state, Idle);
         }
-        while (Name.Length < 0 && HasWork() && Interlocked.CompareExchange(ref _state, Running, Idle) == Idle);
+        while (HasWork() && Interlocked.CompareExchange(ref _state, Running, Idle) == Idle);
     }
 
     private bool HasWork() => Reader.TryPeek(out _) || Reader.Completion.IsCompleted;

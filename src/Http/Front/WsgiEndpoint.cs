@@ -15,15 +15,19 @@ namespace AkkaWsgi.Http.Front;
 /// </summary>
 internal sealed class WsgiEndpoint(IActorRef dispatcher, ServerOptions options, TimeProvider time, ILoggerFactory loggers)
 {
+    private const string KestrelMovedContentLength = "X-Content-Length";
+
     private readonly ILogger? accessLog = options.AccessLog ? loggers.CreateLogger("akkawsgi.access") : null;
 
     public async Task HandleAsync(HttpContext context)
     {
         var started = time.GetTimestamp();
         var request = context.Request;
-        if (request.Headers.ContainsKey(HeaderNames.TransferEncoding) && request.Headers.ContainsKey(HeaderNames.ContentLength))
+        if (request.Headers.ContainsKey(HeaderNames.TransferEncoding) &&
+            (request.Headers.ContainsKey(HeaderNames.ContentLength) || request.Headers.ContainsKey(KestrelMovedContentLength)))
         {
-            // RFC 9112 6.3: a message with both is a request-smuggling attempt or a broken client; never guess.
+            // RFC 9112 6.3: a message with both is a request-smuggling attempt or a broken client, and "ought to be
+            // handled as an error". Kestrel lets it through as chunked, moving Content-Length to X-Content-Length.
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             context.Response.Headers.Connection = "close";
             return;
