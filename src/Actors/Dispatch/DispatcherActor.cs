@@ -13,7 +13,7 @@ namespace AkkaWsgi.Actors.Dispatch;
 /// to still hold the GIL and warm caches, and under light load one worker serving everything avoids handing the GIL
 /// between threads, which costs more than the request itself for a small app.
 /// </remarks>
-public sealed class DispatcherActor(IQueuePolicy queue, ILogger<DispatcherActor> logger) : Actor
+public sealed class DispatcherActor(IQueuePolicy queue, ILogger logger) : Actor
 {
     private readonly Stack<IActorRef> idle = new();
     private int workers;

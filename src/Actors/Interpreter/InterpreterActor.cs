@@ -19,7 +19,7 @@ public sealed class InterpreterActor(
     WsgiApplication application,
     IActorRef dispatcher,
     InterpreterOptions options,
-    ILogger<InterpreterActor> logger) : DedicatedActor
+    ILogger logger) : DedicatedActor
 {
     private PythonThread? python;
     private WsgiWorker? worker;

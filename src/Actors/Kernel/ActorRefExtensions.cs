@@ -9,7 +9,10 @@ public static class ActorRefExtensions
     /// when no reply comes within <paramref name="timeout"/> (on the system's clock), and with
     /// <see cref="InvalidCastException"/> when the reply is not a <typeparamref name="TReply"/>.
     /// </summary>
-    /// <remarks>The target must have been created by an <see cref="ActorSystem"/>, whose clock times the wait.</remarks>
+    /// <remarks>
+    /// The target must have been created by an <see cref="ActorSystem"/>, whose clock times the wait;
+    /// <see cref="Timeout.InfiniteTimeSpan"/> waits without limit. A reply that comes too late is a dead letter.
+    /// </remarks>
     public static Task<TReply> Ask<TReply>(
         this IActorRef target,
         Func<IActorRef, object> createMessage,
@@ -36,18 +39,17 @@ public static class ActorRefExtensions
 
         var replyTo = new AskRef<TReply>(kernelTarget.System, target.Name, timeout);
         replyTo.Start(cancellationToken);
-        object message;
         try
         {
-            message = createMessage(replyTo);
+            target.Tell(createMessage(replyTo));
         }
         catch
         {
+            // Nobody will ever see the task, so its timer must not linger until the timeout.
             replyTo.Abandon();
             throw;
         }
 
-        target.Tell(message);
         return replyTo.Task;
     }
 }

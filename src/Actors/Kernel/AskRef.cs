@@ -63,7 +63,7 @@ internal sealed class AskRef<TReply> : TaskCompletionSource<TReply>, IKernelActo
         }
     }
 
-    /// <summary>Frees the timer and registration of an Ask whose message could not be created.</summary>
+    /// <summary>Frees the timer and registration of an Ask whose message could not be created or sent.</summary>
     public void Abandon()
     {
         TrySetCanceled();

@@ -9,6 +9,7 @@ internal sealed class DedicatedMailbox : Mailbox
     private readonly Thread _thread;
     private readonly Task _exited;
     private readonly Action _wake;
+    private readonly Action _onMailboxEmpty;
     private readonly object _wakeGate = new();
     private bool _woken;
 
@@ -20,6 +21,9 @@ internal sealed class DedicatedMailbox : Mailbox
     {
         _actor = actor;
         _wake = Wake;
+
+        // Cached because it runs once per burst; a method group would allocate a delegate each time.
+        _onMailboxEmpty = actor.InvokeOnMailboxEmpty;
         _thread = new Thread(ThreadMain) { IsBackground = true, Name = name };
         _exited = JoinAfterStopAsync();
     }
@@ -53,7 +57,7 @@ internal sealed class DedicatedMailbox : Mailbox
                 break;
             }
 
-            RunHook(_actor.InvokeOnMailboxEmpty, "OnMailboxEmpty");
+            RunHook(_onMailboxEmpty, "OnMailboxEmpty");
             if (!WaitToRead())
             {
                 break;

@@ -9,8 +9,8 @@ public sealed class Scheduler
 
     /// <summary>
     /// Tells <paramref name="message"/> to <paramref name="target"/> after <paramref name="delay"/>.
-    /// Disposing the result cancels it; once disposed the message is never received, even if the
-    /// timer had already fired and the message was waiting in the target's mailbox.
+    /// Disposing the result cancels it. For an actor of a system, once disposed the message is never
+    /// received, even if the timer had already fired and the message was waiting in its mailbox.
     /// </summary>
     public IDisposable ScheduleTellOnce(TimeSpan delay, IActorRef target, object message)
     {
@@ -22,7 +22,8 @@ public sealed class Scheduler
 
     /// <summary>
     /// Tells <paramref name="message"/> to <paramref name="target"/> after <paramref name="initialDelay"/>
-    /// and then every <paramref name="interval"/> until the result is disposed.
+    /// and then every <paramref name="interval"/> until the result is disposed, with the same guarantee
+    /// as <see cref="ScheduleTellOnce"/>. Deliveries are not coalesced: a busy target may find several queued.
     /// </summary>
     public IDisposable ScheduleTellRepeatedly(TimeSpan initialDelay, TimeSpan interval, IActorRef target, object message)
     {

@@ -173,7 +173,16 @@ internal sealed class ServerCommand
             return; // the default is valid by construction
         }
 
-        var value = result.GetValueOrDefault<T>();
+        T value;
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+        }
+        catch (InvalidOperationException)
+        {
+            return; // not a T at all: the parser reports that itself, naming the flag and the value
+        }
+
         if (value is not null && validate(value) is { } error)
         {
             result.AddError(error);

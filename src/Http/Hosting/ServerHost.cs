@@ -93,11 +93,11 @@ internal static class ServerHost
     {
         var time = TimeProvider.System;
         var system = new ActorSystem(time, loggerFactory);
-        var dispatcher = system.ActorOf(new DispatcherActor(new FifoQueuePolicy(), loggerFactory.CreateLogger<DispatcherActor>()), "dispatcher");
+        var dispatcher = system.ActorOf(new DispatcherActor(new FifoQueuePolicy(), loggerFactory.CreateLogger("akkawsgi.dispatcher")), "dispatcher");
         var interpreterOptions = new InterpreterOptions();
         var interpreters = Enumerable.Range(0, options.Workers)
             .Select(i => system.ActorOfDedicated(
-                new InterpreterActor(application, dispatcher, interpreterOptions, loggerFactory.CreateLogger<InterpreterActor>()),
+                new InterpreterActor(application, dispatcher, interpreterOptions, loggerFactory.CreateLogger("akkawsgi.interpreter")),
                 $"python-worker-{i}"))
             .ToList();
 

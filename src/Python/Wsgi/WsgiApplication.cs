@@ -72,7 +72,7 @@ public sealed class WsgiApplication : IDisposable
             throw new InvalidOperationException($"at most {MaxWorkers} workers are supported");
         }
 
-        var worker = new WsgiWorker(this, thread, index, loggerFactory.CreateLogger<WsgiWorker>());
+        var worker = new WsgiWorker(this, thread, index, loggerFactory.CreateLogger("akkawsgi.wsgi"));
         Volatile.Write(ref workers[index], worker);
         return worker;
     }

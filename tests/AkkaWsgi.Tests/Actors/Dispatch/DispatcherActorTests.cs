@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using AkkaWsgi.Actors.Dispatch;
+using AkkaWsgi.Actors.Interpreter;
+using AkkaWsgi.Actors.Kernel;
+using AkkaWsgi.Python.Wsgi;
+using AkkaWsgi.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AkkaWsgi.Tests.Actors.Dispatch;
+
+public sealed class DispatcherActorTests : IAsyncDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private readonly ActorSystem system = new(new ManualTimeProvider(), NullLoggerFactory.Instance);
+    private readonly IActorRef dispatcher;
+
+    public DispatcherActorTests()
+    {
+        dispatcher = system.ActorOf(new DispatcherActor(new FifoQueuePolicy(), NullLogger.Instance), "dispatcher");
+    }
+
+    [Fact]
+    public async Task RequestArrived_WithAFreeWorker_RunsAtOnce()
+    {
+        var worker = Worker("w1");
+        dispatcher.Tell(new WorkerReady(worker.Ref));
+        var job = new FakeJob("a");
+
+        dispatcher.Tell(new RequestArrived(job));
+
+        Assert.Equal(["a"], await worker.WaitForRuns(1));
+    }
+
+    [Fact]
+    public async Task RequestArrived_WhenAllWorkersBusy_WaitsAndRunsInArrivalOrder()
+    {
+        var worker = Worker("w1");
+        dispatcher.Tell(new WorkerReady(worker.Ref));
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            dispatcher.Tell(new RequestArrived(new FakeJob(name)));
+        }
+
+        Assert.Equal(["a"], await worker.WaitForRuns(1));
+        dispatcher.Tell(new RequestFinished(worker.Ref));
+        Assert.Equal(["a", "b"], await worker.WaitForRuns(2));
+        dispatcher.Tell(new RequestFinished(worker.Ref));
+        Assert.Equal(["a", "b", "c"], await worker.WaitForRuns(3));
+        var stats = await dispatcher.Ask<DispatcherStats>(r => new GetDispatcherStats(r), Patience);
+        Assert.Equal(new DispatcherStats(Workers: 1, Busy: 1, Queued: 0, Dispatched: 3, Dropped: 0), stats);
+    }
+
+    [Fact]
+    public async Task RequestArrived_PrefersTheWorkerThatBecameFreeLast()
+    {
+        var first = Worker("w1");
+        var second = Worker("w2");
+        dispatcher.Tell(new WorkerReady(first.Ref));
+        dispatcher.Tell(new WorkerReady(second.Ref));
+
+        dispatcher.Tell(new RequestArrived(new FakeJob("a")));
+
+        Assert.Equal(["a"], await second.WaitForRuns(1));
+        Assert.Empty(first.Runs);
+    }
+
+    [Fact]
+    public async Task QueuedRequest_WhoseClientLeft_IsCompletedWithoutRunning()
+    {
+        var worker = Worker("w1");
+        dispatcher.Tell(new WorkerReady(worker.Ref));
+        dispatcher.Tell(new RequestArrived(new FakeJob("a")));
+        var abandoned = new FakeJob("gone");
+        dispatcher.Tell(new RequestArrived(abandoned));
+        dispatcher.Tell(new RequestArrived(new FakeJob("c")));
+        await worker.WaitForRuns(1);
+
+        abandoned.IsAbandoned = true;
+        dispatcher.Tell(new RequestFinished(worker.Ref));
+
+        Assert.Equal(["a", "c"], await worker.WaitForRuns(2));
+        Assert.Equal(1, abandoned.Completions);
+        var stats = await dispatcher.Ask<DispatcherStats>(r => new GetDispatcherStats(r), Patience);
+        Assert.Equal(1, stats.Dropped);
+    }
+
+    [Fact]
+    public async Task WorkerReady_TakesWorkThatQueuedBeforeAnyWorkerStarted()
+    {
+        dispatcher.Tell(new RequestArrived(new FakeJob("early")));
+        var worker = Worker("w1");
+
+        dispatcher.Tell(new WorkerReady(worker.Ref));
+
+        Assert.Equal(["early"], await worker.WaitForRuns(1));
+    }
+
+    public async ValueTask DisposeAsync() => await system.DisposeAsync();
+
+    private RecordingWorker Worker(string name)
+    {
+        var worker = new RecordingWorker();
+        worker.Ref = system.ActorOf(worker, name);
+        return worker;
+    }
+
+    private sealed class RecordingWorker : Actor
+    {
+        private readonly ConcurrentQueue<string> runs = new();
+
+        public IActorRef Ref { get; set; } = null!;
+
+        public IReadOnlyCollection<string> Runs => runs;
+
+        public async Task<string[]> WaitForRuns(int count)
+        {
+            using var timeout = new CancellationTokenSource(Patience);
+            while (runs.Count < count)
+            {
+                await Task.Delay(5, timeout.Token);
+            }
+
+            return [.. runs];
+        }
+
+        protected override void Receive(object message)
+        {
+            if (message is Run run)
+            {
+                runs.Enqueue(((FakeJob)run.Job).Name);
+            }
+        }
+    }
+
+    private sealed class FakeJob(string name) : IRequestJob
+    {
+        private int completions;
+
+        public string Name => name;
+
+        public IWsgiExchange Exchange => throw new NotSupportedException("the dispatcher never looks inside a request");
+
+        public bool IsAbandoned { get; set; }
+
+        public int Completions => completions;
+
+        public void Complete() => Interlocked.Increment(ref completions);
+    }
+}

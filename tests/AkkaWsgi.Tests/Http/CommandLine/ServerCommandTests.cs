@@ -1,0 +1,66 @@
+using AkkaWsgi.Http.CommandLine;
+
+namespace AkkaWsgi.Tests.Http.CommandLine;
+
+public sealed class ServerCommandTests
+{
+    [Fact]
+    public void Bind_Defaults_MatchWsgo()
+    {
+        var command = new ServerCommand();
+
+        var options = command.Bind(command.Root.Parse(["--module", "app"]));
+
+        Assert.Equal("app", options.Module);
+        Assert.Equal([":8000"], options.HttpSockets);
+        Assert.Equal(16, options.Workers);
+        Assert.Equal(1, options.Processes);
+        Assert.Equal(100L * 1024 * 1024, options.MaxBodySize);
+        Assert.False(options.AccessLog);
+    }
+
+    [Fact]
+    public void Bind_RepeatedHttpSocket_KeepsAll()
+    {
+        var command = new ServerCommand();
+
+        var options = command.Bind(command.Root.Parse(["--module", "app", "--http-socket", ":1", "--http-socket", "[::1]:2"]));
+
+        Assert.Equal([":1", "[::1]:2"], options.HttpSockets);
+    }
+
+    [Theory]
+    [InlineData("--workers", "0", "--workers")]
+    [InlineData("--workers", "lots", "lots")]
+    [InlineData("--processes", "2", "not yet supported")]
+    [InlineData("--http-socket", "nowhere", "--http-socket")]
+    [InlineData("--log-level", "loud", "--log-level")]
+    [InlineData("--header-timeout", "0", "--header-timeout")]
+    [InlineData("--max-body-size", "-1", "--max-body-size")]
+    public void Parse_BadValue_ReportsTheFlag(string flag, string value, string expected)
+    {
+        var command = new ServerCommand();
+
+        var result = command.Root.Parse(["--module", "app", flag, value]);
+
+        Assert.Contains(result.Errors, e => e.Message.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_UnknownFlag_IsAnError()
+    {
+        var command = new ServerCommand();
+
+        var result = command.Root.Parse(["--module", "app", "--no-such-flag"]);
+
+        Assert.NotEmpty(result.Errors);
+    }
+
+    [Fact]
+    public void Parse_MissingModule_IsAnError()
+    {
+        var command = new ServerCommand();
+
+        Assert.Contains(command.Root.Parse([]).Errors, e => e.Message.Contains("--module", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,381 @@
+using System.Text;
+using AkkaWsgi.Python.Wsgi;
+using AkkaWsgi.Tests.Support;
+
+namespace AkkaWsgi.Tests.Python.Wsgi;
+
+/// <summary>The WSGI bridge run in-process against a real embedded CPython, with a recording response.</summary>
+public sealed class WsgiWorkerTests
+{
+    private static EmbeddedPython Python => EmbeddedPython.Shared;
+
+    [Fact]
+    public void Run_ListResult_SendsEverythingWithASingleFlush()
+    {
+        var (_, worker) = Python.Load("""
+            def application(environ, start_response):
+                start_response("201 Made Here", [("Content-Type", "text/plain"), ("X-Two", "2")])
+                return [b"hello ", b"", b"world"]
+            """);
+        var exchange = Run(worker, new RecordingExchange());
+
+        Assert.Equal(201, exchange.Status);
+        Assert.Equal("Made Here", exchange.Reason);
+        Assert.Equal("text/plain", exchange.Headers["Content-Type"]);
+        Assert.Equal("hello world", exchange.BodyText);
+        Assert.Equal(1, exchange.Flushes);
+    }
+
+    [Fact]
+    public void Run_Generator_FlushesEveryItemAsItIsProduced()
+    {
+        var (_, worker) = Python.Load("""
+            def application(environ, start_response):
+                start_response("200 OK", [])
+                def body():
+                    for i in range(3):
+                        yield b"%d" % i
+                return body()
+            """);
+        var exchange = Run(worker, new RecordingExchange());
+
+        Assert.Equal("012", exchange.BodyText);
+        Assert.True(exchange.Flushes >= 3, $"{exchange.Flushes} flushes");
+    }
+
+    [Fact]
+    public void Run_Environ_HasPep3333KeysAndLatin1Path()
+    {
+        var (_, worker) = Python.Load("""
+            def application(environ, start_response):
+                start_response("200 OK", [])
+                keys = ["wsgi.version", "wsgi.multithread", "wsgi.multiprocess", "wsgi.run_once",
+                        "wsgi.input_terminated", "SCRIPT_NAME", "PATH_INFO", "HTTP_X_TEST"]
+                text = "|".join(repr(environ[k]) for k in keys)
+                text += "|" + str("HTTP_X_SPOOFED" in environ) + "|" + type(environ["wsgi.input"]).__name__
+                return [text.encode("utf-8")]
+            """);
+        var exchange = Run(worker, new RecordingExchange("/caf\u00c3\u00a9"));
+
+        Assert.Equal("(1, 0)|True|False|False|True|''|'/caf\u00c3\u00a9'|'yes'|False|BytesIO",
+            Encoding.UTF8.GetString(Encoding.Latin1.GetBytes(exchange.BodyText)));
+    }
+
+    [Fact]
+    public void Run_ApplicationRaises_Answers500WithoutTracebackAndLogsIt()
+    {
+        var (_, worker) = Python.Load("""
+            def application(environ, start_response):
+                raise ValueError("secret detail")
+            """);
+        var exchange = Run(worker, new RecordingExchange("/boom"));
+
+        Assert.Equal(500, exchange.Status);
+        Assert.DoesNotContain("secret", exchange.BodyText, StringComparison.Ordinal);
+        Assert.Contains(Python.Logs.Lines, l => l.Contains("GET /boom", StringComparison.Ordinal) &&
+            l.Contains("ValueError: secret detail", StringComparison.Ordinal) && l.Contains("Traceback", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Run_NonBytesItem_Answers500AndNamesTheType()
+    {
+        var (_, worker) = Python.Load("""
+            def application(environ, start_response):
+                start_response("200 OK", [])
+                return ["text"]
+            """);
+        var exchange = Run(worker, new RecordingExchange("/str"));
+
+        Assert.Equal(500, exchange.Status);
+        Assert.Contains(Python.Logs.Lines, l => l.Contains("GET /str", StringComparison.Ordinal) && l.Contains("contains a str", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("start_response('20 OK', [])", "three-digit")]
+    [InlineData("start_response('200 OK', [('Bad Name', 'v')])", "not a valid HTTP token")]
+    [InlineData("start_response('200 OK', [('X', 'a\\r\\nb')])", "control character")]
+    [InlineData("start_response('200 OK', [('Connection', 'close')])", "hop-by-hop")]
+    [InlineData("start_response('200 OK', [('X', 1)])", "must both be str")]
+    [InlineData("start_response('200 OK', {})", "must be a list")]
+    [InlineData("start_response(200, [])", "status must be a str")]
+    public void Run_InvalidStartResponse_Answers500AndSaysWhatWasWrong(string call, string message)
+    {
+        var (_, worker) = Python.Load($$"""
+            def application(environ, start_response):
+                {{call}}
+                return [b"never"]
+            """);
+        var exchange = Run(worker, new RecordingExchange($"/invalid/{Guid.NewGuid():N}"));
+
+        Assert.Equal(500, exchange.Status);
+        Assert.Contains(Python.Logs.Lines, l => l.Contains(exchange.Description, StringComparison.Ordinal) && l.Contains(message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Run_ClientLeavesMidResponse_StopsIteratingAndClosesOnce()
+    {
+        var (app, worker) = Python.Load("""
+            produced = []
+            closed = []
+            class Body:
+                def __iter__(self):
+                    while True:
+                        produced.append(1)
+                        yield b"x"
+                def close(self):
+                    closed.append(1)
+            def application(environ, start_response):
+                if environ["PATH_INFO"] == "/count":
+                    start_response("200 OK", [])
+                    return [b"%d %d" % (len(produced), len(closed))]
+                start_response("200 OK", [])
+                return Body()
+            """);
+        var streaming = Run(worker, new RecordingExchange("/stream") { ClientLeavesAfterFlushes = 2 });
+        var count = Run(worker, new RecordingExchange("/count"));
+
+        Assert.Equal("xx", streaming.BodyText);
+        Assert.Equal("2 1", count.BodyText);
+    }
+
+    [Fact]
+    public void Run_ExcInfoBeforeAnythingWasSent_ReplacesStatusAndHeaders()
+    {
+        var (_, worker) = Python.Load("""
+            import sys
+            def application(environ, start_response):
+                start_response("200 OK", [("X-First", "1")])
+                try:
+                    raise KeyError("k")
+                except KeyError:
+                    start_response("503 Try Later", [("X-Second", "2")], sys.exc_info())
+                return [b"replaced"]
+            """);
+        var exchange = Run(worker, new RecordingExchange());
+
+        Assert.Equal(503, exchange.Status);
+        Assert.False(exchange.Headers.ContainsKey("X-First"));
+        Assert.Equal("2", exchange.Headers["X-Second"]);
+        Assert.Equal("replaced", exchange.BodyText);
+    }
+
+    [Fact]
+    public void Run_ExcInfoAfterHeadersWereSent_ReraisesAndAbortsTheConnection()
+    {
+        var (_, worker) = Python.Load("""
+            import sys
+            def application(environ, start_response):
+                write = start_response("200 OK", [])
+                write(b"partial")
+                try:
+                    raise KeyError("original problem")
+                except KeyError:
+                    start_response("500 Error", [], sys.exc_info())
+                return [b"unreachable"]
+            """);
+        var exchange = Run(worker, new RecordingExchange("/reraise"));
+
+        Assert.Equal(200, exchange.Status);
+        Assert.True(exchange.Aborted);
+        Assert.Equal("partial", exchange.BodyText);
+        Assert.Contains(Python.Logs.Lines, l => l.Contains("GET /reraise", StringComparison.Ordinal) && l.Contains("KeyError: 'original problem'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Run_SecondStartResponseWithoutExcInfo_Fails()
+    {
+        var (_, worker) = Python.Load("""
+            def application(environ, start_response):
+                start_response("200 OK", [])
+                start_response("200 OK", [])
+                return [b""]
+            """);
+        var exchange = Run(worker, new RecordingExchange("/twice"));
+
+        Assert.Equal(500, exchange.Status);
+        Assert.Contains(Python.Logs.Lines, l => l.Contains("GET /twice", StringComparison.Ordinal) && l.Contains("already called", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void StartResponseKeptFromAnEarlierRequest_RefusesToWork()
+    {
+        var (_, worker) = Python.Load("""
+            kept = []
+            def application(environ, start_response):
+                if not kept:
+                    kept.append(start_response)
+                    start_response("200 OK", [])
+                    return [b"first"]
+                try:
+                    kept[0]("200 OK", [])
+                    message = "accepted"
+                except RuntimeError as e:
+                    message = str(e)
+                start_response("200 OK", [])
+                return [message.encode()]
+            """);
+        Run(worker, new RecordingExchange());
+        var second = Run(worker, new RecordingExchange());
+
+        Assert.Contains("request that has ended", second.BodyText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_ThreadLocalValues_PersistBetweenRequestsOnAWorker()
+    {
+        var (_, worker) = Python.Load("""
+            import threading
+            local = threading.local()
+            def application(environ, start_response):
+                local.n = getattr(local, "n", 0) + 1
+                start_response("200 OK", [])
+                return [b"%d" % local.n]
+            """);
+
+        Assert.Equal("1", Run(worker, new RecordingExchange()).BodyText);
+        Assert.Equal("2", Run(worker, new RecordingExchange()).BodyText);
+    }
+
+    [Fact]
+    public void Run_WriteCallable_SendsBeforeTheIterable()
+    {
+        var (_, worker) = Python.Load("""
+            def application(environ, start_response):
+                write = start_response("200 OK", [])
+                write(b"one ")
+                return [b"two"]
+            """);
+
+        Assert.Equal("one two", Run(worker, new RecordingExchange()).BodyText);
+    }
+
+    [Fact]
+    public void Run_NoStartResponse_Answers500()
+    {
+        var (_, worker) = Python.Load("""
+            def application(environ, start_response):
+                return []
+            """);
+        var exchange = Run(worker, new RecordingExchange("/silent"));
+
+        Assert.Equal(500, exchange.Status);
+        Assert.Contains(Python.Logs.Lines, l => l.Contains("without calling start_response", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Run_Input_IsAFullFileObject(bool spilled)
+    {
+        var (_, worker) = Python.Load("""
+            def application(environ, start_response):
+                f = environ["wsgi.input"]
+                first = f.readline()
+                part = f.readline(3)
+                rest = f.readlines()
+                after = f.read()
+                start_response("200 OK", [])
+                return [repr((first, part, rest, after, environ.get("CONTENT_LENGTH"))).encode()]
+            """);
+        var data = Encoding.ASCII.GetBytes("line one\nline two\nlast");
+        RequestBody body;
+        string? file = null;
+        if (spilled)
+        {
+            file = Path.GetTempFileName();
+            File.WriteAllBytes(file, data);
+            body = new RequestBody.InFile(file, data.Length);
+        }
+        else
+        {
+            body = new RequestBody.InMemory(data);
+        }
+
+        try
+        {
+            var exchange = Run(worker, new RecordingExchange("/", body));
+
+            Assert.Equal("(b'line one\\n', b'lin', [b'e two\\n', b'last'], b'', None)", exchange.BodyText);
+        }
+        finally
+        {
+            if (file is not null)
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    [Fact]
+    public void Run_FileWrapper_SendsTheFileFromItsPositionWithoutIterating()
+    {
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, "0123456789");
+        var (_, worker) = Python.Load($$"""
+            class Tracking:
+                def __init__(self, f): self.f = f
+                def read(self, n): raise AssertionError("the server should not read through Python")
+                def fileno(self): return self.f.fileno()
+                def tell(self): return self.f.tell()
+                def close(self): self.f.close()
+            def application(environ, start_response):
+                f = open({{'"' + file + '"'}}, "rb")
+                f.seek(4)
+                start_response("200 OK", [])
+                return environ["wsgi.file_wrapper"](Tracking(f))
+            """);
+        try
+        {
+            var exchange = Run(worker, new RecordingExchange());
+
+            Assert.Equal("456789", exchange.BodyText);
+            Assert.Equal((4L, (long?)6), exchange.SentFile);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Run_FileWrapperOverANonFile_IsIterated()
+    {
+        var (_, worker) = Python.Load("""
+            import io
+            def application(environ, start_response):
+                start_response("200 OK", [])
+                return environ["wsgi.file_wrapper"](io.BytesIO(b"in memory"), 4)
+            """);
+        var exchange = Run(worker, new RecordingExchange());
+
+        Assert.Equal("in memory", exchange.BodyText);
+        Assert.Null(exchange.SentFile);
+    }
+
+    [Fact]
+    public void Run_WsgiErrors_GoToTheServerLog()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        var (_, worker) = Python.Load($$"""
+            def application(environ, start_response):
+                environ["wsgi.errors"].write("first {{marker}}\nsecond ")
+                environ["wsgi.errors"].write("{{marker}}\n")
+                start_response("200 OK", [])
+                return [b""]
+            """);
+        Run(worker, new RecordingExchange());
+
+        Assert.Contains(Python.Logs.Lines, l => l.EndsWith($"wsgi.errors: first {marker}", StringComparison.Ordinal));
+        Assert.Contains(Python.Logs.Lines, l => l.EndsWith($"wsgi.errors: second {marker}", StringComparison.Ordinal));
+    }
+
+    private static RecordingExchange Run(WsgiWorker worker, RecordingExchange exchange)
+    {
+        Python.Run(() =>
+        {
+            worker.Run(exchange);
+            return 0;
+        });
+        return exchange;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Text;
+using AkkaWsgi.Python.Wsgi;
+using Microsoft.Win32.SafeHandles;
+
+namespace AkkaWsgi.Tests.Support;
+
+/// <summary>An exchange that records what the bridge does to the response, for in-process bridge tests.</summary>
+public sealed class RecordingExchange(string path = "/", RequestBody? body = null) : IWsgiExchange, IWsgiResponse
+{
+    private readonly MemoryStream written = new();
+
+    public string Description => $"GET {path}";
+
+    public RequestBody Body { get; } = body ?? RequestBody.Empty;
+
+    public IWsgiResponse Response => this;
+
+    public Dictionary<string, string> Headers { get; } = [];
+
+    public int? Status { get; private set; }
+
+    public string? Reason { get; private set; }
+
+    public int StartCount { get; private set; }
+
+    public int Flushes { get; private set; }
+
+    public bool Aborted { get; private set; }
+
+    /// <summary>After this many flushes the client "disconnects".</summary>
+    public int? ClientLeavesAfterFlushes { get; init; }
+
+    public (long Offset, long? Count)? SentFile { get; private set; }
+
+    public bool IsClientGone => ClientLeavesAfterFlushes is { } n && Flushes >= n;
+
+    public string BodyText => Encoding.Latin1.GetString(written.ToArray());
+
+    public void WriteEnviron(EnvironWriter environ)
+    {
+        environ.Set(EnvironKey.RequestMethod, "GET");
+        environ.Set(EnvironKey.PathInfo, Encoding.Latin1.GetBytes(path));
+        environ.Set(EnvironKey.QueryString, "");
+        environ.Set(EnvironKey.ServerName, "localhost");
+        environ.Set(EnvironKey.ServerPort, "80");
+        environ.Set(EnvironKey.ServerProtocol, "HTTP/1.1");
+        environ.Set(EnvironKey.UrlScheme, "http");
+        environ.AddHeader("X-Test", "yes");
+        environ.AddHeader("X_Spoofed", "no");
+    }
+
+    public void Start(int statusCode, string reasonPhrase, IReadOnlyList<KeyValuePair<string, string>> headers)
+    {
+        StartCount++;
+        Status = statusCode;
+        Reason = reasonPhrase;
+        foreach (var (name, value) in headers)
+        {
+            Headers[name] = value;
+        }
+    }
+
+    public void Write(ReadOnlySpan<byte> data) => written.Write(data);
+
+    public ValueTask<bool> FlushAsync()
+    {
+        Flushes++;
+        return new(!IsClientGone);
+    }
+
+    public ValueTask<bool> SendFileAsync(SafeFileHandle file, long offset, long? count)
+    {
+        SentFile = (offset, count);
+        var buffer = new byte[count ?? 1 << 20];
+        var read = RandomAccess.Read(file, buffer, offset);
+        written.Write(buffer, 0, read);
+        return new(true);
+    }
+
+    public void Abort() => Aborted = true;
+}
