@@ -3,6 +3,7 @@ using AkkaWsgi.Actors.Dispatch;
 using AkkaWsgi.Actors.Kernel;
 using AkkaWsgi.Http.Hosting;
 using AkkaWsgi.Http.Logging;
+using AkkaWsgi.Python.Wsgi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
@@ -33,7 +34,20 @@ internal sealed class WsgiEndpoint(IActorRef dispatcher, ServerOptions options, 
             return;
         }
 
-        var body = await RequestBodyReader.ReadAsync(context, options.BufferSize, context.RequestAborted).ConfigureAwait(false);
+        RequestBody body;
+        try
+        {
+            body = await RequestBodyReader.ReadAsync(context, options.BufferSize, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (IOException e) when (e is not BadHttpRequestException && !context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted)
+        {
+            // Kestrel reports most framing errors as BadHttpRequestException (answered by Kestrel itself), but some,
+            // such as a chunk size that overflows, as a plain IOException: the body is malformed either way.
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            context.Response.Headers.Connection = "close";
+            return;
+        }
+
         try
         {
             var exchange = new HttpWsgiExchange(context, body);

@@ -17,4 +17,8 @@ internal static partial class WsgiLog
 
     [LoggerMessage(4, LogLevel.Debug, "{Request}: client went away during the response", EventName = "ClientGone")]
     public static partial void ClientGone(ILogger logger, string request);
+
+    [LoggerMessage(5, LogLevel.Error, "{Request}: close() of the response iterable raised after the response was sent: {Detail}",
+        EventName = "CloseFailed")]
+    public static partial void CloseFailed(ILogger logger, string request, string detail);
 }

@@ -87,9 +87,16 @@ public sealed partial class WsgiWorker
                 throw new PyRaiseException(PyErrorKind.TypeError, $"response header {i} must be a (name, value) tuple, not {pair.TypeName()}");
             }
 
-            if (!pair.SequenceItem(0).TryGetString(out var name) || !pair.SequenceItem(1).TryGetString(out var value))
+            if (!pair.SequenceItem(0).TryGetString(out var name))
             {
-                throw new PyRaiseException(PyErrorKind.TypeError, $"response header {i}: name and value must both be str");
+                throw new PyRaiseException(PyErrorKind.TypeError,
+                    $"response header {i}: the name must be a str, not {pair.SequenceItem(0).TypeName()}");
+            }
+
+            if (!pair.SequenceItem(1).TryGetString(out var value))
+            {
+                throw new PyRaiseException(PyErrorKind.TypeError,
+                    $"response header '{name}': the value must be a str, not {pair.SequenceItem(1).TypeName()}");
             }
 
             if (ResponseValidation.CheckHeader(name, value) is { } headerError)
@@ -263,12 +270,32 @@ public sealed partial class WsgiWorker
     }
 
     /// <summary>Completes the response: headers of an empty body, or the failure as a 500 or an abort.</summary>
-    private void Finish(string? failure)
+    /// <remarks>
+    /// A failure of close() alone, once the whole body was produced, leaves a response that went out complete as it
+    /// is: the error is logged, and the client, which got everything, is not cut off.
+    /// </remarks>
+    private void Finish(string? failure, string? closeFailure)
     {
         var request = exchange!.Description;
         if (failure is null && !startCalled)
         {
             failure = "the application returned without calling start_response()";
+        }
+
+        if (failure is not null && closeFailure is not null)
+        {
+            failure = $"{failure}\nclose() then raised too:\n{closeFailure}";
+        }
+        else if (closeFailure is not null)
+        {
+            if (!started)
+            {
+                failure = closeFailure;
+            }
+            else
+            {
+                WsgiLog.CloseFailed(logger, request, closeFailure);
+            }
         }
 
         if (failure is null)

@@ -42,6 +42,7 @@ public sealed partial class WsgiWorker : IDisposable
         var token = ((long)index << 32) | sequence;
         PyObject? result = null;
         string? failure = null;
+        string? closeFailure = null;
         try
         {
             using var environ = environTemplate.CopyDict();
@@ -72,14 +73,14 @@ public sealed partial class WsgiWorker : IDisposable
         {
             if (result is not null)
             {
-                failure ??= Close(result);
+                closeFailure = Close(result); // PEP 3333: on every path, errors included
                 result.Dispose();
             }
         }
 
         try
         {
-            Finish(failure);
+            Finish(failure, closeFailure);
         }
         finally
         {

@@ -95,7 +95,7 @@ public sealed class WsgiWorkerTests
     [InlineData("start_response('200 OK', [('Bad Name', 'v')])", "not a valid HTTP token")]
     [InlineData("start_response('200 OK', [('X', 'a\\r\\nb')])", "control character")]
     [InlineData("start_response('200 OK', [('Connection', 'close')])", "hop-by-hop")]
-    [InlineData("start_response('200 OK', [('X', 1)])", "must both be str")]
+    [InlineData("start_response('200 OK', [('X', 1)])", "the value must be a str, not int")]
     [InlineData("start_response('200 OK', {})", "must be a list")]
     [InlineData("start_response(200, [])", "status must be a str")]
     public void Run_InvalidStartResponse_Answers500AndSaysWhatWasWrong(string call, string message)
