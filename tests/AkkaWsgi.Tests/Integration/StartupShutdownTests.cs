@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using AkkaWsgi.Tests.Support;
+
+namespace AkkaWsgi.Tests.Integration;
+
+/// <summary>Start-up failures with their exit codes, graceful stop on signals, and virtualenvs.</summary>
+public sealed class StartupShutdownTests : IDisposable
+{
+    // Import failures must be reported "within seconds"; the margin covers a loaded machine.
+    private static readonly TimeSpan FailFast = TimeSpan.FromSeconds(20);
+
+    private readonly string _scratch = Directory.CreateTempSubdirectory("akkawsgi-startup-").FullName;
+
+    public static TheoryData<string, string, string> ImportFailures => new()
+    {
+        // module spec, text the traceback must show, callable the summary line must name
+        { "broken_import", "broken-import-marker", "application" },
+        { "broken_syntax", "SyntaxError", "application" },
+        { "no_such_module_for_akkawsgi_tests", "ModuleNotFoundError", "application" },
+        { "pkg.sub:missing_callable", "missing_callable", "missing_callable" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ImportFailures))]
+    public async Task AppThatFailsToImport_ExitsWith4ShowingTracebackAndSummary(string module, string shown, string callable)
+    {
+        using var server = ServerProcess.Launch(ServerProcess.AppArguments(module, PythonInstalls.Default, workers: 1));
+        var exit = await server.WaitForExitAsync(FailFast);
+        var log = server.Log;
+
+        Assert.True(exit == 4, $"exit code {exit}\n{server.Describe()}");
+        Assert.Contains(shown, log, StringComparison.Ordinal);
+        var moduleName = module.Split(':')[0];
+        Assert.True(log.Split('\n').Any(line => line.Contains(moduleName, StringComparison.Ordinal)
+                                                && line.Contains(callable, StringComparison.Ordinal)
+                                                && !line.TrimStart().StartsWith("File ", StringComparison.Ordinal)),
+            $"no summary line names {moduleName} and {callable}:\n{log}");
+    }
+
+    [Fact]
+    public async Task BrokenImport_PrintsThePythonTraceback()
+    {
+        using var server = ServerProcess.Launch(ServerProcess.AppArguments("broken_import", PythonInstalls.Default, workers: 1));
+        await server.WaitForExitAsync(FailFast);
+
+        Assert.Contains("Traceback (most recent call last)", server.Log, StringComparison.Ordinal);
+        Assert.Contains("RuntimeError: broken-import-marker", server.Log, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(ServerProcess.SigTerm)]
+    [InlineData(ServerProcess.SigInt)]
+    public async Task Signal_FinishesInFlightRequestRunsAtexitAndExitsZero(int signal)
+    {
+        var marker = Path.Combine(_scratch, $"atexit-{signal}.txt");
+        using var server = await ServerProcess.StartAsync(
+            ServerProcess.AppArguments("atexit_app", PythonInstalls.Default, workers: 2),
+            new Dictionary<string, string?> { ["AKKAWSGI_TEST_ATEXIT_FILE"] = marker });
+        using var http = TestHttp.Client(server);
+        var inFlight = http.GetStringAsync(new Uri("/slow?s=2", UriKind.Relative));
+        await Task.Delay(700);
+
+        server.SendSignal(signal);
+
+        Assert.Equal("finished after 2.0 s", await inFlight);
+        var exit = await server.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(exit == 0, $"exit code {exit}\n{server.Describe()}");
+        Assert.True(File.Exists(marker), $"atexit handler did not run\n{server.Describe()}");
+        Assert.StartsWith("atexit ran in pid ", await File.ReadAllTextAsync(marker), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GracefulTimeout_StopsWaitingForARequestThatRunsTooLong()
+    {
+        var arguments = ServerProcess.AppArguments("atexit_app", PythonInstalls.Default, workers: 2);
+        arguments.AddRange(["--graceful-timeout", "1"]);
+        using var server = await ServerProcess.StartAsync(arguments);
+        using var http = TestHttp.Client(server);
+        var stuck = http.GetStringAsync(new Uri("/slow?s=60", UriKind.Relative));
+        await Task.Delay(700);
+        var clock = Stopwatch.StartNew();
+
+        server.SendSignal(ServerProcess.SigTerm);
+        await server.WaitForExitAsync(TimeSpan.FromSeconds(15));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"stopping took {clock.Elapsed} with --graceful-timeout 1");
+        await Assert.ThrowsAnyAsync<Exception>(() => stuck);
+    }
+
+    [Fact]
+    public async Task MissingLibpython_ExitsWith3NamingTheLibrary()
+    {
+        var missing = Path.Combine(_scratch, "lib", "libpython3.11.so.1.0");
+        using var server = ServerProcess.Launch(ServerProcess.AppArguments("conformance", missing, workers: 1));
+        var exit = await server.WaitForExitAsync(FailFast);
+
+        Assert.True(exit == 3, $"exit code {exit}\n{server.Describe()}");
+        Assert.Contains("libpython", server.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FileThatIsNotALibrary_ExitsWith3()
+    {
+        var fake = Path.Combine(_scratch, "libpython3.12.so");
+        await File.WriteAllTextAsync(fake, "not an ELF shared object");
+        using var server = ServerProcess.Launch(ServerProcess.AppArguments("conformance", fake, workers: 1));
+        var exit = await server.WaitForExitAsync(FailFast);
+
+        Assert.True(exit == 3, $"exit code {exit}\n{server.Describe()}");
+    }
+
+    [RequiresUnsupportedPythonFact]
+    public async Task InterpreterOlderThan39_ExitsWith3NamingTheMinimum()
+    {
+        foreach (var python in PythonInstalls.Unsupported)
+        {
+            using var server = ServerProcess.Launch(ServerProcess.AppArguments("conformance", python, workers: 1));
+            var exit = await server.WaitForExitAsync(FailFast);
+
+            Assert.True(exit == 3, $"{python}: exit code {exit}\n{server.Describe()}");
+            Assert.Contains("3.9", server.Log, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task VenvFlag_ImportsFromTheVenvAndSetsSysPrefix()
+    {
+        var venv = CreateVenvWithProbe();
+        var arguments = new List<string>
+        {
+            "--module", "venv_probe", "--chdir", EmptyDir("chdir-flag"), "--http-socket", "127.0.0.1:0",
+            "--workers", "1", "--venv", venv,
+        };
+        using var server = await ServerProcess.StartAsync(arguments);
+
+        var response = await TestHttp.RawAsync(server, TestHttp.Get(server, "/"));
+        Assert.Equal(venv, response.BodyText);
+    }
+
+    [Fact]
+    public async Task VirtualEnvVariable_ImportsFromTheVenvAndSetsSysPrefix()
+    {
+        var venv = CreateVenvWithProbe();
+        var arguments = new List<string>
+        {
+            "--module", "venv_probe", "--chdir", EmptyDir("chdir-env"), "--http-socket", "127.0.0.1:0", "--workers", "1",
+        };
+        using var server = await ServerProcess.StartAsync(arguments, new Dictionary<string, string?> { ["VIRTUAL_ENV"] = venv });
+
+        var response = await TestHttp.RawAsync(server, TestHttp.Get(server, "/"));
+        Assert.Equal(venv, response.BodyText);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_scratch, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless; a failing Dispose would hide the test's own result.
+        }
+    }
+
+    private string EmptyDir(string name) => Directory.CreateDirectory(Path.Combine(_scratch, name)).FullName;
+
+    /// <summary>A venv (no pip, nothing to download) whose site-packages alone holds the app module.</summary>
+    private string CreateVenvWithProbe()
+    {
+        var venv = Path.Combine(_scratch, "venv");
+        var created = ProcessRunner.Run(PythonInstalls.Default, ["-m", "venv", "--without-pip", venv], TimeSpan.FromSeconds(60));
+        Assert.True(created.ExitCode == 0, $"python -m venv failed: {created.StandardError}");
+        var sitePackages = Directory.GetDirectories(Path.Combine(venv, "lib"), "python3.*")
+            .Select(dir => Path.Combine(dir, "site-packages"))
+            .Single(Directory.Exists);
+        File.WriteAllText(Path.Combine(sitePackages, "venv_probe.py"),
+            """
+            import sys
+
+
+            def application(environ, start_response):
+                body = sys.prefix.encode("utf-8")
+                start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+                return [body]
+            """);
+        return venv;
+    }
+}
