@@ -11,13 +11,16 @@ namespace AkkaWsgi.Actors.Dispatch;
 /// <remarks>
 /// Free workers are kept as a stack: the worker that finished last takes the next request. It is the one most likely
 /// to still hold the GIL and warm caches, and under light load one worker serving everything avoids handing the GIL
-/// between threads, which costs more than the request itself for a small app.
+/// between threads, which costs more than the request itself for a small app. For the same reason a request waits
+/// (at most <see cref="DispatcherOptions.WakeDelay"/>) for a worker that is busy but started only just now.
 /// </remarks>
-public sealed class DispatcherActor(IQueuePolicy queue, ILogger logger) : Actor
+public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions options, ILogger logger) : Actor
 {
     private readonly Stack<IActorRef> idle = new();
+    private readonly Dictionary<IActorRef, long> runningSince = [];
+    private IDisposable? wakeCheck;
+    private long lastAssigned;
     private int workers;
-    private int busy;
     private long dispatched;
     private long dropped;
 
@@ -26,19 +29,24 @@ public sealed class DispatcherActor(IQueuePolicy queue, ILogger logger) : Actor
         switch (message)
         {
             case RequestArrived arrived:
-                if (idle.Count > 0 && queue.Count == 0)
+                if (idle.Count > 0 && queue.Count == 0 && !SomeWorkerJustStarted())
                 {
                     Assign(idle.Pop(), arrived.Job);
                 }
                 else
                 {
                     queue.Enqueue(arrived.Job);
+                    ScheduleWakeCheck();
                 }
 
                 break;
             case RequestFinished finished:
-                busy--;
+                runningSince.Remove(finished.Worker);
                 NextFor(finished.Worker);
+                break;
+            case WakeCheck:
+                wakeCheck = null;
+                WakeIdleWorkers();
                 break;
             case WorkerReady ready:
                 workers++;
@@ -46,7 +54,7 @@ public sealed class DispatcherActor(IQueuePolicy queue, ILogger logger) : Actor
                 NextFor(ready.Worker);
                 break;
             case GetDispatcherStats request:
-                request.ReplyTo.Tell(new DispatcherStats(workers, busy, queue.Count, dispatched, dropped));
+                request.ReplyTo.Tell(new DispatcherStats(workers, runningSince.Count, queue.Count, dispatched, dropped));
                 break;
         }
     }
@@ -72,8 +80,57 @@ public sealed class DispatcherActor(IQueuePolicy queue, ILogger logger) : Actor
 
     private void Assign(IActorRef worker, IRequestJob job)
     {
-        busy++;
+        lastAssigned = System.Time.GetTimestamp();
+        runningSince[worker] = lastAssigned;
         dispatched++;
         worker.Tell(new Run(job));
+    }
+
+    private bool SomeWorkerJustStarted()
+    {
+        var now = System.Time.GetTimestamp();
+        foreach (var started in runningSince.Values)
+        {
+            if (System.Time.GetElapsedTime(started, now) < options.WakeDelay)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void ScheduleWakeCheck()
+    {
+        if (wakeCheck is null && idle.Count > 0)
+        {
+            wakeCheck = System.Scheduler.ScheduleTellOnce(options.WakeDelay, Self, WakeCheck.Instance);
+        }
+    }
+
+    /// <summary>
+    /// When no waiting request was taken for a whole delay, the busy workers are stuck in I/O or long work: every
+    /// idle worker gets a waiting request. While the busy ones keep taking requests, nobody else is woken.
+    /// </summary>
+    private void WakeIdleWorkers()
+    {
+        if (queue.Count > 0 && System.Time.GetElapsedTime(lastAssigned) >= options.WakeDelay)
+        {
+            while (idle.Count > 0 && queue.Count > 0)
+            {
+                NextFor(idle.Pop());
+            }
+        }
+
+        if (queue.Count > 0)
+        {
+            ScheduleWakeCheck();
+        }
+    }
+
+    /// <summary>Scheduled by the dispatcher to itself: time to look at requests that are still waiting.</summary>
+    private sealed record WakeCheck
+    {
+        public static readonly WakeCheck Instance = new();
     }
 }

@@ -93,7 +93,7 @@ internal static class ServerHost
     {
         var time = TimeProvider.System;
         var system = new ActorSystem(time, loggerFactory);
-        var dispatcher = system.ActorOf(new DispatcherActor(new FifoQueuePolicy(), loggerFactory.CreateLogger("akkawsgi.dispatcher")), "dispatcher");
+        var dispatcher = system.ActorOf(new DispatcherActor(new FifoQueuePolicy(), new DispatcherOptions(), loggerFactory.CreateLogger("akkawsgi.dispatcher")), "dispatcher");
         var interpreterOptions = new InterpreterOptions();
         var interpreters = Enumerable.Range(0, options.Workers)
             .Select(i => system.ActorOfDedicated(

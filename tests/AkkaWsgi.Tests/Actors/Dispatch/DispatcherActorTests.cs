@@ -11,12 +11,14 @@ namespace AkkaWsgi.Tests.Actors.Dispatch;
 public sealed class DispatcherActorTests : IAsyncDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
-    private readonly ActorSystem system = new(new ManualTimeProvider(), NullLoggerFactory.Instance);
+    private readonly ManualTimeProvider time = new();
+    private readonly ActorSystem system;
     private readonly IActorRef dispatcher;
 
     public DispatcherActorTests()
     {
-        dispatcher = system.ActorOf(new DispatcherActor(new FifoQueuePolicy(), NullLogger.Instance), "dispatcher");
+        system = new ActorSystem(time, NullLoggerFactory.Instance);
+        dispatcher = system.ActorOf(new DispatcherActor(new FifoQueuePolicy(), new DispatcherOptions(), NullLogger.Instance), "dispatcher");
     }
 
     [Fact]
@@ -93,6 +95,64 @@ public sealed class DispatcherActorTests : IAsyncDisposable
         dispatcher.Tell(new WorkerReady(worker.Ref));
 
         Assert.Equal(["early"], await worker.WaitForRuns(1));
+    }
+
+    [Fact]
+    public async Task RequestArrived_WhileAWorkerHasJustStarted_WaitsForItRatherThanWakingAnother()
+    {
+        var first = Worker("w1");
+        var second = Worker("w2");
+        dispatcher.Tell(new WorkerReady(first.Ref));
+        dispatcher.Tell(new WorkerReady(second.Ref));
+        dispatcher.Tell(new RequestArrived(new FakeJob("a")));
+        await second.WaitForRuns(1);
+
+        dispatcher.Tell(new RequestArrived(new FakeJob("b")));
+        var stats = await dispatcher.Ask<DispatcherStats>(r => new GetDispatcherStats(r), Patience);
+        dispatcher.Tell(new RequestFinished(second.Ref));
+
+        Assert.Equal(1, stats.Queued);
+        Assert.Equal(["a", "b"], await second.WaitForRuns(2));
+        Assert.Empty(first.Runs);
+    }
+
+    [Fact]
+    public async Task WaitingRequests_NotTakenWithinTheWakeDelay_GoToIdleWorkers()
+    {
+        var workers = new[] { Worker("w1"), Worker("w2"), Worker("w3") };
+        foreach (var w in workers)
+        {
+            dispatcher.Tell(new WorkerReady(w.Ref));
+        }
+
+        dispatcher.Tell(new RequestArrived(new FakeJob("slow")));
+        await workers[2].WaitForRuns(1);
+        dispatcher.Tell(new RequestArrived(new FakeJob("b")));
+        dispatcher.Tell(new RequestArrived(new FakeJob("c")));
+        time.Advance(TimeSpan.FromMilliseconds(0.5));
+        var before = await dispatcher.Ask<DispatcherStats>(r => new GetDispatcherStats(r), Patience);
+
+        time.Advance(TimeSpan.FromMilliseconds(0.5));
+
+        Assert.Equal(2, before.Queued);
+        Assert.Equal(["b"], await workers[1].WaitForRuns(1));
+        Assert.Equal(["c"], await workers[0].WaitForRuns(1));
+    }
+
+    [Fact]
+    public async Task RequestArrived_WhenTheBusyWorkerStartedLongAgo_GoesToAnIdleWorkerAtOnce()
+    {
+        var first = Worker("w1");
+        var second = Worker("w2");
+        dispatcher.Tell(new WorkerReady(first.Ref));
+        dispatcher.Tell(new WorkerReady(second.Ref));
+        dispatcher.Tell(new RequestArrived(new FakeJob("slow")));
+        await second.WaitForRuns(1);
+        time.Advance(TimeSpan.FromMilliseconds(5));
+
+        dispatcher.Tell(new RequestArrived(new FakeJob("b")));
+
+        Assert.Equal(["b"], await first.WaitForRuns(1));
     }
 
     public async ValueTask DisposeAsync() => await system.DisposeAsync();
