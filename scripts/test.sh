@@ -43,43 +43,9 @@ mkdir -p "$results_dir"
 
 # --- 1. Debian packages ----------------------------------------------------------------------------------
 
-is_installed() {
-    [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" == "installed" ]]
-}
-
-ensure_packages() {
-    if ! command -v dpkg-query >/dev/null 2>&1; then
-        say "dpkg-query not found: not checking for ${required_packages[*]} (tests that need them skip themselves)"
-        return 0
-    fi
-
-    local missing=() pkg
-    for pkg in "${required_packages[@]}"; do
-        is_installed "$pkg" || missing+=("$pkg")
-    done
-    if [[ ${#missing[@]} -eq 0 ]]; then
-        return 0
-    fi
-
-    if [[ "$(id -u)" -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
-        say "missing Debian packages: ${missing[*]}"
-        say "install them with: apt-get install ${missing[*]}  (tests that need them will be skipped)"
-        return 0
-    fi
-
-    say "installing Debian packages: ${missing[*]}"
-    local apt_log="$results_dir/apt.log"
-    # The lock timeout covers a fresh CI machine where an automatic apt run may still hold the lock.
-    if ! {
-        DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 update &&
-            DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300 install "${missing[@]}"
-    } </dev/null >"$apt_log" 2>&1; then
-        tail -n 30 "$apt_log" >&2
-        say "apt-get failed (full log: $apt_log); continuing, tests that need these packages will be skipped"
-    fi
-}
-
-ensure_packages
+# shellcheck source=scripts/lib/debian-packages.sh
+source "$repo_root/scripts/lib/debian-packages.sh"
+ensure_debian_packages "$results_dir/apt.log" "${required_packages[@]}"
 
 if [[ -n "${AKKAWSGI_TEST_PYTHONS:-}" ]]; then
     say "Python interpreters for the tests: AKKAWSGI_TEST_PYTHONS=$AKKAWSGI_TEST_PYTHONS"
