@@ -17,7 +17,7 @@ internal sealed class DedicatedMailbox : Mailbox
         // Synchronous continuations let the sender's TryWrite run Wake itself; otherwise every
         // wake-up of an idle worker would first queue through the thread pool, and a saturated pool
         // would stall the interpreters.
-        : base(system, actor, name, allowSynchronousContinuations: true)
+        : base(system, actor, name, allowSynchronousContinuations: true, singleReader: true)
     {
         _actor = actor;
         _wake = Wake;

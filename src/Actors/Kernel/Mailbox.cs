@@ -7,14 +7,14 @@ internal abstract class Mailbox : IKernelActorRef
 {
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    protected Mailbox(ActorSystem system, Actor actor, string name, bool allowSynchronousContinuations)
+    protected Mailbox(ActorSystem system, Actor actor, string name, bool allowSynchronousContinuations, bool singleReader)
     {
         System = system;
         Actor = actor;
         Name = name;
         var channel = Channel.CreateUnbounded<object>(new UnboundedChannelOptions
         {
-            SingleReader = true,
+            SingleReader = singleReader,
             SingleWriter = false,
             AllowSynchronousContinuations = allowSynchronousContinuations,
         });

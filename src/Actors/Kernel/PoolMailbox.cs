@@ -26,7 +26,10 @@ internal sealed class PoolMailbox : Mailbox, IThreadPoolWorkItem
     private int _state = Running;
 
     public PoolMailbox(ActorSystem system, Actor actor, string name)
-        : base(system, actor, name, allowSynchronousContinuations: false)
+        // Not a single-reader channel: after letting go of the running flag, Run peeks at the queue to see whether
+        // a message slipped in, while another thread may already be reading it. The single-reader channel's queue
+        // may move its head even on a peek, and under load that delivered a message twice.
+        : base(system, actor, name, allowSynchronousContinuations: false, singleReader: false)
     {
     }
 
