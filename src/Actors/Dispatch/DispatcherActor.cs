@@ -109,17 +109,16 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
     }
 
     /// <summary>
-    /// When no waiting request was taken for a whole delay, the busy workers are stuck in I/O or long work: every
-    /// idle worker gets a waiting request. While the busy ones keep taking requests, nobody else is woken.
+    /// When no waiting request was taken for a whole delay, the busy workers are stuck in I/O or long work, and one
+    /// idle worker is woken; if the queue still does not move, another one a delay later. While the busy ones keep
+    /// taking requests, nobody else is woken. Waking them all at once on a stall would also wake them when the stall
+    /// is only the GIL holder being descheduled, and then they would all fight over the GIL when it comes back.
     /// </summary>
     private void WakeIdleWorkers()
     {
-        if (queue.Count > 0 && System.Time.GetElapsedTime(lastAssigned) >= options.WakeDelay)
+        if (queue.Count > 0 && idle.Count > 0 && System.Time.GetElapsedTime(lastAssigned) >= options.WakeDelay)
         {
-            while (idle.Count > 0 && queue.Count > 0)
-            {
-                NextFor(idle.Pop());
-            }
+            NextFor(idle.Pop());
         }
 
         if (queue.Count > 0)

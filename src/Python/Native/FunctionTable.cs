@@ -41,8 +41,16 @@ internal static unsafe class FunctionTable
         }
 
         var def = Volatile.Read(ref methodDefs)[id];
-        using var self = Py.Long(((long)id << TokenBits) | token);
-        return PyObject.Steal(Py.Lib.PyCFunction_NewEx(def, self.Handle, 0));
+        var lib = Py.Lib;
+        var self = lib.PyLong_FromLongLong(((long)id << TokenBits) | token);
+        if (self == 0)
+        {
+            throw Py.FetchError();
+        }
+
+        var function = lib.PyCFunction_NewEx(def, self, 0);
+        lib.Py_DecRef(self); // the function holds its own reference
+        return PyObject.Steal(function);
     }
 
     [UnmanagedCallersOnly]

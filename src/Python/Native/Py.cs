@@ -100,7 +100,13 @@ internal static unsafe partial class Py
     /// A WSGI "native string" (PEP 3333): each byte becomes the code point of the same value. Text whose characters
     /// all fit in one byte maps one to one; anything wider is first encoded as UTF-8, so no information is lost.
     /// </summary>
-    public static PyObject Latin1(string value)
+    public static PyObject Latin1(string value) => PyObject.Steal(Latin1Handle(value));
+
+    /// <summary>A str whose code points are the given bytes (latin-1 decoding cannot fail).</summary>
+    public static PyObject Latin1(ReadOnlySpan<byte> bytes) => PyObject.Steal(Latin1Handle(bytes));
+
+    /// <summary>As <see cref="Latin1(string)"/>, as a new reference for a caller inside Native.</summary>
+    internal static nint Latin1Handle(string value)
     {
         var fitsLatin1 = !value.AsSpan().ContainsAnyExceptInRange('\0', '\u00ff');
         var max = fitsLatin1 ? value.Length : Encoding.UTF8.GetMaxByteCount(value.Length);
@@ -109,7 +115,7 @@ internal static unsafe partial class Py
         try
         {
             var length = fitsLatin1 ? Encoding.Latin1.GetBytes(value, buffer) : Encoding.UTF8.GetBytes(value, buffer);
-            return Latin1(buffer[..length]);
+            return Latin1Handle(buffer[..length]);
         }
         finally
         {
@@ -120,12 +126,12 @@ internal static unsafe partial class Py
         }
     }
 
-    /// <summary>A str whose code points are the given bytes (latin-1 decoding cannot fail).</summary>
-    public static PyObject Latin1(ReadOnlySpan<byte> bytes)
+    internal static nint Latin1Handle(ReadOnlySpan<byte> bytes)
     {
         fixed (byte* p = bytes)
         {
-            return PyObject.Steal(Lib.PyUnicode_DecodeLatin1(p, bytes.Length, null));
+            var str = Lib.PyUnicode_DecodeLatin1(p, bytes.Length, null);
+            return str != 0 ? str : throw FetchError();
         }
     }
 

@@ -12,6 +12,24 @@ public sealed unsafe partial class PyObject
         }
     }
 
+    /// <summary>The attribute named by an interned str, or null if the object has none.</summary>
+    public PyObject? TryGetAttr(PyObject name)
+    {
+        var result = Py.Lib.PyObject_GetAttr(Handle, name.Handle);
+        if (result != 0)
+        {
+            return new PyObject(result);
+        }
+
+        if (Py.Lib.PyErr_ExceptionMatches(Py.Lib.PyExc_AttributeError) != 0)
+        {
+            Py.Lib.PyErr_Clear();
+            return null;
+        }
+
+        throw Py.FetchError();
+    }
+
     /// <summary>The attribute, or null if the object has none (only AttributeError is swallowed).</summary>
     public PyObject? TryGetAttr(string name)
     {
@@ -50,8 +68,24 @@ public sealed unsafe partial class PyObject
 
     public PyObject Call(params ReadOnlySpan<PyObject> args)
     {
-        using var tuple = Py.Tuple(args);
-        return Steal(Py.Lib.PyObject_Call(Handle, tuple.Handle, 0));
+        // The argument tuple lives only for the call: it is built and dropped here without a wrapper of its own.
+        var lib = Py.Lib;
+        var tuple = lib.PyTuple_New(args.Length);
+        if (tuple == 0)
+        {
+            throw Py.FetchError();
+        }
+
+        for (var i = 0; i < args.Length; i++)
+        {
+            var item = args[i].Handle;
+            lib.Py_IncRef(item);
+            lib.PyTuple_SetItem(tuple, i, item);
+        }
+
+        var result = lib.PyObject_Call(Handle, tuple, 0);
+        lib.Py_DecRef(tuple);
+        return Steal(result);
     }
 
     /// <summary>Calls with positional arguments and keyword arguments from a dict.</summary>
@@ -180,6 +214,65 @@ public sealed unsafe partial class PyObject
 
     /// <summary>A new dict with the same items (a shallow copy, as dict.copy()).</summary>
     public PyObject CopyDict() => Steal(Py.Lib.PyDict_Copy(Handle));
+
+    /// <summary>Sets a dict item to a WSGI native string (see <see cref="Py.Latin1(string)"/>).</summary>
+    public void SetItemLatin1(PyObject key, string value) => SetItemStolen(key, Py.Latin1Handle(value));
+
+    /// <summary>Sets a dict item to the str whose code points are <paramref name="latin1"/>.</summary>
+    public void SetItemLatin1(PyObject key, ReadOnlySpan<byte> latin1) => SetItemStolen(key, Py.Latin1Handle(latin1));
+
+    /// <summary>Length of an exact list or tuple (see <see cref="IsListOrTuple"/>).</summary>
+    public int SequenceLength
+    {
+        get
+        {
+            var lib = Py.Lib;
+            var type = lib.PyObject_Type(Handle);
+            lib.Py_DecRef(type);
+            return checked((int)(type == lib.PyTuple_Type ? lib.PyTuple_Size(Handle) : lib.PyList_Size(Handle)));
+        }
+    }
+
+    /// <summary>
+    /// The bytes of item <paramref name="index"/> of a list or tuple, borrowed: valid only until Python code runs or
+    /// the GIL is released. False (and the item's type name) when the item is not bytes.
+    /// </summary>
+    public bool TryGetItemBytes(int index, out ReadOnlySpan<byte> data, out string? typeName)
+    {
+        var lib = Py.Lib;
+        var type = lib.PyObject_Type(Handle);
+        lib.Py_DecRef(type);
+        var item = type == lib.PyTuple_Type ? lib.PyTuple_GetItem(Handle, index) : lib.PyList_GetItem(Handle, index);
+        if (item == 0)
+        {
+            throw Py.FetchError();
+        }
+
+        byte* buffer;
+        nint length;
+        if (lib.PyBytes_AsStringAndSize(item, &buffer, &length) == 0)
+        {
+            data = new ReadOnlySpan<byte>(buffer, checked((int)length));
+            typeName = null;
+            return true;
+        }
+
+        lib.PyErr_Clear();
+        data = default;
+        using var owned = FromBorrowed(item);
+        typeName = owned.TypeName();
+        return false;
+    }
+
+    private void SetItemStolen(PyObject key, nint value)
+    {
+        var failed = Py.Lib.PyDict_SetItem(Handle, key.Handle, value) != 0;
+        Py.Lib.Py_DecRef(value);
+        if (failed)
+        {
+            throw Py.FetchError();
+        }
+    }
 
     /// <summary>Item <paramref name="index"/> of a tuple, owned.</summary>
     public PyObject TupleItem(int index) => FromBorrowed(Py.Lib.PyTuple_GetItem(Handle, index));

@@ -19,18 +19,10 @@ public sealed class EnvironWriter
 
     internal void End() => environ = null;
 
-    public void Set(EnvironKey key, string value)
-    {
-        using var text = Py.Latin1(value);
-        Environ.SetItem(keys[key], text);
-    }
+    public void Set(EnvironKey key, string value) => Environ.SetItemLatin1(keys[key], value);
 
     /// <summary>Sets a value given as raw bytes (PATH_INFO after percent-decoding).</summary>
-    public void Set(EnvironKey key, ReadOnlySpan<byte> latin1)
-    {
-        using var text = Py.Latin1(latin1);
-        Environ.SetItem(keys[key], text);
-    }
+    public void Set(EnvironKey key, ReadOnlySpan<byte> latin1) => Environ.SetItemLatin1(keys[key], latin1);
 
     /// <summary>
     /// Adds a request header as HTTP_NAME (CONTENT_TYPE and CONTENT_LENGTH without the prefix, as CGI says).
@@ -59,15 +51,14 @@ public sealed class EnvironWriter
             return true;
         }
 
-        using var text = Py.Latin1(value);
         if (headerKeys.TryGetValue(name, out var cached))
         {
-            Environ.SetItem(cached, text);
+            Environ.SetItemLatin1(cached, value);
             return true;
         }
 
         var key = Py.Intern(CgiName(name));
-        Environ.SetItem(key, text);
+        Environ.SetItemLatin1(key, value);
         if (headerKeys.Count < MaxCachedHeaderKeys)
         {
             headerKeys[name] = key;

@@ -25,6 +25,9 @@ public interface IWsgiResponse
     /// <summary>Sends <paramref name="count"/> bytes (null: to the end) of an open file from an offset.</summary>
     ValueTask<bool> SendFileAsync(SafeFileHandle file, long offset, long? count);
 
-    /// <summary>Tears the connection down after a failure once part of the response was sent.</summary>
+    /// <summary>
+    /// Ends a response that failed after it started: what was sent stays sent, but the response is not completed,
+    /// so the client sees it cut short (PEP 3333: the server must not pretend an interrupted response is whole).
+    /// </summary>
     void Abort();
 }

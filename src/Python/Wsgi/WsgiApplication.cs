@@ -29,6 +29,8 @@ public sealed class WsgiApplication : IDisposable
         using var io = Py.Import("io");
         BytesIO = io.GetAttr("BytesIO");
         OpenFile = io.GetAttr("open");
+        CloseName = Py.Intern("close");
+        SendFileParamsName = Py.Intern("_sendfile_params");
         StartResponseId = FunctionTable.Register(new StartResponseFunction(this));
         WriteId = FunctionTable.Register(new WriteFunction(this));
         ErrorLogId = FunctionTable.Register(new ErrorLogFunction(this));
@@ -54,6 +56,10 @@ public sealed class WsgiApplication : IDisposable
     internal PyObject BytesIO { get; }
 
     internal PyObject OpenFile { get; }
+
+    internal PyObject CloseName { get; }
+
+    internal PyObject SendFileParamsName { get; }
 
     internal int StartResponseId { get; }
 
@@ -92,5 +98,7 @@ public sealed class WsgiApplication : IDisposable
         ErrorStreamType.Dispose();
         BytesIO.Dispose();
         OpenFile.Dispose();
+        CloseName.Dispose();
+        SendFileParamsName.Dispose();
     }
 }

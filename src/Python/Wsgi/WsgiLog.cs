@@ -8,7 +8,7 @@ internal static partial class WsgiLog
     [LoggerMessage(1, LogLevel.Error, "{Request} failed, answered 500: {Detail}", EventName = "ApplicationError")]
     public static partial void ApplicationError(ILogger logger, string request, string detail);
 
-    [LoggerMessage(2, LogLevel.Error, "{Request} failed after the response started; connection aborted: {Detail}",
+    [LoggerMessage(2, LogLevel.Error, "{Request} failed after the response started, which is cut short: {Detail}",
         EventName = "ResponseAborted")]
     public static partial void ResponseAborted(ILogger logger, string request, string detail);
 

@@ -8,9 +8,8 @@ namespace AkkaWsgi.Python.Wsgi;
 /// <summary>The response half of a request: start_response, write() and the body iterable.</summary>
 public sealed partial class WsgiWorker
 {
-    // Items of a list or tuple all exist already, so they are copied without a flush each (PEP 3333 only forbids
-    // delaying a block while the application produces the next); past this many buffered bytes the worker flushes
-    // anyway, so a large list never sits whole in the transport's buffers.
+    // Past this many buffered bytes of a list or tuple the worker flushes, so a large list never sits whole in the
+    // transport's buffers.
     private const int FlushThreshold = 64 * 1024;
 
     private static readonly byte[] InternalErrorBody = Encoding.ASCII.GetBytes("Internal Server Error\n");
@@ -172,12 +171,17 @@ public sealed partial class WsgiWorker
 
     private void SendBody(PyObject result)
     {
+        if (result.IsListOrTuple)
+        {
+            SendSequence(result);
+            return;
+        }
+
         if (result.IsInstance(app.FileWrapperType) && TrySendFile(result))
         {
             return;
         }
 
-        var complete = result.IsListOrTuple;
         using var iterator = result.GetIter();
         while (!clientGone)
         {
@@ -200,8 +204,35 @@ public sealed partial class WsgiWorker
 
             EnsureStarted();
             Response.Write(data);
+            Flush();
+        }
+    }
+
+    /// <summary>
+    /// A list or tuple: every item exists already, so they are copied without a flush each (PEP 3333 only forbids
+    /// delaying a block while the application produces the next). Items are read borrowed, the way the C-API
+    /// iterates a list, because no Python code runs between reading an item and copying it out.
+    /// </summary>
+    private void SendSequence(PyObject items)
+    {
+        var count = items.SequenceLength;
+        for (var i = 0; i < count && !clientGone; i++)
+        {
+            if (!items.TryGetItemBytes(i, out var data, out var typeName))
+            {
+                throw new WsgiProtocolException(
+                    $"the response body contains a {typeName}; every item of the iterable must be bytes (PEP 3333)");
+            }
+
+            if (data.Length == 0)
+            {
+                continue;
+            }
+
+            EnsureStarted();
+            Response.Write(data);
             unflushed += data.Length;
-            if (!complete || unflushed >= FlushThreshold)
+            if (unflushed >= FlushThreshold)
             {
                 Flush();
             }
@@ -210,7 +241,7 @@ public sealed partial class WsgiWorker
 
     private bool TrySendFile(PyObject wrapper)
     {
-        using var method = wrapper.GetAttr("_sendfile_params");
+        using var method = wrapper.GetAttr(app.SendFileParamsName);
         using var parameters = method.Call();
         if (parameters.IsNone)
         {
@@ -306,12 +337,9 @@ public sealed partial class WsgiWorker
                 return;
             }
 
+            // Bytes still buffered are sent when the connection side completes the response, on its own thread:
+            // flushing here would wake the transport once more for every request.
             EnsureStarted();
-            if (unflushed > 0)
-            {
-                Flush();
-            }
-
             return;
         }
 

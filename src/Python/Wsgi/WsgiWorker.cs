@@ -140,11 +140,16 @@ public sealed partial class WsgiWorker : IDisposable
     }
 
     /// <summary>Calls the result's close(), exactly once; returns a failure description if it raised.</summary>
-    private static string? Close(PyObject result)
+    private string? Close(PyObject result)
     {
+        if (result.IsListOrTuple)
+        {
+            return null; // they have no close(), and asking would raise (and build) an AttributeError per request
+        }
+
         try
         {
-            using var close = result.TryGetAttr("close");
+            using var close = result.TryGetAttr(app.CloseName);
             if (close is not null)
             {
                 using var _ = close.Call();

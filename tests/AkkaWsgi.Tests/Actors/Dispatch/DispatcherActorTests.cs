@@ -18,7 +18,7 @@ public sealed class DispatcherActorTests : IAsyncDisposable
     public DispatcherActorTests()
     {
         system = new ActorSystem(time, NullLoggerFactory.Instance);
-        dispatcher = system.ActorOf(new DispatcherActor(new FifoQueuePolicy(), new DispatcherOptions(), NullLogger.Instance), "dispatcher");
+        dispatcher = system.ActorOf(new DispatcherActor(new FifoQueuePolicy(), new DispatcherOptions { WakeDelay = TimeSpan.FromMilliseconds(1) }, NullLogger.Instance), "dispatcher");
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class DispatcherActorTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task WaitingRequests_NotTakenWithinTheWakeDelay_GoToIdleWorkers()
+    public async Task WaitingRequests_NotTakenWithinTheWakeDelay_WakeOneIdleWorkerPerDelay()
     {
         var workers = new[] { Worker("w1"), Worker("w2"), Worker("w3") };
         foreach (var w in workers)
@@ -133,9 +133,13 @@ public sealed class DispatcherActorTests : IAsyncDisposable
         var before = await dispatcher.Ask<DispatcherStats>(r => new GetDispatcherStats(r), Patience);
 
         time.Advance(TimeSpan.FromMilliseconds(0.5));
+        var afterOneDelay = await workers[1].WaitForRuns(1);
+        var stillQueued = await dispatcher.Ask<DispatcherStats>(r => new GetDispatcherStats(r), Patience);
+        time.Advance(TimeSpan.FromMilliseconds(1));
 
         Assert.Equal(2, before.Queued);
-        Assert.Equal(["b"], await workers[1].WaitForRuns(1));
+        Assert.Equal(["b"], afterOneDelay);
+        Assert.Equal(1, stillQueued.Queued);
         Assert.Equal(["c"], await workers[0].WaitForRuns(1));
     }
 

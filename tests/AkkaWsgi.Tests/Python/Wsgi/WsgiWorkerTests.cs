@@ -10,7 +10,7 @@ public sealed class WsgiWorkerTests
     private static EmbeddedPython Python => EmbeddedPython.Shared;
 
     [Fact]
-    public void Run_ListResult_SendsEverythingWithASingleFlush()
+    public void Run_ListResult_IsWrittenWithoutFlushingLeavingThatToTheConnection()
     {
         var (_, worker) = Python.Load("""
             def application(environ, start_response):
@@ -23,7 +23,21 @@ public sealed class WsgiWorkerTests
         Assert.Equal("Made Here", exchange.Reason);
         Assert.Equal("text/plain", exchange.Headers["Content-Type"]);
         Assert.Equal("hello world", exchange.BodyText);
-        Assert.Equal(1, exchange.Flushes);
+        Assert.Equal(0, exchange.Flushes);
+    }
+
+    [Fact]
+    public void Run_LargeListResult_IsFlushedAsItGoesSoTheTransportNeverHoldsItAll()
+    {
+        var (_, worker) = Python.Load("""
+            def application(environ, start_response):
+                start_response("200 OK", [])
+                return [b"x" * 40000 for _ in range(5)]
+            """);
+        var exchange = Run(worker, new RecordingExchange());
+
+        Assert.Equal(200000, exchange.BodyText.Length);
+        Assert.Equal(2, exchange.Flushes);
     }
 
     [Fact]
