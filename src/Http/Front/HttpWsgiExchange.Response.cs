@@ -73,7 +73,20 @@ internal sealed partial class HttpWsgiExchange : AkkaWsgi.Python.Wsgi.IWsgiRespo
         return true;
     }
 
-    public void Abort() => context.Abort();
+    /// <summary>True when the response failed after it started and must be left incomplete.</summary>
+    public bool IsIncomplete { get; private set; }
+
+    public void Abort()
+    {
+        if (context.Response.HasStarted)
+        {
+            IsIncomplete = true;
+        }
+        else
+        {
+            context.Abort();
+        }
+    }
 
     private bool Delivered(FlushResult result) => !result.IsCanceled && !result.IsCompleted && !IsClientGone;
 

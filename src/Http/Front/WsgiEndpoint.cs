@@ -53,6 +53,13 @@ internal sealed class WsgiEndpoint(IActorRef dispatcher, ServerOptions options, 
             var exchange = new HttpWsgiExchange(context, body);
             dispatcher.Tell(new RequestArrived(exchange));
             await exchange.Completion.ConfigureAwait(false);
+            if (exchange.IsIncomplete)
+            {
+                // Kestrel ends an HTTP/1.1 response whose handler failed after it started by closing the connection
+                // once what was written has gone out, without the final chunk; HTTP/2 resets the stream. Aborting
+                // the connection here instead would throw away bytes not yet sent.
+                throw new IncompleteResponseException(exchange.Description);
+            }
         }
         finally
         {

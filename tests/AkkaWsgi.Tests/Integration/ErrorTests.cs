@@ -52,9 +52,9 @@ public sealed class ErrorTests(ConformanceServers servers)
     {
         var server = await servers.ForAsync(python);
         var before = server.LineCount;
-        var response = await TestHttp.RawOrCutAsync(server, TestHttp.Get(server, "/raise-in-body"));
+        var response = await TestHttp.RawAsync(server, TestHttp.Get(server, "/raise-in-body"));
 
-        TestHttp.AssertFailedOrCutShort(response, "sent-before-failure;");
+        TestHttp.AssertCutShort(response, "sent-before-failure;");
         Assert.True(await server.WaitForLogAsync("raise-in-body-marker", LogWait, before), server.LogSince(before));
         await AssertStillServingAsync(server);
     }

@@ -119,9 +119,9 @@ public sealed class StartResponseTests(ConformanceServers servers)
     {
         var server = await servers.ForAsync(python);
         var token = TestHttp.NewToken();
-        var response = await TestHttp.RawOrCutAsync(server, TestHttp.Get(server, $"/exc-info/after-body?token={token}"));
+        var response = await TestHttp.RawAsync(server, TestHttp.Get(server, $"/exc-info/after-body?token={token}"));
 
-        TestHttp.AssertFailedOrCutShort(response, "partial-body");
+        TestHttp.AssertCutShort(response, "partial-body");
         Assert.Equal(1, await TestHttp.CounterAsync(server, token, "reraised"));
         Assert.Equal(0, await TestHttp.CounterAsync(server, token, "swallowed"));
     }

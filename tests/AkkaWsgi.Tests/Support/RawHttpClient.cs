@@ -228,7 +228,7 @@ public sealed class RawHttpClient : IDisposable
             }
 
             var complete = _pending.Count >= length;
-            return response with { Body = Take(Math.Min(length, _pending.Count)), Complete = complete };
+            return response with { Body = Take(Math.Min(length, _pending.Count)), Complete = complete, EndedByClose = !complete };
         }
 
         while (await FillAsync(token))
@@ -269,7 +269,7 @@ public sealed class RawHttpClient : IDisposable
             {
                 if (!await FillAsync(token))
                 {
-                    return response with { Body = [.. body], Chunks = chunks, Complete = false };
+                    return response with { Body = [.. body], Chunks = chunks, Complete = false, EndedByClose = true };
                 }
             }
 
@@ -283,7 +283,7 @@ public sealed class RawHttpClient : IDisposable
             if (_pending.Count < size + 2)
             {
                 body.AddRange(Take(Math.Min(size, _pending.Count)));
-                return response with { Body = [.. body], Chunks = chunks, Complete = false };
+                return response with { Body = [.. body], Chunks = chunks, Complete = false, EndedByClose = true };
             }
 
             if (size == 0)
@@ -373,7 +373,7 @@ public sealed record RawResponse
     /// <summary>False when the connection ended before the framing said the body was over.</summary>
     public bool Complete { get; init; }
 
-    /// <summary>True when neither Content-Length nor chunked framed the body and the close ended it.</summary>
+    /// <summary>True when the connection closed to end the body: a close-delimited body, or one cut short.</summary>
     public bool EndedByClose { get; init; }
 
     public string BodyText => Encoding.Latin1.GetString([.. Body]);
