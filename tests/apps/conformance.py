@@ -318,6 +318,13 @@ def close_counted(environ, start_response):
     return CloseCounting(token, items, delay, fail_at)
 
 
+def big_stream(environ, start_response):
+    """count items of size bytes each, counted as produced: shows whether a slow client holds the app back."""
+    q = _query(environ)
+    start_response("200 OK", [("Content-Type", "application/octet-stream")])
+    return CloseCounting(q["token"], [b"x" * int(q["size"])] * int(q["count"]))
+
+
 def close_raises(environ, start_response):
     class Body:
         def __iter__(self):
@@ -553,6 +560,7 @@ ROUTES = {
     "/hit": hit,
     "/counters": counters,
     "/headers-tuple": headers_tuple,
+    "/big-stream": big_stream,
     "/custom-reason": custom_reason,
     "/exc-info/before-body": exc_info_before_body,
     "/exc-info/after-body": exc_info_after_body,

@@ -73,6 +73,26 @@ public sealed class ResponseBodyTests(ConformanceServers servers)
         Assert.Equal(1, await TestHttp.CounterAsync(server, token, "close"));
     }
 
+    [Fact]
+    public async Task SlowClient_HoldsTheApplicationBackInsteadOfBufferingItsOutput()
+    {
+        var server = await servers.ForAsync(PythonInstalls.Default);
+        var token = TestHttp.NewToken();
+        using var client = await RawHttpClient.ConnectAsync(server.Port);
+
+        // 200 items of 1 MiB: without backpressure the generator would run to the end at once.
+        await client.SendAsync(TestHttp.Get(server, $"/big-stream?token={token}&count=200&size=1048576"));
+        await client.ReadAtLeastAsync(1);
+        await Task.Delay(TimeSpan.FromSeconds(1.5)); // the client reads nothing more meanwhile
+        var produced = await TestHttp.CounterAsync(server, token, "produced");
+        client.Abort();
+
+        // Kestrel's pipe and the loopback socket buffers hold a few MiB at most.
+        Assert.InRange(produced, 1, 32);
+        Assert.Equal(1, await TestHttp.WaitForCounterAsync(server, token, "close", 1, CounterWait));
+        Assert.True(await TestHttp.CounterAsync(server, token, "produced") < 200, "the application ran to the end for a client that left");
+    }
+
     [Theory]
     [MemberData(nameof(Pythons))]
     public async Task Close_WhenIterationRaises_IsStillCalledOnce(string python)
