@@ -13,9 +13,20 @@ public sealed unsafe partial class PyObject
     }
 
     /// <summary>The attribute named by an interned str, or null if the object has none.</summary>
-    public PyObject? TryGetAttr(PyObject name)
+    public PyObject? TryGetAttr(PyObject name) => OwnedOrNullIfNoAttribute(Py.Lib.PyObject_GetAttr(Handle, name.Handle));
+
+    /// <summary>The attribute, or null if the object has none (only AttributeError is swallowed).</summary>
+    public PyObject? TryGetAttr(string name)
     {
-        var result = Py.Lib.PyObject_GetAttr(Handle, name.Handle);
+        var bytes = Py.Utf8Z(name);
+        fixed (byte* p = bytes)
+        {
+            return OwnedOrNullIfNoAttribute(Py.Lib.PyObject_GetAttrString(Handle, p));
+        }
+    }
+
+    private static PyObject? OwnedOrNullIfNoAttribute(nint result)
+    {
         if (result != 0)
         {
             return new PyObject(result);
@@ -28,28 +39,6 @@ public sealed unsafe partial class PyObject
         }
 
         throw Py.FetchError();
-    }
-
-    /// <summary>The attribute, or null if the object has none (only AttributeError is swallowed).</summary>
-    public PyObject? TryGetAttr(string name)
-    {
-        var bytes = Py.Utf8Z(name);
-        fixed (byte* p = bytes)
-        {
-            var result = Py.Lib.PyObject_GetAttrString(Handle, p);
-            if (result != 0)
-            {
-                return new PyObject(result);
-            }
-
-            if (Py.Lib.PyErr_ExceptionMatches(Py.Lib.PyExc_AttributeError) != 0)
-            {
-                Py.Lib.PyErr_Clear();
-                return null;
-            }
-
-            throw Py.FetchError();
-        }
     }
 
     public PyObject GetAttr(PyObject name) => Steal(Py.Lib.PyObject_GetAttr(Handle, name.Handle));

@@ -31,9 +31,9 @@ public sealed partial class DjangoTests(DjangoAppFixture fixture) : IClassFixtur
     {
         var server = await fixture.GetAsync();
         using var client = TestHttp.Client(server, new CookieContainer());
-        var token = await FetchFormTokenAsync(client);
+        var token = await Form.FetchTokenAsync(client);
 
-        using var response = await PostFormAsync(client, token, "Ada <Lovelace>");
+        using var response = await Form.PostAsync(client, token, "Ada <Lovelace>");
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -45,9 +45,9 @@ public sealed partial class DjangoTests(DjangoAppFixture fixture) : IClassFixtur
     {
         var server = await fixture.GetAsync();
         using var client = TestHttp.Client(server, new CookieContainer());
-        await FetchFormTokenAsync(client);
+        await Form.FetchTokenAsync(client);
 
-        using var response = await PostFormAsync(client, token: null, "Mallory");
+        using var response = await Form.PostAsync(client, token: null, "Mallory");
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
@@ -58,9 +58,9 @@ public sealed partial class DjangoTests(DjangoAppFixture fixture) : IClassFixtur
         var server = await fixture.GetAsync();
         using var withCookie = TestHttp.Client(server, new CookieContainer());
         using var withoutCookie = TestHttp.Client(server);
-        var token = await FetchFormTokenAsync(withCookie);
+        var token = await Form.FetchTokenAsync(withCookie);
 
-        using var response = await PostFormAsync(withoutCookie, token, "Mallory");
+        using var response = await Form.PostAsync(withoutCookie, token, "Mallory");
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
@@ -87,7 +87,7 @@ public sealed partial class DjangoTests(DjangoAppFixture fixture) : IClassFixtur
         var server = await fixture.GetAsync();
         var cookies = new CookieContainer();
         using var client = TestHttp.Client(server, cookies);
-        await FetchFormTokenAsync(client);
+        await Form.FetchTokenAsync(client);
         var cookie = cookies.GetCookies(server.BaseUrl)["csrftoken"]!.Value;
         var data = new byte[3_000_017];
         new Random(7).NextBytes(data);
@@ -116,7 +116,7 @@ public sealed partial class DjangoTests(DjangoAppFixture fixture) : IClassFixtur
     public async Task FileUpload_WithoutCsrfToken_IsForbidden()
     {
         using var client = TestHttp.Client(await fixture.GetAsync(), new CookieContainer());
-        await FetchFormTokenAsync(client);
+        await Form.FetchTokenAsync(client);
         using var form = new MultipartFormDataContent { { new ByteArrayContent([1, 2, 3]), "file", "small.bin" } };
 
         using var response = await client.PostAsync(new Uri("/upload/", UriKind.Relative), form);
@@ -124,24 +124,7 @@ public sealed partial class DjangoTests(DjangoAppFixture fixture) : IClassFixtur
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
 
-    private static async Task<string> FetchFormTokenAsync(HttpClient client)
-    {
-        var html = await client.GetStringAsync(new Uri("/form/", UriKind.Relative));
-        var match = CsrfField().Match(html);
-        Assert.True(match.Success, $"no csrfmiddlewaretoken field in:\n{html}");
-        return match.Groups[1].Value;
-    }
-
-    private static Task<HttpResponseMessage> PostFormAsync(HttpClient client, string? token, string name)
-    {
-        var fields = new Dictionary<string, string> { ["name"] = name };
-        if (token is not null)
-        {
-            fields["csrfmiddlewaretoken"] = token;
-        }
-
-        return client.PostAsync(new Uri("/form/", UriKind.Relative), new FormUrlEncodedContent(fields));
-    }
+    private static readonly CsrfForm Form = new("/form/", "/form/", "csrfmiddlewaretoken", CsrfField());
 
     [GeneratedRegex("name=\"csrfmiddlewaretoken\" value=\"([A-Za-z0-9]{64})\"")]
     private static partial Regex CsrfField();

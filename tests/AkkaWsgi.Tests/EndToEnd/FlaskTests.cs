@@ -29,9 +29,9 @@ public sealed partial class FlaskTests(FlaskAppFixture fixture) : IClassFixture<
     public async Task FormPost_WithTheSessionsCsrfToken_IsAcceptedAndEscaped()
     {
         using var client = TestHttp.Client(await fixture.GetAsync(), new CookieContainer());
-        var token = await FetchTokenAsync(client);
+        var token = await Form.FetchTokenAsync(client);
 
-        using var response = await PostFormAsync(client, token, "Ada <Lovelace>");
+        using var response = await Form.PostAsync(client, token, "Ada <Lovelace>");
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -42,9 +42,9 @@ public sealed partial class FlaskTests(FlaskAppFixture fixture) : IClassFixture<
     public async Task FormPost_WithoutCsrfToken_IsForbidden()
     {
         using var client = TestHttp.Client(await fixture.GetAsync(), new CookieContainer());
-        await FetchTokenAsync(client);
+        await Form.FetchTokenAsync(client);
 
-        using var response = await PostFormAsync(client, token: null, "Mallory");
+        using var response = await Form.PostAsync(client, token: null, "Mallory");
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
@@ -55,10 +55,10 @@ public sealed partial class FlaskTests(FlaskAppFixture fixture) : IClassFixture<
         var server = await fixture.GetAsync();
         using var victim = TestHttp.Client(server, new CookieContainer());
         using var attacker = TestHttp.Client(server, new CookieContainer());
-        var victimToken = await FetchTokenAsync(victim);
-        await FetchTokenAsync(attacker);
+        var victimToken = await Form.FetchTokenAsync(victim);
+        await Form.FetchTokenAsync(attacker);
 
-        using var response = await PostFormAsync(attacker, victimToken, "Mallory");
+        using var response = await Form.PostAsync(attacker, victimToken, "Mallory");
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
@@ -100,24 +100,7 @@ public sealed partial class FlaskTests(FlaskAppFixture fixture) : IClassFixture<
         Assert.Equal("random bytes", json["description"]!.GetValue<string>());
     }
 
-    private static async Task<string> FetchTokenAsync(HttpClient client)
-    {
-        var html = await client.GetStringAsync(new Uri("/", UriKind.Relative));
-        var match = CsrfField().Match(html);
-        Assert.True(match.Success, $"no csrf_token field in:\n{html}");
-        return match.Groups[1].Value;
-    }
-
-    private static Task<HttpResponseMessage> PostFormAsync(HttpClient client, string? token, string name)
-    {
-        var fields = new Dictionary<string, string> { ["name"] = name };
-        if (token is not null)
-        {
-            fields["csrf_token"] = token;
-        }
-
-        return client.PostAsync(new Uri("/submit", UriKind.Relative), new FormUrlEncodedContent(fields));
-    }
+    private static readonly CsrfForm Form = new("/", "/submit", "csrf_token", CsrfField());
 
     [GeneratedRegex("name=\"csrf_token\" value=\"([0-9a-f]{32})\"")]
     private static partial Regex CsrfField();
