@@ -17,31 +17,44 @@ namespace AkkaWsgi.Actors.Dispatch;
 public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions options, ILogger logger) : Actor
 {
     private readonly Stack<IActorRef> idle = new();
-    private readonly Dictionary<IActorRef, long> runningSince = [];
+    private readonly Dictionary<IActorRef, (long Since, IRequestJob Job)> running = [];
     private IDisposable? wakeCheck;
     private long lastAssigned;
     private int workers;
     private long dispatched;
     private long dropped;
+    private long rejected;
 
     protected override void Receive(object message)
     {
         switch (message)
         {
             case RequestArrived arrived:
-                if (idle.Count > 0 && queue.Count == 0 && !SomeWorkerJustStarted())
+                queue.Enqueue(arrived.Job);
+                if (queue.Count > options.MaxQueue && queue.TakeLowest() is { } shed)
                 {
-                    Assign(idle.Pop(), arrived.Job);
+                    rejected++;
+                    DispatcherLog.QueueFull(logger, options.MaxQueue, shed.Exchange.Description, shed.Info.Client?.ToString() ?? "-");
+                    shed.Reject(503, options.QueueFullRetryAfter);
                 }
-                else
+
+                if (idle.Count > 0 && !SomeWorkerJustStarted())
                 {
-                    queue.Enqueue(arrived.Job);
+                    NextFor(idle.Pop());
+                }
+
+                if (queue.Count > 0)
+                {
                     ScheduleWakeCheck();
                 }
 
                 break;
             case RequestFinished finished:
-                runningSince.Remove(finished.Worker);
+                if (running.Remove(finished.Worker, out var ended))
+                {
+                    queue.Finished(ended.Job);
+                }
+
                 NextFor(finished.Worker);
                 break;
             case WakeCheck:
@@ -54,14 +67,14 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
                 NextFor(ready.Worker);
                 break;
             case GetDispatcherStats request:
-                request.ReplyTo.Tell(new DispatcherStats(workers, runningSince.Count, queue.Count, dispatched, dropped));
+                request.ReplyTo.Tell(new DispatcherStats(workers, running.Count, queue.Count, dispatched, dropped, rejected));
                 break;
         }
     }
 
     private void NextFor(IActorRef worker)
     {
-        while (queue.TakeNext() is { } job)
+        while (queue.TakeNext(running.Count) is { } job)
         {
             if (job.IsAbandoned)
             {
@@ -81,7 +94,8 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
     private void Assign(IActorRef worker, IRequestJob job)
     {
         lastAssigned = System.Time.GetTimestamp();
-        runningSince[worker] = lastAssigned;
+        running[worker] = (lastAssigned, job);
+        queue.Started(job);
         dispatched++;
         worker.Tell(new Run(job));
     }
@@ -89,9 +103,9 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
     private bool SomeWorkerJustStarted()
     {
         var now = System.Time.GetTimestamp();
-        foreach (var started in runningSince.Values)
+        foreach (var (since, _) in running.Values)
         {
-            if (System.Time.GetElapsedTime(started, now) < options.WakeDelay)
+            if (System.Time.GetElapsedTime(since, now) < options.WakeDelay)
             {
                 return true;
             }

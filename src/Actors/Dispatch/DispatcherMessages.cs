@@ -15,4 +15,4 @@ public sealed record RequestFinished(IActorRef Worker);
 public sealed record GetDispatcherStats(IActorRef ReplyTo);
 
 /// <summary>The dispatcher's view of the pool at one moment.</summary>
-public sealed record DispatcherStats(int Workers, int Busy, int Queued, long Dispatched, long Dropped);
+public sealed record DispatcherStats(int Workers, int Busy, int Queued, long Dispatched, long Dropped, long Rejected);

@@ -14,4 +14,13 @@ public sealed record DispatcherOptions
     /// It is also the most latency this can add to a request, and only in a burst.
     /// </summary>
     public TimeSpan WakeDelay { get; init; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>
+    /// Requests that may wait for a worker. When one more arrives, the waiting request the queue policy ranks
+    /// lowest is answered 503 at once: a queue that only grows answers everyone too late.
+    /// </summary>
+    public int MaxQueue { get; init; } = 128;
+
+    /// <summary>The Retry-After sent with a 503 for a full queue.</summary>
+    public TimeSpan QueueFullRetryAfter { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -16,7 +16,7 @@ public sealed class ActorSystem : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         Time = time;
-        Logger = loggerFactory.CreateLogger<ActorSystem>();
+        Logger = loggerFactory.CreateLogger("akkawsgi.actors");
         Scheduler = new Scheduler(time);
         DeadLetters = new DeadLetterRef(this);
     }

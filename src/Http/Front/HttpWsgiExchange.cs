@@ -28,9 +28,35 @@ internal sealed partial class HttpWsgiExchange(HttpContext context, RequestBody 
 
     public bool IsAbandoned => context.RequestAborted.IsCancellationRequested;
 
+    public RequestInfo Info { get; } = CreateInfo(context);
+
     private string RawTarget => context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "/";
 
     public void Complete() => completion.TrySetResult();
+
+    public void Reject(int statusCode, TimeSpan? retryAfter)
+    {
+        // Called by the dispatcher while the request waits, before any worker touched the response.
+        context.Response.StatusCode = statusCode;
+        if (retryAfter is { } delay)
+        {
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(delay.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        Complete();
+    }
+
+    private static RequestInfo CreateInfo(HttpContext context)
+    {
+        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "/";
+        RequestTarget.Split(target, out var path, out var query);
+        var client = context.Connection.RemoteIpAddress;
+        return new RequestInfo(
+            client is { IsIPv4MappedToIPv6: true } ? client.MapToIPv4() : client,
+            path,
+            query.Length > 0 || target.Contains('?', StringComparison.Ordinal),
+            context.Request.Headers.UserAgent.Count > 0 ? context.Request.Headers.UserAgent.ToString() : null);
+    }
 
     public void WriteEnviron(EnvironWriter environ)
     {

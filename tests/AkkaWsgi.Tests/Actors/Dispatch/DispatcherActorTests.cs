@@ -18,7 +18,9 @@ public sealed class DispatcherActorTests : IAsyncDisposable
     public DispatcherActorTests()
     {
         system = new ActorSystem(time, NullLoggerFactory.Instance);
-        dispatcher = system.ActorOf(new DispatcherActor(new FifoQueuePolicy(), new DispatcherOptions { WakeDelay = TimeSpan.FromMilliseconds(1) }, NullLogger.Instance), "dispatcher");
+        dispatcher = system.ActorOf(
+            new DispatcherActor(new FifoQueuePolicy(), new DispatcherOptions { WakeDelay = TimeSpan.FromMilliseconds(1), MaxQueue = 2 }, NullLogger.Instance),
+            "dispatcher");
     }
 
     [Fact]
@@ -49,7 +51,7 @@ public sealed class DispatcherActorTests : IAsyncDisposable
         dispatcher.Tell(new RequestFinished(worker.Ref));
         Assert.Equal(["a", "b", "c"], await worker.WaitForRuns(3));
         var stats = await dispatcher.Ask<DispatcherStats>(r => new GetDispatcherStats(r), Patience);
-        Assert.Equal(new DispatcherStats(Workers: 1, Busy: 1, Queued: 0, Dispatched: 3, Dropped: 0), stats);
+        Assert.Equal(new DispatcherStats(Workers: 1, Busy: 1, Queued: 0, Dispatched: 3, Dropped: 0, Rejected: 0), stats);
     }
 
     [Fact]
@@ -159,6 +161,29 @@ public sealed class DispatcherActorTests : IAsyncDisposable
         Assert.Equal(["b"], await first.WaitForRuns(1));
     }
 
+    [Fact]
+    public async Task RequestArrived_WhenTheQueueIsFull_TurnsAwayTheLowestRankedWith503AndRetryAfter()
+    {
+        var worker = Worker("w1");
+        dispatcher.Tell(new WorkerReady(worker.Ref));
+        var jobs = new[] { new FakeJob("running"), new FakeJob("a"), new FakeJob("b"), new FakeJob("c") };
+
+        foreach (var job in jobs)
+        {
+            dispatcher.Tell(new RequestArrived(job));
+        }
+
+        var stats = await dispatcher.Ask<DispatcherStats>(r => new GetDispatcherStats(r), Patience);
+        Assert.Equal(2, stats.Queued);
+        Assert.Equal(1, stats.Rejected);
+        Assert.Equal(503, jobs[3].RejectedWith); // FIFO ranks the newest lowest
+        Assert.Equal(TimeSpan.FromSeconds(5), jobs[3].RetryAfter);
+        Assert.Null(jobs[1].RejectedWith);
+        dispatcher.Tell(new RequestFinished(worker.Ref));
+        dispatcher.Tell(new RequestFinished(worker.Ref));
+        Assert.Equal(["running", "a", "b"], await worker.WaitForRuns(3));
+    }
+
     public async ValueTask DisposeAsync() => await system.DisposeAsync();
 
     private RecordingWorker Worker(string name)
@@ -194,20 +219,5 @@ public sealed class DispatcherActorTests : IAsyncDisposable
                 runs.Enqueue(((FakeJob)run.Job).Name);
             }
         }
-    }
-
-    private sealed class FakeJob(string name) : IRequestJob
-    {
-        private int completions;
-
-        public string Name => name;
-
-        public IWsgiExchange Exchange => throw new NotSupportedException("the dispatcher never looks inside a request");
-
-        public bool IsAbandoned { get; set; }
-
-        public int Completions => completions;
-
-        public void Complete() => Interlocked.Increment(ref completions);
     }
 }
