@@ -67,6 +67,12 @@ public sealed class PythonRuntime
         var main = Embedding.Initialize(lib, installation.Home);
         var runtime = new PythonRuntime(installation, lib, main, loggerFactory);
         runtime.serverModule = LoadServerModule();
+        using (var install = runtime.serverModule.GetAttr("install_public_module"))
+        using (var version = Py.Str(typeof(PythonRuntime).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"))
+        using (install.Call(version))
+        {
+        }
+
         using var configure = runtime.serverModule.GetAttr("configure");
         using var argv0 = Py.Str("akkawsgi");
         using var executable = installation.Executable is null ? Py.None() : Py.Str(installation.Executable);

@@ -1,4 +1,5 @@
 using AkkaWsgi.Actors.Kernel;
+using AkkaWsgi.Python.Wsgi;
 using Microsoft.Extensions.Logging;
 
 using AkkaWsgi.Actors.Interpreter;
@@ -14,11 +15,22 @@ namespace AkkaWsgi.Actors.Dispatch;
 /// between threads, which costs more than the request itself for a small app. For the same reason a request waits
 /// (at most <see cref="DispatcherOptions.WakeDelay"/>) for a worker that is busy but started only just now.
 /// </remarks>
-public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions options, ILogger logger) : Actor
+/// <para>
+/// Deadlines are checked on a periodic tick: a request running past the request timeout is handed to the watchdog
+/// to interrupt; one waiting in the queue that long is answered 503 without running; a worker still on its request
+/// a grace period after the interrupt is stuck, and when every worker is stuck the server is told to exit.
+/// </para>
+public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions options, IActorRef? watchdog, ILogger logger) : Actor
 {
     private readonly Stack<IActorRef> idle = new();
-    private readonly Dictionary<IActorRef, (long Since, IRequestJob Job)> running = [];
+    private readonly Dictionary<IActorRef, RunningRequest> running = [];
+    private readonly Dictionary<IActorRef, WsgiWorker> bridges = [];
+    private readonly Dictionary<IRequestJob, long> queuedSince = [];
     private IDisposable? wakeCheck;
+    private IDisposable? deadlineTick;
+    private bool allStuckReported;
+    private long timedOut;
+    private long expiredInQueue;
     private long lastAssigned;
     private int workers;
     private long dispatched;
@@ -31,8 +43,10 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
         {
             case RequestArrived arrived:
                 queue.Enqueue(arrived.Job);
+                queuedSince[arrived.Job] = System.Time.GetTimestamp();
                 if (queue.Count > options.MaxQueue && queue.TakeLowest() is { } shed)
                 {
+                    queuedSince.Remove(shed);
                     rejected++;
                     DispatcherLog.QueueFull(logger, options.MaxQueue, shed.Exchange.Description, shed.Info.Client?.ToString() ?? "-");
                     shed.Reject(503, options.QueueFullRetryAfter);
@@ -53,6 +67,10 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
                 if (running.Remove(finished.Worker, out var ended))
                 {
                     queue.Finished(ended.Job);
+                    if (ended.Stuck)
+                    {
+                        DispatcherLog.WorkerRecovered(logger, finished.Worker.Name, ended.Job.Exchange.Description);
+                    }
                 }
 
                 NextFor(finished.Worker);
@@ -61,26 +79,44 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
                 wakeCheck = null;
                 WakeIdleWorkers();
                 break;
+            case DeadlineTick:
+                CheckDeadlines();
+                break;
             case WorkerReady ready:
                 workers++;
+                bridges[ready.Worker] = ready.Bridge;
+                deadlineTick ??= System.Scheduler.ScheduleTellRepeatedly(
+                    options.DeadlineCheckInterval, options.DeadlineCheckInterval, Self, DeadlineTick.Instance);
                 DispatcherLog.WorkerReady(logger, ready.Worker.Name, workers);
                 NextFor(ready.Worker);
                 break;
             case GetDispatcherStats request:
-                request.ReplyTo.Tell(new DispatcherStats(workers, running.Count, queue.Count, dispatched, dropped, rejected));
+                request.ReplyTo.Tell(new DispatcherStats(workers, running.Count, queue.Count, dispatched, dropped, rejected,
+                    timedOut, expiredInQueue, running.Values.Count(r => r.Stuck)));
                 break;
         }
     }
 
     private void NextFor(IActorRef worker)
     {
+        var now = System.Time.GetTimestamp();
         while (queue.TakeNext(running.Count) is { } job)
         {
+            queuedSince.Remove(job, out var since);
             if (job.IsAbandoned)
             {
                 // The client left while the request waited: running it would only waste a worker.
                 dropped++;
                 job.Complete();
+                continue;
+            }
+
+            if (System.Time.GetElapsedTime(since, now) >= options.RequestTimeout)
+            {
+                // It waited as long as it may run: the client has given up or soon will.
+                expiredInQueue++;
+                DispatcherLog.ExpiredInQueue(logger, job.Exchange.Description, options.RequestTimeout.TotalSeconds);
+                job.Reject(503, null);
                 continue;
             }
 
@@ -94,7 +130,7 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
     private void Assign(IActorRef worker, IRequestJob job)
     {
         lastAssigned = System.Time.GetTimestamp();
-        running[worker] = (lastAssigned, job);
+        running[worker] = new RunningRequest(job, lastAssigned);
         queue.Started(job);
         dispatched++;
         worker.Tell(new Run(job));
@@ -103,9 +139,9 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
     private bool SomeWorkerJustStarted()
     {
         var now = System.Time.GetTimestamp();
-        foreach (var (since, _) in running.Values)
+        foreach (var request in running.Values)
         {
-            if (System.Time.GetElapsedTime(since, now) < options.WakeDelay)
+            if (System.Time.GetElapsedTime(request.Since, now) < options.WakeDelay)
             {
                 return true;
             }
@@ -139,6 +175,55 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
         {
             ScheduleWakeCheck();
         }
+    }
+
+    private void CheckDeadlines()
+    {
+        var now = System.Time.GetTimestamp();
+        foreach (var (worker, request) in running)
+        {
+            var ranFor = System.Time.GetElapsedTime(request.Since, now);
+            if (ranFor >= options.RequestTimeout && !request.Interrupted)
+            {
+                request.Interrupted = true;
+                timedOut++;
+                watchdog?.Tell(new Watchdog.Interrupt(bridges[worker], request.Job, ranFor));
+            }
+
+            if (ranFor >= options.RequestTimeout + (options.StuckGrace ?? options.RequestTimeout) && !request.Stuck)
+            {
+                request.Stuck = true;
+                DispatcherLog.WorkerStuck(logger, worker.Name, request.Job.Exchange.Description, ranFor.TotalSeconds);
+            }
+        }
+
+        var stuck = running.Values.Count(r => r.Stuck);
+        if (workers > 0 && stuck == workers && !allStuckReported)
+        {
+            allStuckReported = true;
+            var reason = $"all {workers} interpreter workers are stuck in requests that ignored the request timeout " +
+                $"({string.Join("; ", running.Values.Select(r => r.Job.Exchange.Description))})";
+            DispatcherLog.AllWorkersStuck(logger, reason);
+            options.OnAllWorkersStuck?.Invoke(reason);
+        }
+    }
+
+    /// <summary>What one busy worker is doing, as far as deadlines go.</summary>
+    private sealed class RunningRequest(IRequestJob job, long since)
+    {
+        public IRequestJob Job { get; } = job;
+
+        public long Since { get; } = since;
+
+        public bool Interrupted { get; set; }
+
+        public bool Stuck { get; set; }
+    }
+
+    /// <summary>Scheduled by the dispatcher to itself: time to check deadlines.</summary>
+    private sealed record DeadlineTick
+    {
+        public static readonly DeadlineTick Instance = new();
     }
 
     /// <summary>Scheduled by the dispatcher to itself: time to look at requests that are still waiting.</summary>

@@ -1,12 +1,13 @@
 using AkkaWsgi.Actors.Kernel;
+using AkkaWsgi.Python.Wsgi;
 
 namespace AkkaWsgi.Actors.Dispatch;
 
 /// <summary>A connection has a complete request for the application.</summary>
 public sealed record RequestArrived(IRequestJob Job);
 
-/// <summary>An interpreter worker is ready for its first request.</summary>
-public sealed record WorkerReady(IActorRef Worker);
+/// <summary>An interpreter worker is ready for its first request; the watchdog interrupts it through its bridge.</summary>
+public sealed record WorkerReady(IActorRef Worker, WsgiWorker Bridge);
 
 /// <summary>An interpreter worker finished its request and can take another.</summary>
 public sealed record RequestFinished(IActorRef Worker);
@@ -15,4 +16,4 @@ public sealed record RequestFinished(IActorRef Worker);
 public sealed record GetDispatcherStats(IActorRef ReplyTo);
 
 /// <summary>The dispatcher's view of the pool at one moment.</summary>
-public sealed record DispatcherStats(int Workers, int Busy, int Queued, long Dispatched, long Dropped, long Rejected);
+public sealed record DispatcherStats(int Workers, int Busy, int Queued, long Dispatched, long Dropped, long Rejected, long TimedOut, long ExpiredInQueue, int Stuck);

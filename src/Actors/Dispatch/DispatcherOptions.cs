@@ -23,4 +23,24 @@ public sealed record DispatcherOptions
 
     /// <summary>The Retry-After sent with a 503 for a full queue.</summary>
     public TimeSpan QueueFullRetryAfter { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a request may run before akkawsgi.RequestTimeout is raised in it, and how long one may wait in the
+    /// queue before it is answered 503 without running. wsgo's default.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// A worker still on the same request this long after it was interrupted is stuck (most likely inside a C call
+    /// that does not return, where a Python exception cannot reach it). Null: as long as the request timeout, so a
+    /// request is declared stuck at twice its timeout.
+    /// </summary>
+    public TimeSpan? StuckGrace { get; init; }
+
+    /// <summary>Called once, on the dispatcher, when every worker is stuck: only a new process can serve again.</summary>
+    public Action<string>? OnAllWorkersStuck { get; init; }
+
+    /// <summary>How often deadlines are checked: often enough that a deadline is met within a quarter of it.</summary>
+    public TimeSpan DeadlineCheckInterval =>
+        TimeSpan.FromTicks(Math.Clamp(RequestTimeout.Ticks / 4, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromSeconds(1).Ticks));
 }

@@ -39,7 +39,7 @@ public sealed class InterpreterActor(
             python.Exit();
         }
 
-        dispatcher.Tell(new WorkerReady(Self));
+        dispatcher.Tell(new WorkerReady(Self, worker!));
     }
 
     protected override void Receive(object message)

@@ -102,12 +102,24 @@ internal sealed class ServerCommand
         DefaultValueFactory = _ => Defaults.GracefulTimeout,
     };
 
+    private readonly Option<double> requestTimeout = new("--request-timeout")
+    {
+        Description = "Seconds a request may run (then it is interrupted, 502) or wait for a worker (then 503)",
+        DefaultValueFactory = _ => Defaults.RequestTimeout,
+    };
+
+    private readonly Option<int> maxQueue = new("--max-queue")
+    {
+        Description = "Requests that may wait for a worker; beyond it the lowest-ranked waiting one gets 503",
+        DefaultValueFactory = _ => Defaults.MaxQueue,
+    };
+
     public ServerCommand()
     {
         Root = new RootCommand("akkawsgi: a production WSGI server for Python web applications")
         {
             module, httpSocket, workers, processes, python, venv, chdir, logLevel, accessLog, maxBodySize, bufferSize,
-            headerTimeout, keepAliveTimeout, maxHeaderSize, minDataRate, gracefulTimeout,
+            headerTimeout, keepAliveTimeout, maxHeaderSize, minDataRate, gracefulTimeout, requestTimeout, maxQueue,
         };
 
         httpSocket.Validators.Add(r => Check(r, httpSocket, values =>
@@ -136,7 +148,8 @@ internal sealed class ServerCommand
         maxBodySize.Validators.Add(r => Check(r, maxBodySize, v => v >= 0 ? null : "--max-body-size cannot be negative"));
         bufferSize.Validators.Add(r => Check(r, bufferSize, v => v >= 0 ? null : "--buffer-size cannot be negative"));
         maxHeaderSize.Validators.Add(r => Check(r, maxHeaderSize, v => v >= 1024 ? null : "--max-header-size must be at least 1024"));
-        foreach (var seconds in new[] { headerTimeout, keepAliveTimeout, gracefulTimeout })
+        maxQueue.Validators.Add(r => Check(r, maxQueue, v => v is >= 1 and <= 1_000_000 ? null : "--max-queue must be between 1 and 1000000"));
+        foreach (var seconds in new[] { headerTimeout, keepAliveTimeout, gracefulTimeout, requestTimeout })
         {
             seconds.Validators.Add(r => Check(r, seconds, v => v > 0 && v <= 86400 ? null : $"{seconds.Name} must be between 0 and 86400 seconds"));
         }
@@ -164,6 +177,8 @@ internal sealed class ServerCommand
         MaxHeaderSize = result.GetValue(maxHeaderSize),
         MinDataRate = result.GetValue(minDataRate),
         GracefulTimeout = result.GetValue(gracefulTimeout),
+        RequestTimeout = result.GetValue(requestTimeout),
+        MaxQueue = result.GetValue(maxQueue),
     };
 
     private static void Check<T>(OptionResult result, Option<T> option, Func<T, string?> validate)

@@ -8,4 +8,5 @@ public static class ExitCodes
     public const int Usage = 2;
     public const int PythonUnavailable = 3;
     public const int ApplicationLoadFailed = 4;
+    public const int WorkersStuck = 5;
 }

@@ -1,6 +1,7 @@
 using AkkaWsgi.Actors.Dispatch;
 using AkkaWsgi.Actors.Interpreter;
 using AkkaWsgi.Actors.Kernel;
+using AkkaWsgi.Actors.Watchdog;
 using AkkaWsgi.Http.Front;
 using AkkaWsgi.Http.Logging;
 using AkkaWsgi.Python;
@@ -92,8 +93,24 @@ internal static class ServerHost
         ILoggerFactory loggerFactory, ILogger logger, out bool workersStopped)
     {
         var time = TimeProvider.System;
+        var web = KestrelSetup.Build(options, loggerFactory);
+        var lifetime = web.Services.GetRequiredService<IHostApplicationLifetime>();
+        var allStuck = 0;
         var system = new ActorSystem(time, loggerFactory);
-        var dispatcher = system.ActorOf(new DispatcherActor(new FifoQueuePolicy(), new DispatcherOptions(), loggerFactory.CreateLogger("akkawsgi.dispatcher")), "dispatcher");
+        var watchdog = system.ActorOfDedicated(new WatchdogActor(loggerFactory.CreateLogger("akkawsgi.watchdog")), "watchdog");
+        var dispatcherOptions = new DispatcherOptions
+        {
+            MaxQueue = options.MaxQueue,
+            RequestTimeout = TimeSpan.FromSeconds(options.RequestTimeout),
+            OnAllWorkersStuck = _ =>
+            {
+                Interlocked.Exchange(ref allStuck, 1);
+                lifetime.StopApplication();
+            },
+        };
+        var dispatcher = system.ActorOf(
+            new DispatcherActor(new FifoQueuePolicy(), dispatcherOptions, watchdog, loggerFactory.CreateLogger("akkawsgi.dispatcher")),
+            "dispatcher");
         var interpreterOptions = new InterpreterOptions();
         var interpreters = Enumerable.Range(0, options.Workers)
             .Select(i => system.ActorOfDedicated(
@@ -101,7 +118,6 @@ internal static class ServerHost
                 $"python-worker-{i}"))
             .ToList();
 
-        var web = KestrelSetup.Build(options, loggerFactory);
         var endpoint = new WsgiEndpoint(dispatcher, options, time, loggerFactory);
         web.Run(endpoint.HandleAsync);
         try
@@ -120,12 +136,21 @@ internal static class ServerHost
         ServerLog.Ready(logger, string.Join(", ", addresses), $"Python {runtime.Version} {python}", options.Workers,
             $"{application.Module}:{application.CallableName}");
 
-        var lifetime = web.Services.GetRequiredService<IHostApplicationLifetime>();
-        lifetime.ApplicationStopping.Register(() => ServerLog.Stopping(logger, options.GracefulTimeout));
-        web.WaitForShutdownAsync().GetAwaiter().GetResult();
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
+        stopping.Task.GetAwaiter().GetResult();
+
+        // When every worker is stuck nothing in flight can finish: do not wait out the grace period for it.
+        var grace = Volatile.Read(ref allStuck) == 1 ? WorkerStopTimeout : TimeSpan.FromSeconds(options.GracefulTimeout);
+        ServerLog.Stopping(logger, grace.TotalSeconds);
+        using (var graceEnds = new CancellationTokenSource(grace))
+        {
+            web.StopAsync(graceEnds.Token).GetAwaiter().GetResult();
+        }
+
         web.DisposeAsync().AsTask().GetAwaiter().GetResult();
         workersStopped = StopWorkers(system, interpreters, logger);
-        return ExitCodes.Success;
+        return Volatile.Read(ref allStuck) == 1 ? ExitCodes.WorkersStuck : ExitCodes.Success;
     }
 
     private static bool StopWorkers(ActorSystem system, List<IActorRef> interpreters, ILogger logger)

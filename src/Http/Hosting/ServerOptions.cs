@@ -56,4 +56,13 @@ public sealed class ServerOptions
 
     /// <summary>Seconds in-flight requests get to finish after SIGTERM or SIGINT.</summary>
     public double GracefulTimeout { get; set; } = 30;
+
+    /// <summary>
+    /// Seconds a request may run before akkawsgi.RequestTimeout is raised in it (answered 502 if nothing was sent),
+    /// and may wait for a worker before it is answered 503. wsgo's default.
+    /// </summary>
+    public double RequestTimeout { get; set; } = 60;
+
+    /// <summary>Requests that may wait for a free worker; beyond it the lowest-ranked waiting one gets 503.</summary>
+    public int MaxQueue { get; set; } = 128;
 }

@@ -31,6 +31,8 @@ internal sealed unsafe class LibPython
     public readonly delegate* unmanaged<nint> PyThreadState_Get;
     public readonly delegate* unmanaged<void> PyThreadState_DeleteCurrent;
     public readonly delegate* unmanaged<int> PyGILState_Check;
+    public readonly delegate* unmanaged<int> PyGILState_Ensure;
+    public readonly delegate* unmanaged<int, void> PyGILState_Release;
     public readonly delegate* unmanaged<nuint> PyThread_get_thread_ident;
     public readonly delegate* unmanaged<nuint, nint, int> PyThreadState_SetAsyncExc;
 
@@ -128,6 +130,8 @@ internal sealed unsafe class LibPython
         PyThreadState_Get = (delegate* unmanaged<nint>)Fn(nameof(PyThreadState_Get));
         PyThreadState_DeleteCurrent = (delegate* unmanaged<void>)Fn(nameof(PyThreadState_DeleteCurrent));
         PyGILState_Check = (delegate* unmanaged<int>)Fn(nameof(PyGILState_Check));
+        PyGILState_Ensure = (delegate* unmanaged<int>)Fn(nameof(PyGILState_Ensure));
+        PyGILState_Release = (delegate* unmanaged<int, void>)Fn(nameof(PyGILState_Release));
         PyThread_get_thread_ident = (delegate* unmanaged<nuint>)Fn(nameof(PyThread_get_thread_ident));
         PyThreadState_SetAsyncExc = (delegate* unmanaged<nuint, nint, int>)Fn(nameof(PyThreadState_SetAsyncExc));
 

@@ -78,6 +78,23 @@ public sealed unsafe class PythonThread : IDisposable
         holdsGil = false;
     }
 
+    /// <summary>
+    /// Raises <paramref name="exceptionType"/> in this thread the next time it runs Python bytecode. Any thread may
+    /// call it, holding the GIL. A thread inside a long C call (or time.sleep) sees it only when that call returns.
+    /// </summary>
+    public void RaiseAsync(PyObject exceptionType)
+    {
+        if (!Py.HoldsGil)
+        {
+            throw new InvalidOperationException("raising in another thread needs the GIL");
+        }
+
+        Py.Lib.PyThreadState_SetAsyncExc(PythonThreadId, exceptionType.Handle);
+    }
+
+    /// <summary>Withdraws an asynchronous exception not yet raised, so it cannot hit a later request.</summary>
+    public void ClearPendingAsync() => Py.Lib.PyThreadState_SetAsyncExc(PythonThreadId, 0);
+
     /// <summary>Releases the GIL for a blocking wait and takes it back when the scope ends.</summary>
     public GilRelease ReleaseGil() => new(this);
 

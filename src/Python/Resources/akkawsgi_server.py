@@ -82,6 +82,51 @@ class FileWrapper:
         return fd, offset, os.fstat(fd).st_size
 
 
+def install_public_module(version):
+    """The `akkawsgi` module applications import (RequestTimeout; the rest of its API comes with later features)."""
+    import types
+
+    module = types.ModuleType("akkawsgi", "Services of the akkawsgi server to the application it runs.")
+
+    class RequestTimeout(BaseException):
+        """Raised in a request that ran past --request-timeout.
+
+        A BaseException, like KeyboardInterrupt, so that `except Exception:` in application code does not swallow
+        it and carry on with a request the server has already given up on.
+        """
+
+    RequestTimeout.__module__ = "akkawsgi"
+    RequestTimeout.__qualname__ = "RequestTimeout"
+    module.RequestTimeout = RequestTimeout
+    module.__version__ = version
+    sys.modules["akkawsgi"] = module
+    return module
+
+
+def release_logging_locks():
+    """After a request was interrupted, free the logging locks this thread may still hold.
+
+    An exception raised asynchronously between a lock's acquire() and the try that releases it leaves the lock held
+    by this thread forever; every other thread that logs would then block. The locks are reentrant, so this thread
+    still owns them and can release them.
+    """
+    logging = sys.modules.get("logging")
+    if logging is None:
+        return 0
+    locks = [getattr(logging, "_lock", None)]
+    for ref in list(getattr(logging, "_handlerList", ())):
+        handler = ref()
+        if handler is not None:
+            locks.append(getattr(handler, "lock", None))
+    released = 0
+    for lock in locks:
+        is_owned = getattr(lock, "_is_owned", None)
+        while is_owned is not None and is_owned():
+            lock.release()
+            released += 1
+    return released
+
+
 def configure(argv0, executable, venv, path0):
     """Makes the embedded interpreter look like `python` started for the app: argv, executable, venv, sys.path."""
     sys.argv = [argv0]

@@ -30,6 +30,12 @@ public sealed class WsgiApplication : IDisposable
         BytesIO = io.GetAttr("BytesIO");
         OpenFile = io.GetAttr("open");
         CloseName = Py.Intern("close");
+        ReleaseLoggingLocks = serverModule.GetAttr("release_logging_locks");
+        using (var publicModule = Py.Import("akkawsgi"))
+        {
+            RequestTimeoutType = publicModule.GetAttr("RequestTimeout");
+        }
+
         SendFileParamsName = Py.Intern("_sendfile_params");
         StartResponseId = FunctionTable.Register(new StartResponseFunction(this));
         WriteId = FunctionTable.Register(new WriteFunction(this));
@@ -58,6 +64,10 @@ public sealed class WsgiApplication : IDisposable
     internal PyObject OpenFile { get; }
 
     internal PyObject CloseName { get; }
+
+    internal PyObject ReleaseLoggingLocks { get; }
+
+    internal PyObject RequestTimeoutType { get; }
 
     internal PyObject SendFileParamsName { get; }
 
@@ -99,6 +109,8 @@ public sealed class WsgiApplication : IDisposable
         BytesIO.Dispose();
         OpenFile.Dispose();
         CloseName.Dispose();
+        ReleaseLoggingLocks.Dispose();
+        RequestTimeoutType.Dispose();
         SendFileParamsName.Dispose();
     }
 }

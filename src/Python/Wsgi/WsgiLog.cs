@@ -21,4 +21,15 @@ internal static partial class WsgiLog
     [LoggerMessage(5, LogLevel.Error, "{Request}: close() of the response iterable raised after the response was sent: {Detail}",
         EventName = "CloseFailed")]
     public static partial void CloseFailed(ILogger logger, string request, string detail);
+
+    [LoggerMessage(6, LogLevel.Error, "{Request} ran for {Seconds:0.0} s, past the request timeout, and was interrupted; answered {Status}. Where it was:\n{Detail}",
+        EventName = "RequestTimedOut")]
+    public static partial void RequestTimedOut(ILogger logger, string request, double seconds, int status, string detail);
+
+    [LoggerMessage(7, LogLevel.Error, "{Request} ran for {Seconds:0.0} s, past the request timeout, and was interrupted after its response started, which is cut short. Where it was:\n{Detail}",
+        EventName = "StartedRequestTimedOut")]
+    public static partial void StartedRequestTimedOut(ILogger logger, string request, double seconds, string detail);
+
+    [LoggerMessage(8, LogLevel.Warning, "released {Count} logging lock(s) left held by the interrupted request", EventName = "LoggingLocksReleased")]
+    public static partial void LoggingLocksReleased(ILogger logger, long count);
 }

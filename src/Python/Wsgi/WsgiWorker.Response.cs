@@ -19,6 +19,8 @@ public sealed partial class WsgiWorker
         new("Content-Length", InternalErrorBody.Length.ToString(CultureInfo.InvariantCulture)),
     ];
 
+    private static readonly KeyValuePair<string, string>[] EmptyHeaders = [new("Content-Length", "0")];
+
     private readonly List<KeyValuePair<string, string>> headers = [];
     private bool startCalled;
     private bool started;
@@ -345,13 +347,29 @@ public sealed partial class WsgiWorker
 
         if (started)
         {
-            WsgiLog.ResponseAborted(logger, request, failure);
+            if (interruptedAfter is { } ranFor)
+            {
+                WsgiLog.StartedRequestTimedOut(logger, request, ranFor.TotalSeconds, failure);
+            }
+            else
+            {
+                WsgiLog.ResponseAborted(logger, request, failure);
+            }
+
             Response.Abort();
             return;
         }
 
-        WsgiLog.ApplicationError(logger, request, failure);
         started = true;
+        if (interruptedAfter is { } elapsed)
+        {
+            // 502, as a proxy in front would answer for a backend that did not respond in time.
+            WsgiLog.RequestTimedOut(logger, request, elapsed.TotalSeconds, 502, failure);
+            Response.Start(502, "Bad Gateway", EmptyHeaders);
+            return;
+        }
+
+        WsgiLog.ApplicationError(logger, request, failure);
         Response.Start(500, "Internal Server Error", InternalErrorHeaders);
         Response.Write(InternalErrorBody);
         Flush();

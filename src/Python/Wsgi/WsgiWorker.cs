@@ -17,6 +17,7 @@ public sealed partial class WsgiWorker : IDisposable
     private readonly EnvironWriter environWriter;
     private uint sequence;
     private IWsgiExchange? exchange;
+    private TimeSpan? interruptedAfter;
 
     internal WsgiWorker(WsgiApplication app, PythonThread thread, int index, ILogger logger)
     {
@@ -38,6 +39,8 @@ public sealed partial class WsgiWorker : IDisposable
 
         exchange = request;
         sequence++;
+        interruptedAfter = null;
+        thread.ClearPendingAsync(); // one aimed at an earlier request must not hit this one
         ResetResponse();
         var token = ((long)index << 32) | sequence;
         PyObject? result = null;
@@ -86,6 +89,44 @@ public sealed partial class WsgiWorker : IDisposable
         {
             sequence++; // start_response and write objects the application kept now refuse to work
             exchange = null;
+            thread.ClearPendingAsync();
+            if (interruptedAfter is not null)
+            {
+                ReleaseLoggingLocks();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Interrupts the request <paramref name="target"/> with akkawsgi.RequestTimeout, if this worker is still
+    /// running it. The caller holds the GIL, so the worker cannot move on to another request meanwhile, and a stale
+    /// deadline never hits the next request.
+    /// </summary>
+    public bool TryInterrupt(IWsgiExchange target, TimeSpan ranFor)
+    {
+        if (!ReferenceEquals(exchange, target) || interruptedAfter is not null)
+        {
+            return false;
+        }
+
+        interruptedAfter = ranFor;
+        thread.RaiseAsync(app.RequestTimeoutType);
+        return true;
+    }
+
+    private void ReleaseLoggingLocks()
+    {
+        try
+        {
+            using var released = app.ReleaseLoggingLocks.Call();
+            if (released.ToInt64() is var count and > 0)
+            {
+                WsgiLog.LoggingLocksReleased(logger, count);
+            }
+        }
+        catch (PythonException e)
+        {
+            WsgiLog.ApplicationError(logger, "releasing logging locks", e.Traceback);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using AkkaWsgi.Actors.Dispatch;
 using AkkaWsgi.Actors.Interpreter;
 using AkkaWsgi.Actors.Kernel;
+using AkkaWsgi.Actors.Watchdog;
 using AkkaWsgi.Python.Wsgi;
 using AkkaWsgi.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,6 +12,12 @@ namespace AkkaWsgi.Tests.Actors.Dispatch;
 public sealed class DispatcherActorTests : IAsyncDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private static readonly DispatcherOptions Options = new()
+    {
+        WakeDelay = TimeSpan.FromMilliseconds(1),
+        MaxQueue = 2,
+        RequestTimeout = TimeSpan.FromSeconds(60),
+    };
     private readonly ManualTimeProvider time = new();
     private readonly ActorSystem system;
     private readonly IActorRef dispatcher;
@@ -19,7 +26,7 @@ public sealed class DispatcherActorTests : IAsyncDisposable
     {
         system = new ActorSystem(time, NullLoggerFactory.Instance);
         dispatcher = system.ActorOf(
-            new DispatcherActor(new FifoQueuePolicy(), new DispatcherOptions { WakeDelay = TimeSpan.FromMilliseconds(1), MaxQueue = 2 }, NullLogger.Instance),
+            new DispatcherActor(new FifoQueuePolicy(), Options, watchdog: null, NullLogger.Instance),
             "dispatcher");
     }
 
@@ -27,7 +34,7 @@ public sealed class DispatcherActorTests : IAsyncDisposable
     public async Task RequestArrived_WithAFreeWorker_RunsAtOnce()
     {
         var worker = Worker("w1");
-        dispatcher.Tell(new WorkerReady(worker.Ref));
+        dispatcher.Tell(new WorkerReady(worker.Ref, null!));
         var job = new FakeJob("a");
 
         dispatcher.Tell(new RequestArrived(job));
@@ -39,7 +46,7 @@ public sealed class DispatcherActorTests : IAsyncDisposable
     public async Task RequestArrived_WhenAllWorkersBusy_WaitsAndRunsInArrivalOrder()
     {
         var worker = Worker("w1");
-        dispatcher.Tell(new WorkerReady(worker.Ref));
+        dispatcher.Tell(new WorkerReady(worker.Ref, null!));
         foreach (var name in new[] { "a", "b", "c" })
         {
             dispatcher.Tell(new RequestArrived(new FakeJob(name)));
@@ -51,7 +58,7 @@ public sealed class DispatcherActorTests : IAsyncDisposable
         dispatcher.Tell(new RequestFinished(worker.Ref));
         Assert.Equal(["a", "b", "c"], await worker.WaitForRuns(3));
         var stats = await dispatcher.Ask<DispatcherStats>(r => new GetDispatcherStats(r), Patience);
-        Assert.Equal(new DispatcherStats(Workers: 1, Busy: 1, Queued: 0, Dispatched: 3, Dropped: 0, Rejected: 0), stats);
+        Assert.Equal(new DispatcherStats(Workers: 1, Busy: 1, Queued: 0, Dispatched: 3, Dropped: 0, Rejected: 0, TimedOut: 0, ExpiredInQueue: 0, Stuck: 0), stats);
     }
 
     [Fact]
@@ -59,8 +66,8 @@ public sealed class DispatcherActorTests : IAsyncDisposable
     {
         var first = Worker("w1");
         var second = Worker("w2");
-        dispatcher.Tell(new WorkerReady(first.Ref));
-        dispatcher.Tell(new WorkerReady(second.Ref));
+        dispatcher.Tell(new WorkerReady(first.Ref, null!));
+        dispatcher.Tell(new WorkerReady(second.Ref, null!));
 
         dispatcher.Tell(new RequestArrived(new FakeJob("a")));
 
@@ -72,7 +79,7 @@ public sealed class DispatcherActorTests : IAsyncDisposable
     public async Task QueuedRequest_WhoseClientLeft_IsCompletedWithoutRunning()
     {
         var worker = Worker("w1");
-        dispatcher.Tell(new WorkerReady(worker.Ref));
+        dispatcher.Tell(new WorkerReady(worker.Ref, null!));
         dispatcher.Tell(new RequestArrived(new FakeJob("a")));
         var abandoned = new FakeJob("gone");
         dispatcher.Tell(new RequestArrived(abandoned));
@@ -94,7 +101,7 @@ public sealed class DispatcherActorTests : IAsyncDisposable
         dispatcher.Tell(new RequestArrived(new FakeJob("early")));
         var worker = Worker("w1");
 
-        dispatcher.Tell(new WorkerReady(worker.Ref));
+        dispatcher.Tell(new WorkerReady(worker.Ref, null!));
 
         Assert.Equal(["early"], await worker.WaitForRuns(1));
     }
@@ -104,8 +111,8 @@ public sealed class DispatcherActorTests : IAsyncDisposable
     {
         var first = Worker("w1");
         var second = Worker("w2");
-        dispatcher.Tell(new WorkerReady(first.Ref));
-        dispatcher.Tell(new WorkerReady(second.Ref));
+        dispatcher.Tell(new WorkerReady(first.Ref, null!));
+        dispatcher.Tell(new WorkerReady(second.Ref, null!));
         dispatcher.Tell(new RequestArrived(new FakeJob("a")));
         await second.WaitForRuns(1);
 
@@ -124,7 +131,7 @@ public sealed class DispatcherActorTests : IAsyncDisposable
         var workers = new[] { Worker("w1"), Worker("w2"), Worker("w3") };
         foreach (var w in workers)
         {
-            dispatcher.Tell(new WorkerReady(w.Ref));
+            dispatcher.Tell(new WorkerReady(w.Ref, null!));
         }
 
         dispatcher.Tell(new RequestArrived(new FakeJob("slow")));
@@ -150,8 +157,8 @@ public sealed class DispatcherActorTests : IAsyncDisposable
     {
         var first = Worker("w1");
         var second = Worker("w2");
-        dispatcher.Tell(new WorkerReady(first.Ref));
-        dispatcher.Tell(new WorkerReady(second.Ref));
+        dispatcher.Tell(new WorkerReady(first.Ref, null!));
+        dispatcher.Tell(new WorkerReady(second.Ref, null!));
         dispatcher.Tell(new RequestArrived(new FakeJob("slow")));
         await second.WaitForRuns(1);
         time.Advance(TimeSpan.FromMilliseconds(5));
@@ -165,7 +172,7 @@ public sealed class DispatcherActorTests : IAsyncDisposable
     public async Task RequestArrived_WhenTheQueueIsFull_TurnsAwayTheLowestRankedWith503AndRetryAfter()
     {
         var worker = Worker("w1");
-        dispatcher.Tell(new WorkerReady(worker.Ref));
+        dispatcher.Tell(new WorkerReady(worker.Ref, null!));
         var jobs = new[] { new FakeJob("running"), new FakeJob("a"), new FakeJob("b"), new FakeJob("c") };
 
         foreach (var job in jobs)
@@ -184,6 +191,39 @@ public sealed class DispatcherActorTests : IAsyncDisposable
         Assert.Equal(["running", "a", "b"], await worker.WaitForRuns(3));
     }
 
+    [Fact]
+    public async Task RunningPastTheTimeout_HandsTheRequestToTheWatchdogOnce_AndDeclaresItStuckAfterTheGrace()
+    {
+        var interrupts = new List<Interrupt>();
+        string? stuckReason = null;
+        var watchdog = system.ActorOf(new Probe(m => { lock (interrupts) { interrupts.Add((Interrupt)m); } }), "watchdog");
+        var options = new DispatcherOptions { RequestTimeout = TimeSpan.FromSeconds(10), OnAllWorkersStuck = r => stuckReason = r };
+        var timed = system.ActorOf(new DispatcherActor(new FifoQueuePolicy(), options, watchdog, NullLogger.Instance), "timed");
+        var worker = Worker("w1");
+        timed.Tell(new WorkerReady(worker.Ref, null!));
+        var job = new FakeJob("slow");
+        timed.Tell(new RequestArrived(job));
+        await worker.WaitForRuns(1);
+
+        time.Advance(TimeSpan.FromSeconds(9));
+        var beforeDeadline = Count(interrupts);
+        time.Advance(TimeSpan.FromSeconds(2));
+        time.Advance(TimeSpan.FromSeconds(2));
+        var afterDeadline = Count(interrupts);
+        var notYetStuck = stuckReason;
+        time.Advance(TimeSpan.FromSeconds(8));
+
+        Assert.Equal(0, beforeDeadline);
+        Assert.Equal(1, afterDeadline);
+        Assert.Same(job, interrupts[0].Job);
+        Assert.InRange(interrupts[0].RanFor, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(12));
+        Assert.Null(notYetStuck);
+        Assert.NotNull(stuckReason);
+        Assert.Contains("GET /slow", stuckReason, StringComparison.Ordinal);
+        var stats = await timed.Ask<DispatcherStats>(r => new GetDispatcherStats(r), Patience);
+        Assert.Equal((1L, 1), (stats.TimedOut, stats.Stuck));
+    }
+
     public async ValueTask DisposeAsync() => await system.DisposeAsync();
 
     private RecordingWorker Worker(string name)
@@ -191,6 +231,19 @@ public sealed class DispatcherActorTests : IAsyncDisposable
         var worker = new RecordingWorker();
         worker.Ref = system.ActorOf(worker, name);
         return worker;
+    }
+
+    private static int Count<T>(List<T> items)
+    {
+        lock (items)
+        {
+            return items.Count;
+        }
+    }
+
+    private sealed class Probe(Action<object> onMessage) : Actor
+    {
+        protected override void Receive(object message) => onMessage(message);
     }
 
     private sealed class RecordingWorker : Actor
