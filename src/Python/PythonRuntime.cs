@@ -122,6 +122,43 @@ public sealed class PythonRuntime
         }
     }
 
+    /// <summary>
+    /// The current Python stack of each thread in <paramref name="threadIds"/> (CPython thread ids). Takes the GIL, so
+    /// it waits while a worker holds it; call it off any thread that must stay responsive.
+    /// </summary>
+    public IReadOnlyDictionary<nuint, string> FormatStacks(IReadOnlyCollection<nuint> threadIds) => ForeignThreadGil.Run(() =>
+    {
+        using var format = serverModule!.GetAttr("format_stacks");
+        using var ids = Py.List();
+        foreach (var id in threadIds)
+        {
+            using var value = Py.Long((long)id);
+            ids.Append(value);
+        }
+
+        using var stacks = format.Call(ids);
+        var result = new Dictionary<nuint, string>();
+        foreach (var id in threadIds)
+        {
+            using var key = Py.Long((long)id);
+            using var stack = stacks.GetItem(key);
+            if (stack is not null)
+            {
+                result[id] = stack.AsString();
+            }
+        }
+
+        return (IReadOnlyDictionary<nuint, string>)result;
+    });
+
+    /// <summary>How many objects Python's garbage collector tracks (takes the GIL).</summary>
+    public long ObjectCount() => ForeignThreadGil.Run(() =>
+    {
+        using var count = serverModule!.GetAttr("object_count");
+        using var result = count.Call();
+        return result.ToInt64();
+    });
+
     /// <summary>Gives the GIL away after start-up so the interpreter workers can run.</summary>
     public void ReleaseMainThread() => mainThread.Exit();
 

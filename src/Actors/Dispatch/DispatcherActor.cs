@@ -90,6 +90,15 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
                 DispatcherLog.WorkerReady(logger, ready.Worker.Name, workers);
                 NextFor(ready.Worker);
                 break;
+            case GetWorkerActivity request:
+                var now = System.Time.GetTimestamp();
+                request.ReplyTo.Tell(bridges
+                    .Select(b => running.TryGetValue(b.Key, out var r)
+                        ? new WorkerActivity(b.Key.Name, b.Value, r.Job.Info, r.Job.Exchange.Description, System.Time.GetElapsedTime(r.Since, now))
+                        : new WorkerActivity(b.Key.Name, b.Value, null, null, TimeSpan.Zero))
+                    .OrderBy(a => a.Worker, StringComparer.Ordinal)
+                    .ToList());
+                break;
             case GetDispatcherStats request:
                 request.ReplyTo.Tell(new DispatcherStats(workers, running.Count, queue.Count, dispatched, dropped, rejected,
                     timedOut, expiredInQueue, running.Values.Count(r => r.Stuck)));

@@ -17,3 +17,9 @@ public sealed record GetDispatcherStats(IActorRef ReplyTo);
 
 /// <summary>The dispatcher's view of the pool at one moment.</summary>
 public sealed record DispatcherStats(int Workers, int Busy, int Queued, long Dispatched, long Dropped, long Rejected, long TimedOut, long ExpiredInQueue, int Stuck);
+
+/// <summary>Asks what every worker is doing (for SIGUSR1).</summary>
+public sealed record GetWorkerActivity(IActorRef ReplyTo);
+
+/// <summary>One worker's current request, or null while it is idle.</summary>
+public sealed record WorkerActivity(string Worker, WsgiWorker Bridge, RequestInfo? Request, string? Description, TimeSpan RanFor);

@@ -14,7 +14,7 @@ namespace AkkaWsgi.Http.Front;
 /// The connection side of the pipeline: Kestrel calls it per request; it reads the body, turns the request into a
 /// message for the dispatcher actor and waits until an interpreter worker has produced the response.
 /// </summary>
-internal sealed class WsgiEndpoint(IActorRef dispatcher, ServerOptions options, TimeProvider time, ILoggerFactory loggers)
+internal sealed class WsgiEndpoint(IActorRef dispatcher, ServerOptions options, ServerCounters counters, TimeProvider time, ILoggerFactory loggers)
 {
     private const string KestrelMovedContentLength = "X-Content-Length";
 
@@ -23,6 +23,7 @@ internal sealed class WsgiEndpoint(IActorRef dispatcher, ServerOptions options, 
     public async Task HandleAsync(HttpContext context)
     {
         var started = time.GetTimestamp();
+        counters.RequestStarted();
         var request = context.Request;
         if (request.Headers.ContainsKey(HeaderNames.TransferEncoding) &&
             (request.Headers.ContainsKey(HeaderNames.ContentLength) || request.Headers.ContainsKey(KestrelMovedContentLength)))
@@ -63,6 +64,7 @@ internal sealed class WsgiEndpoint(IActorRef dispatcher, ServerOptions options, 
         }
         finally
         {
+            counters.ResponseSent(context.Response.StatusCode);
             RequestBodyReader.Remove(body);
             if (accessLog is not null)
             {

@@ -118,7 +118,8 @@ internal static class ServerHost
                 $"python-worker-{i}"))
             .ToList();
 
-        var endpoint = new WsgiEndpoint(dispatcher, options, time, loggerFactory);
+        var counters = new ServerCounters();
+        var endpoint = new WsgiEndpoint(dispatcher, options, counters, time, loggerFactory);
         web.Run(endpoint.HandleAsync);
         try
         {
@@ -136,6 +137,8 @@ internal static class ServerHost
         ServerLog.Ready(logger, string.Join(", ", addresses), $"Python {runtime.Version} {python}", options.Workers,
             $"{application.Module}:{application.CallableName}");
 
+        using var diagnostics = new Diagnostics(dispatcher, runtime, counters, logger);
+        diagnostics.Start();
         var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
         stopping.Task.GetAwaiter().GetResult();

@@ -35,4 +35,13 @@ internal static partial class ServerLog
         EventName = "Access")]
     public static partial void Access(ILogger logger, string client, string time, string requestLine, int status, string bytes,
         string referer, string userAgent, string seconds);
+
+    [LoggerMessage(1009, LogLevel.Warning, "SIGUSR1: what the {Count} workers are doing\n{Report}", EventName = "WorkerStacks")]
+    public static partial void WorkerStacks(ILogger logger, int count, string report);
+
+    [LoggerMessage(1010, LogLevel.Warning, "SIGUSR2 counters: {Counters}", EventName = "Counters")]
+    public static partial void Counters(ILogger logger, string counters);
+
+    [LoggerMessage(1011, LogLevel.Error, "could not build the diagnostics report", EventName = "DiagnosticsFailed")]
+    public static partial void DiagnosticsFailed(ILogger logger, Exception exception);
 }

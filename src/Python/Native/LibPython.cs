@@ -72,6 +72,7 @@ internal sealed unsafe class LibPython
     public readonly delegate* unmanaged<nint, nint, nint, int> PyDict_SetItem;
     public readonly delegate* unmanaged<nint, byte*, nint, int> PyDict_SetItemString;
     public readonly delegate* unmanaged<nint, byte*, nint> PyDict_GetItemString;
+    public readonly delegate* unmanaged<nint, nint, nint> PyDict_GetItem;
     public readonly delegate* unmanaged<nint, nint> PyTuple_New;
     public readonly delegate* unmanaged<nint, nint, nint, int> PyTuple_SetItem;
     public readonly delegate* unmanaged<nint, nint, nint> PyTuple_GetItem;
@@ -171,6 +172,7 @@ internal sealed unsafe class LibPython
         PyDict_SetItem = (delegate* unmanaged<nint, nint, nint, int>)Fn(nameof(PyDict_SetItem));
         PyDict_SetItemString = (delegate* unmanaged<nint, byte*, nint, int>)Fn(nameof(PyDict_SetItemString));
         PyDict_GetItemString = (delegate* unmanaged<nint, byte*, nint>)Fn(nameof(PyDict_GetItemString));
+        PyDict_GetItem = (delegate* unmanaged<nint, nint, nint>)Fn(nameof(PyDict_GetItem));
         PyTuple_New = (delegate* unmanaged<nint, nint>)Fn(nameof(PyTuple_New));
         PyTuple_SetItem = (delegate* unmanaged<nint, nint, nint, int>)Fn(nameof(PyTuple_SetItem));
         PyTuple_GetItem = (delegate* unmanaged<nint, nint, nint>)Fn(nameof(PyTuple_GetItem));

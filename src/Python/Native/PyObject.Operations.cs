@@ -182,6 +182,13 @@ public sealed unsafe partial class PyObject
         }
     }
 
+    /// <summary>A dict's item by key, or null if absent.</summary>
+    public PyObject? GetItem(PyObject key)
+    {
+        var borrowed = Py.Lib.PyDict_GetItem(Handle, key.Handle);
+        return borrowed == 0 ? null : FromBorrowed(borrowed);
+    }
+
     /// <summary>A dict's item by str key, or null if absent.</summary>
     public PyObject? GetItem(string key)
     {

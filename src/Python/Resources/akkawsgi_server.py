@@ -127,6 +127,21 @@ def release_logging_locks():
     return released
 
 
+def format_stacks(idents):
+    """The current Python stack of each given thread, as traceback prints it (for SIGUSR1)."""
+    import traceback
+
+    frames = sys._current_frames()
+    return {ident: "".join(traceback.format_stack(frames[ident])) for ident in idents if ident in frames}
+
+
+def object_count():
+    """Objects the garbage collector tracks (for SIGUSR2): a leak shows as a number that only grows."""
+    import gc
+
+    return len(gc.get_objects())
+
+
 def configure(argv0, executable, venv, path0):
     """Makes the embedded interpreter look like `python` started for the app: argv, executable, venv, sys.path."""
     sys.argv = [argv0]

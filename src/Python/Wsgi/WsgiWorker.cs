@@ -29,6 +29,9 @@ public sealed partial class WsgiWorker : IDisposable
         environTemplate = CreateEnvironTemplate();
     }
 
+    /// <summary>The CPython id of this worker's thread (to find its stack).</summary>
+    public nuint PythonThreadId => thread.PythonThreadId;
+
     /// <summary>Runs one request to completion: the response is complete, failed with 500, or aborted.</summary>
     public void Run(IWsgiExchange request)
     {

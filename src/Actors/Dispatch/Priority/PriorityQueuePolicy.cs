@@ -151,7 +151,7 @@ public sealed class PriorityQueuePolicy : IQueuePolicy
         if (ClientKey.For(job.Info.Client) is { } key && clients.TryGetValue(key, out var state) && state.Running > 0)
         {
             state.Running--;
-            if (IsQuiet(state, time.GetTimestamp()) && state.Running < 0)
+            if (IsQuiet(state, time.GetTimestamp()))
             {
                 clients.Remove(key);
             }

@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using AkkaWsgi.Actors.Dispatch;
+using AkkaWsgi.Actors.Kernel;
+using AkkaWsgi.Http.Logging;
+using AkkaWsgi.Python;
+using Microsoft.Extensions.Logging;
+
+namespace AkkaWsgi.Http.Hosting;
+
+/// <summary>
+/// SIGUSR1 logs the Python stack of every worker with the request it runs; SIGUSR2 logs the counters. The reports
+/// are built on a thread of their own: they need the GIL, which a busy worker may hold for a while.
+/// </summary>
+internal sealed class Diagnostics(IActorRef dispatcher, PythonRuntime runtime, ServerCounters counters, ILogger logger) : IDisposable
+{
+    // Linux signal numbers; PosixSignal takes raw numbers for the signals it has no name for.
+    private const int SigUsr1 = 10;
+    private const int SigUsr2 = 12;
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly List<PosixSignalRegistration> registrations = [];
+
+    public void Start()
+    {
+        registrations.Add(PosixSignalRegistration.Create((PosixSignal)SigUsr1, OnSignal(DumpStacks)));
+        registrations.Add(PosixSignalRegistration.Create((PosixSignal)SigUsr2, OnSignal(DumpCounters)));
+    }
+
+    public void Dispose()
+    {
+        foreach (var registration in registrations)
+        {
+            registration.Dispose();
+        }
+    }
+
+    private Action<PosixSignalContext> OnSignal(Action report) => context =>
+    {
+        context.Cancel = true;
+        new Thread(() => Report(report)) { IsBackground = true, Name = "diagnostics" }.Start();
+    };
+
+    private void Report(Action report)
+    {
+        try
+        {
+            report();
+        }
+#pragma warning disable CA1031 // a failed report must never take the server down
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            ServerLog.DiagnosticsFailed(logger, e);
+        }
+    }
+
+    private void DumpStacks()
+    {
+        var activity = dispatcher.Ask<List<WorkerActivity>>(r => new GetWorkerActivity(r), AskTimeout).GetAwaiter().GetResult();
+        var stacks = runtime.FormatStacks(activity.Select(a => a.Bridge.PythonThreadId).ToList());
+        var report = new StringBuilder();
+        foreach (var worker in activity)
+        {
+            report.Append(CultureInfo.InvariantCulture, $"{worker.Worker}: ");
+            if (worker.Request is { } request)
+            {
+                report.Append(CultureInfo.InvariantCulture,
+                    $"{worker.Description} from {request.Client?.ToString() ?? "-"}, running for {worker.RanFor.TotalSeconds:0.000} s\n");
+                report.Append(stacks.TryGetValue(worker.Bridge.PythonThreadId, out var stack) ? stack : "    (no Python frame)\n");
+            }
+            else
+            {
+                report.Append("idle\n");
+            }
+        }
+
+        ServerLog.WorkerStacks(logger, activity.Count, report.ToString().TrimEnd());
+    }
+
+    private void DumpCounters()
+    {
+        var stats = dispatcher.Ask<DispatcherStats>(r => new GetDispatcherStats(r), AskTimeout).GetAwaiter().GetResult();
+        ServerLog.Counters(logger,
+            $"requests={counters.Requests} responses: 1xx={counters.Responses(1)} 2xx={counters.Responses(2)} " +
+            $"3xx={counters.Responses(3)} 4xx={counters.Responses(4)} 5xx={counters.Responses(5)} | " +
+            $"timeouts={stats.TimedOut} expired_in_queue={stats.ExpiredInQueue} dropped={stats.Dropped} " +
+            $"rejected_queue_full={stats.Rejected} queued={stats.Queued} busy_workers={stats.Busy}/{stats.Workers} " +
+            $"stuck_workers={stats.Stuck} | rss_bytes={Environment.WorkingSet} managed_heap_bytes={GC.GetTotalMemory(forceFullCollection: false)} " +
+            $"python_objects={runtime.ObjectCount()}");
+    }
+}
