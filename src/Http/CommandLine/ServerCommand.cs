@@ -114,12 +114,25 @@ internal sealed class ServerCommand
         DefaultValueFactory = _ => Defaults.MaxQueue,
     };
 
+    private readonly Option<string[]> trustedProxy = new("--trusted-proxy")
+    {
+        Description = "A proxy (CIDR or address) whose X-Forwarded-For/-Proto are believed; repeatable",
+        DefaultValueFactory = _ => [.. Defaults.TrustedProxies],
+    };
+
+    private readonly Option<string[]> priorityPrefix = new("--priority-prefix")
+    {
+        Description = "PREFIX=WEIGHT: add WEIGHT to the priority of requests whose path starts with PREFIX; repeatable",
+        DefaultValueFactory = _ => [],
+    };
+
     public ServerCommand()
     {
         Root = new RootCommand("akkawsgi: a production WSGI server for Python web applications")
         {
             module, httpSocket, workers, processes, python, venv, chdir, logLevel, accessLog, maxBodySize, bufferSize,
             headerTimeout, keepAliveTimeout, maxHeaderSize, minDataRate, gracefulTimeout, requestTimeout, maxQueue,
+            trustedProxy, priorityPrefix,
         };
 
         httpSocket.Validators.Add(r => Check(r, httpSocket, values =>
@@ -148,6 +161,26 @@ internal sealed class ServerCommand
         maxBodySize.Validators.Add(r => Check(r, maxBodySize, v => v >= 0 ? null : "--max-body-size cannot be negative"));
         bufferSize.Validators.Add(r => Check(r, bufferSize, v => v >= 0 ? null : "--buffer-size cannot be negative"));
         maxHeaderSize.Validators.Add(r => Check(r, maxHeaderSize, v => v >= 1024 ? null : "--max-header-size must be at least 1024"));
+        trustedProxy.Validators.Add(r => Check(r, trustedProxy, values =>
+            values.FirstOrDefault(v => !Front.TrustedProxies.TryParse(v, out _)) is { } bad
+                ? $"--trusted-proxy {bad}: not an address or CIDR network (such as 10.0.0.0/8 or ::1)"
+                : null));
+        priorityPrefix.Validators.Add(r => Check(r, priorityPrefix, values =>
+        {
+            foreach (var value in values)
+            {
+                try
+                {
+                    AkkaWsgi.Actors.Dispatch.Priority.PriorityPrefix.Parse(value);
+                }
+                catch (FormatException e)
+                {
+                    return $"--priority-prefix {value}: {e.Message}";
+                }
+            }
+
+            return null;
+        }));
         maxQueue.Validators.Add(r => Check(r, maxQueue, v => v is >= 1 and <= 1_000_000 ? null : "--max-queue must be between 1 and 1000000"));
         foreach (var seconds in new[] { headerTimeout, keepAliveTimeout, gracefulTimeout, requestTimeout })
         {
@@ -179,6 +212,8 @@ internal sealed class ServerCommand
         GracefulTimeout = result.GetValue(gracefulTimeout),
         RequestTimeout = result.GetValue(requestTimeout),
         MaxQueue = result.GetValue(maxQueue),
+        TrustedProxies = result.GetValue(trustedProxy)!,
+        PriorityPrefixes = result.GetValue(priorityPrefix)!,
     };
 
     private static void Check<T>(OptionResult result, Option<T> option, Func<T, string?> validate)

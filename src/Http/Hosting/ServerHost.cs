@@ -1,4 +1,5 @@
 using AkkaWsgi.Actors.Dispatch;
+using AkkaWsgi.Actors.Dispatch.Priority;
 using AkkaWsgi.Actors.Interpreter;
 using AkkaWsgi.Actors.Kernel;
 using AkkaWsgi.Actors.Watchdog;
@@ -108,8 +109,10 @@ internal static class ServerHost
                 lifetime.StopApplication();
             },
         };
+        var queuePolicy = new PriorityQueuePolicy(
+            new PriorityOptions { Prefixes = options.PriorityPrefixes.Select(PriorityPrefix.Parse).ToList() }, time);
         var dispatcher = system.ActorOf(
-            new DispatcherActor(new FifoQueuePolicy(), dispatcherOptions, watchdog, loggerFactory.CreateLogger("akkawsgi.dispatcher")),
+            new DispatcherActor(queuePolicy, dispatcherOptions, watchdog, loggerFactory.CreateLogger("akkawsgi.dispatcher")),
             "dispatcher");
         var interpreterOptions = new InterpreterOptions();
         var interpreters = Enumerable.Range(0, options.Workers)
@@ -120,6 +123,7 @@ internal static class ServerHost
 
         var counters = new ServerCounters();
         var endpoint = new WsgiEndpoint(dispatcher, options, counters, time, loggerFactory);
+        web.UseForwardedHeaders(TrustedProxies.Options(options.TrustedProxies));
         web.Run(endpoint.HandleAsync);
         try
         {

@@ -65,4 +65,13 @@ public sealed class ServerOptions
 
     /// <summary>Requests that may wait for a free worker; beyond it the lowest-ranked waiting one gets 503.</summary>
     public int MaxQueue { get; set; } = 128;
+
+    /// <summary>
+    /// Peers whose X-Forwarded-For and X-Forwarded-Proto are believed (CIDR or single addresses). The client is the
+    /// nearest address in X-Forwarded-For that is not itself a trusted proxy. Default: loopback only.
+    /// </summary>
+    public IReadOnlyList<string> TrustedProxies { get; set; } = ["127.0.0.0/8", "::1/128"];
+
+    /// <summary>Priority adjustments for known-heavy paths, as PREFIX=WEIGHT (for example /export=-3000).</summary>
+    public IReadOnlyList<string> PriorityPrefixes { get; set; } = [];
 }

@@ -59,6 +59,18 @@ public sealed class PriorityQueuePolicyClientTests
     }
 
     [Fact]
+    public void TrackedClients_AfterAClientGoesQuiet_DropsItWhenTheNextRequestArrives()
+    {
+        var queue = new PriorityQueuePolicy(new PriorityOptions(), time);
+        queue.Enqueue(Job("a"));
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        queue.Enqueue(Job("b", "10.0.0.1"));
+
+        Assert.Equal(0, queue.TrackedClients);
+    }
+
+    [Fact]
     public void TrackedClients_WhenTheLastRequestFinishesAfterThePenaltyFaded_DropsItAtOnce()
     {
         var queue = new PriorityQueuePolicy(new PriorityOptions(), time);
