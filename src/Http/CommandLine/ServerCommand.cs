@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using AkkaWsgi.Http.Front.Static;
 using AkkaWsgi.Http.Hosting;
 
 namespace AkkaWsgi.Http.CommandLine;
@@ -126,13 +127,25 @@ internal sealed class ServerCommand
         DefaultValueFactory = _ => [],
     };
 
+    private readonly Option<string[]> staticMap = new("--static-map")
+    {
+        Description = "PREFIX=DIR: serve existing files under PREFIX from DIR before the application; repeatable, longest prefix wins",
+        DefaultValueFactory = _ => [],
+    };
+
+    private readonly Option<int> staticMaxAge = new("--static-max-age")
+    {
+        Description = "Seconds static files may be cached (Cache-Control: public, max-age)",
+        DefaultValueFactory = _ => Defaults.StaticMaxAge,
+    };
+
     public ServerCommand()
     {
         Root = new RootCommand("akkawsgi: a production WSGI server for Python web applications")
         {
             module, httpSocket, workers, processes, python, venv, chdir, logLevel, accessLog, maxBodySize, bufferSize,
             headerTimeout, keepAliveTimeout, maxHeaderSize, minDataRate, gracefulTimeout, requestTimeout, maxQueue,
-            trustedProxy, priorityPrefix,
+            trustedProxy, priorityPrefix, staticMap, staticMaxAge,
         };
 
         httpSocket.Validators.Add(r => Check(r, httpSocket, values =>
@@ -181,6 +194,8 @@ internal sealed class ServerCommand
 
             return null;
         }));
+        staticMap.Validators.Add(r => Check(r, staticMap, ValidateStaticMaps));
+        staticMaxAge.Validators.Add(r => Check(r, staticMaxAge, v => v >= 0 ? null : "--static-max-age cannot be negative"));
         maxQueue.Validators.Add(r => Check(r, maxQueue, v => v is >= 1 and <= 1_000_000 ? null : "--max-queue must be between 1 and 1000000"));
         foreach (var seconds in new[] { headerTimeout, keepAliveTimeout, gracefulTimeout, requestTimeout })
         {
@@ -214,7 +229,39 @@ internal sealed class ServerCommand
         MaxQueue = result.GetValue(maxQueue),
         TrustedProxies = result.GetValue(trustedProxy)!,
         PriorityPrefixes = result.GetValue(priorityPrefix)!,
+        // Resolved now, before --chdir moves the current directory the validation above was made against.
+        StaticMaps = [.. result.GetValue(staticMap)!.Select(v => StaticMapping.Parse(v).ToString())],
+        StaticMaxAge = result.GetValue(staticMaxAge),
     };
+
+    private static string? ValidateStaticMaps(string[] values)
+    {
+        var prefixes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var value in values)
+        {
+            StaticMapping mapping;
+            try
+            {
+                mapping = StaticMapping.Parse(value);
+            }
+            catch (FormatException e)
+            {
+                return $"--static-map {value}: {e.Message}";
+            }
+
+            if (!Directory.Exists(mapping.Directory))
+            {
+                return $"--static-map {value}: directory '{mapping.Directory}' does not exist";
+            }
+
+            if (!prefixes.Add(mapping.Prefix))
+            {
+                return $"--static-map {value}: prefix '{(mapping.Prefix.Length == 0 ? "/" : mapping.Prefix)}' is mapped twice";
+            }
+        }
+
+        return null;
+    }
 
     private static void Check<T>(OptionResult result, Option<T> option, Func<T, string?> validate)
     {

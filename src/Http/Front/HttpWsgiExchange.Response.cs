@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using AkkaWsgi.Http.Front.Blocking;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
@@ -31,6 +32,13 @@ internal sealed partial class HttpWsgiExchange : AkkaWsgi.Python.Wsgi.IWsgiRespo
         var target = response.Headers;
         foreach (var (name, value) in headers)
         {
+            if (BlockDirective.IsHeader(name))
+            {
+                // A directive to the server, never meant for the client.
+                blocks.Apply(Info.Client, name, value, Description);
+                continue;
+            }
+
             target.Append(name, value);
         }
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AkkaWsgi.Actors.Dispatch;
+using AkkaWsgi.Http.Front.Blocking;
 using AkkaWsgi.Python.Wsgi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -12,7 +13,7 @@ namespace AkkaWsgi.Http.Front;
 /// <see cref="Completion"/> and touches the context no more until then; meanwhile one interpreter worker at a time
 /// drives the response.
 /// </summary>
-internal sealed partial class HttpWsgiExchange(HttpContext context, RequestBody body) : IWsgiExchange, IRequestJob
+internal sealed partial class HttpWsgiExchange(HttpContext context, RequestBody body, BlockList blocks) : IWsgiExchange, IRequestJob
 {
     private readonly TaskCompletionSource completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -1,11 +1,9 @@
-using System.Globalization;
 using AkkaWsgi.Actors.Dispatch;
 using AkkaWsgi.Actors.Kernel;
+using AkkaWsgi.Http.Front.Blocking;
 using AkkaWsgi.Http.Hosting;
-using AkkaWsgi.Http.Logging;
 using AkkaWsgi.Python.Wsgi;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
 
 namespace AkkaWsgi.Http.Front;
@@ -14,16 +12,12 @@ namespace AkkaWsgi.Http.Front;
 /// The connection side of the pipeline: Kestrel calls it per request; it reads the body, turns the request into a
 /// message for the dispatcher actor and waits until an interpreter worker has produced the response.
 /// </summary>
-internal sealed class WsgiEndpoint(IActorRef dispatcher, ServerOptions options, ServerCounters counters, TimeProvider time, ILoggerFactory loggers)
+internal sealed class WsgiEndpoint(IActorRef dispatcher, ServerOptions options, BlockList blocks)
 {
     private const string KestrelMovedContentLength = "X-Content-Length";
 
-    private readonly ILogger? accessLog = options.AccessLog ? loggers.CreateLogger("akkawsgi.access") : null;
-
     public async Task HandleAsync(HttpContext context)
     {
-        var started = time.GetTimestamp();
-        counters.RequestStarted();
         var request = context.Request;
         if (request.Headers.ContainsKey(HeaderNames.TransferEncoding) &&
             (request.Headers.ContainsKey(HeaderNames.ContentLength) || request.Headers.ContainsKey(KestrelMovedContentLength)))
@@ -51,7 +45,7 @@ internal sealed class WsgiEndpoint(IActorRef dispatcher, ServerOptions options, 
 
         try
         {
-            var exchange = new HttpWsgiExchange(context, body);
+            var exchange = new HttpWsgiExchange(context, body, blocks);
             dispatcher.Tell(new RequestArrived(exchange));
             await exchange.Completion.ConfigureAwait(false);
             if (exchange.IsIncomplete)
@@ -64,27 +58,7 @@ internal sealed class WsgiEndpoint(IActorRef dispatcher, ServerOptions options, 
         }
         finally
         {
-            counters.ResponseSent(context.Response.StatusCode);
             RequestBodyReader.Remove(body);
-            if (accessLog is not null)
-            {
-                LogAccess(accessLog, context, time.GetElapsedTime(started));
-            }
         }
-    }
-
-    private void LogAccess(ILogger logger, HttpContext context, TimeSpan duration)
-    {
-        var request = context.Request;
-        var feature = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>();
-        ServerLog.Access(logger,
-            context.Connection.RemoteIpAddress?.ToString() ?? "-",
-            time.GetUtcNow().ToString("dd/MMM/yyyy:HH:mm:ss +0000", CultureInfo.InvariantCulture),
-            $"{request.Method} {feature?.RawTarget ?? request.Path.Value} {request.Protocol}",
-            context.Response.StatusCode,
-            context.Response.ContentLength?.ToString(CultureInfo.InvariantCulture) ?? "-",
-            request.Headers.Referer.ToString() is { Length: > 0 } referer ? referer : "-",
-            request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : "-",
-            duration.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture));
     }
 }

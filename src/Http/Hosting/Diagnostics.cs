@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using AkkaWsgi.Actors.Dispatch;
 using AkkaWsgi.Actors.Kernel;
+using AkkaWsgi.Http.Front.Blocking;
 using AkkaWsgi.Http.Logging;
 using AkkaWsgi.Python;
 using Microsoft.Extensions.Logging;
@@ -13,7 +14,8 @@ namespace AkkaWsgi.Http.Hosting;
 /// SIGUSR1 logs the Python stack of every worker with the request it runs; SIGUSR2 logs the counters. The reports
 /// are built on a thread of their own: they need the GIL, which a busy worker may hold for a while.
 /// </summary>
-internal sealed class Diagnostics(IActorRef dispatcher, PythonRuntime runtime, ServerCounters counters, ILogger logger) : IDisposable
+internal sealed class Diagnostics(IActorRef dispatcher, PythonRuntime runtime, ServerCounters counters, BlockList blocks, ILogger logger)
+    : IDisposable
 {
     // Linux signal numbers; PosixSignal takes raw numbers for the signals it has no name for.
     private const int SigUsr1 = 10;
@@ -87,7 +89,8 @@ internal sealed class Diagnostics(IActorRef dispatcher, PythonRuntime runtime, S
             $"3xx={counters.Responses(3)} 4xx={counters.Responses(4)} 5xx={counters.Responses(5)} | " +
             $"timeouts={stats.TimedOut} expired_in_queue={stats.ExpiredInQueue} dropped={stats.Dropped} " +
             $"rejected_queue_full={stats.Rejected} queued={stats.Queued} busy_workers={stats.Busy}/{stats.Workers} " +
-            $"stuck_workers={stats.Stuck} | rss_bytes={Environment.WorkingSet} managed_heap_bytes={GC.GetTotalMemory(forceFullCollection: false)} " +
+            $"stuck_workers={stats.Stuck} blocked={blocks.RefusedTotal} | " +
+            $"rss_bytes={Environment.WorkingSet} managed_heap_bytes={GC.GetTotalMemory(forceFullCollection: false)} " +
             $"python_objects={runtime.ObjectCount()}");
     }
 }

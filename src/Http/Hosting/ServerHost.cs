@@ -4,6 +4,8 @@ using AkkaWsgi.Actors.Interpreter;
 using AkkaWsgi.Actors.Kernel;
 using AkkaWsgi.Actors.Watchdog;
 using AkkaWsgi.Http.Front;
+using AkkaWsgi.Http.Front.Blocking;
+using AkkaWsgi.Http.Front.Static;
 using AkkaWsgi.Http.Logging;
 using AkkaWsgi.Python;
 using AkkaWsgi.Python.Wsgi;
@@ -122,8 +124,13 @@ internal static class ServerHost
             .ToList();
 
         var counters = new ServerCounters();
-        var endpoint = new WsgiEndpoint(dispatcher, options, counters, time, loggerFactory);
+        using var blocks = new BlockList(time, loggerFactory.CreateLogger("akkawsgi.block"));
+        var endpoint = new WsgiEndpoint(dispatcher, options, blocks);
+        var accessLog = options.AccessLog ? loggerFactory.CreateLogger("akkawsgi.access") : null;
         web.UseForwardedHeaders(TrustedProxies.Options(options.TrustedProxies));
+        web.Use(new RequestAccounting(counters, time, accessLog).InvokeAsync);
+        web.Use(new BlockGate(blocks, time).InvokeAsync);
+        web.UseStaticMaps(options.StaticMaps.Select(StaticMapping.Parse).ToList(), options.StaticMaxAge);
         web.Run(endpoint.HandleAsync);
         try
         {
@@ -141,7 +148,7 @@ internal static class ServerHost
         ServerLog.Ready(logger, string.Join(", ", addresses), $"Python {runtime.Version} {python}", options.Workers,
             $"{application.Module}:{application.CallableName}");
 
-        using var diagnostics = new Diagnostics(dispatcher, runtime, counters, logger);
+        using var diagnostics = new Diagnostics(dispatcher, runtime, counters, blocks, logger);
         diagnostics.Start();
         var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());

@@ -74,4 +74,14 @@ public sealed class ServerOptions
 
     /// <summary>Priority adjustments for known-heavy paths, as PREFIX=WEIGHT (for example /export=-3000).</summary>
     public IReadOnlyList<string> PriorityPrefixes { get; set; } = [];
+
+    /// <summary>
+    /// Directories served before the application, as PREFIX=DIR (for example /static=/srv/site/static); the longest
+    /// matching prefix wins, and a file it does not have goes to the application. DIR is absolute once bound (a
+    /// relative one is taken from the directory the server was started in, before --chdir).
+    /// </summary>
+    public IReadOnlyList<string> StaticMaps { get; set; } = [];
+
+    /// <summary>Seconds a static file may be cached (<c>Cache-Control: public, max-age</c>). wsgo's default of a day.</summary>
+    public int StaticMaxAge { get; set; } = 86400;
 }

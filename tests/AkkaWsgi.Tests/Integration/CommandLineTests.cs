@@ -20,6 +20,8 @@ public sealed class CommandLineTests
         { ["--header-timeout", "soon"], "--header-timeout" },
         { ["--log-level", "loud"], "--log-level" },
         { ["--http-socket", "not-an-endpoint"], "--http-socket" },
+        { ["--static-map", "/static=/no/such/akkawsgi/dir"], "does not exist" },
+        { ["--static-map", "static=/tmp"], "--static-map" },
     };
 
     public static TheoryData<string, string> ModuleSpecs => new()

@@ -37,6 +37,10 @@ public sealed class ServerCommandTests
     [InlineData("--log-level", "loud", "--log-level")]
     [InlineData("--header-timeout", "0", "--header-timeout")]
     [InlineData("--max-body-size", "-1", "--max-body-size")]
+    [InlineData("--static-map", "static=/tmp", "does not start with '/'")]
+    [InlineData("--static-map", "/static", "no '='")]
+    [InlineData("--static-map", "/static=/no/such/akkawsgi/dir", "directory '/no/such/akkawsgi/dir' does not exist")]
+    [InlineData("--static-max-age", "-1", "--static-max-age")]
     public void Parse_BadValue_ReportsTheFlag(string flag, string value, string expected)
     {
         var command = new ServerCommand();
@@ -44,6 +48,30 @@ public sealed class ServerCommandTests
         var result = command.Root.Parse(["--module", "app", flag, value]);
 
         Assert.Contains(result.Errors, e => e.Message.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Bind_StaticMaps_KeepsAllWithAbsoluteDirectoriesAndTheMaxAge()
+    {
+        var command = new ServerCommand();
+        var here = Directory.GetCurrentDirectory();
+
+        var options = command.Bind(command.Root.Parse(
+            ["--module", "app", "--static-map", "/static/=.", "--static-map", "/media=/tmp", "--static-max-age", "60"]));
+
+        Assert.Equal([$"/static={here}", "/media=/tmp"], options.StaticMaps);
+        Assert.Equal(60, options.StaticMaxAge);
+        Assert.Equal(86400, command.Bind(command.Root.Parse(["--module", "app"])).StaticMaxAge);
+    }
+
+    [Fact]
+    public void Parse_SamePrefixMappedTwice_IsAnError()
+    {
+        var command = new ServerCommand();
+
+        var result = command.Root.Parse(["--module", "app", "--static-map", "/s=/tmp", "--static-map", "/s/=/"]);
+
+        Assert.Contains(result.Errors, e => e.Message.Contains("mapped twice", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,0 +1,29 @@
+using AkkaWsgi.Tests.Support;
+
+namespace AkkaWsgi.Tests.Integration;
+
+/// <summary>--access-log and the request counters see every response the front gives, not only the application's.</summary>
+public sealed class AccessLogTests : IDisposable
+{
+    private readonly DirectoryInfo site = Directory.CreateTempSubdirectory("akkawsgi-access-log-");
+
+    [Fact]
+    public async Task StaticFileAndApplicationResponses_AreBothLoggedAndCounted()
+    {
+        File.WriteAllText(Path.Combine(site.FullName, "note.txt"), "static text");
+        var arguments = ServerProcess.AppArguments("conformance", PythonInstalls.Default, workers: 1);
+        arguments.AddRange(["--access-log", "--static-map", $"/files={site.FullName}"]);
+        using var server = await ServerProcess.StartAsync(arguments);
+        using var http = TestHttp.Client(server);
+
+        Assert.Equal("static text", await http.GetStringAsync(new Uri("/files/note.txt", UriKind.Relative)));
+        (await http.GetAsync(new Uri("/interpreter", UriKind.Relative))).Dispose();
+        server.SendSignal(12); // SIGUSR2
+
+        Assert.True(await server.WaitForLogAsync("\"GET /files/note.txt HTTP/1.1\" 200 11", TimeSpan.FromSeconds(10)), server.Log);
+        Assert.True(await server.WaitForLogAsync("\"GET /interpreter HTTP/1.1\" 200", TimeSpan.FromSeconds(10)), server.Log);
+        Assert.True(await server.WaitForLogAsync("requests=2 responses: 1xx=0 2xx=2 ", TimeSpan.FromSeconds(10)), server.Log);
+    }
+
+    public void Dispose() => site.Delete(recursive: true);
+}
