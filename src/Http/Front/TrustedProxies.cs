@@ -25,6 +25,11 @@ internal static class TrustedProxies
         return false;
     }
 
+    /// <summary>The networks, parsed (the command line has already rejected anything that does not parse).</summary>
+    public static IReadOnlyList<IPNetwork> Networks(IEnumerable<string> networks) =>
+        networks.Select(text => TryParse(text, out var network) ? network : throw new FormatException($"'{text}' is not an address or network"))
+            .ToList();
+
     /// <summary>
     /// The framework's forwarded-headers handling, told to believe only the given networks. It walks
     /// X-Forwarded-For from the nearest hop and stops at the first address that is not a trusted proxy, so a
@@ -41,12 +46,9 @@ internal static class TrustedProxies
         };
         options.KnownIPNetworks.Clear();
         options.KnownProxies.Clear();
-        foreach (var text in networks)
+        foreach (var network in Networks(networks))
         {
-            if (TryParse(text, out var network))
-            {
-                options.KnownIPNetworks.Add(network);
-            }
+            options.KnownIPNetworks.Add(network);
         }
 
         return options;

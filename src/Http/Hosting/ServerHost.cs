@@ -127,6 +127,7 @@ internal static class ServerHost
         using var blocks = new BlockList(time, loggerFactory.CreateLogger("akkawsgi.block"));
         var endpoint = new WsgiEndpoint(dispatcher, options, blocks);
         var accessLog = options.AccessLog ? loggerFactory.CreateLogger("akkawsgi.access") : null;
+        web.Use(new ForwardedHeader(TrustedProxies.Networks(options.TrustedProxies)).InvokeAsync);
         web.UseForwardedHeaders(TrustedProxies.Options(options.TrustedProxies));
         web.Use(new RequestAccounting(counters, time, accessLog).InvokeAsync);
         web.Use(new BlockGate(blocks, time).InvokeAsync);

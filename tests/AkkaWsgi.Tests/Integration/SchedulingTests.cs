@@ -92,6 +92,32 @@ public sealed class SchedulingTests
         Assert.Equal("127.0.0.1 http", await response.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task StandardForwardedHeader_FromATrustedProxy_IsTheClientAddressAndScheme()
+    {
+        using var server = await Start();
+        using var http = TestHttp.Client(server);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/remote", UriKind.Relative));
+        request.Headers.TryAddWithoutValidation("Forwarded", "for=\"[2001:db8::7]:5000\";proto=https");
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal("2001:db8::7 https", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task StandardForwardedHeader_FromAnUntrustedPeer_IsIgnored()
+    {
+        using var server = await Start("--trusted-proxy", "192.0.2.0/24");
+        using var http = TestHttp.Client(server);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/remote", UriKind.Relative));
+        request.Headers.TryAddWithoutValidation("Forwarded", "for=198.51.100.7;proto=https");
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal("127.0.0.1 http", await response.Content.ReadAsStringAsync());
+    }
+
     private static Task<HttpResponseMessage> Send(HttpClient http, string name, string client, string userAgent)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"/record?name={name}", UriKind.Relative));
