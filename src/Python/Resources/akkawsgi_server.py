@@ -99,7 +99,60 @@ def install_public_module(version):
     RequestTimeout.__qualname__ = "RequestTimeout"
     module.RequestTimeout = RequestTimeout
     module.__version__ = version
+
+    # What a parked request does when notified or timed out (the X-AkkaWsgi-Park-Timeout header's words).
+    module.RETRY = "retry"
+    module.DISCONNECT = "disconnect"
+    module.HTTP_204 = "http-204"
+    module.HTTP_504 = "http-504"
+
+    jobs = []
+    module._jobs = jobs
+
+    def _field(name, value, low, high):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError("cron() %s must be an int, not %s" % (name, type(value).__name__))
+        if value != -1 and not low <= value <= high:
+            raise ValueError("cron() %s must be -1 (any) or between %d and %d, not %d" % (name, low, high, value))
+        return value
+
+    def cron(minute, hour, day, month, weekday):
+        """Run the decorated function at every minute matching all fields (-1: any; weekday 0 = Sunday)."""
+        spec = (_field("minute", minute, 0, 59), _field("hour", hour, 0, 23), _field("day", day, 1, 31),
+                _field("month", month, 1, 12), _field("weekday", weekday, 0, 6))
+
+        def register(function):
+            if not callable(function):
+                raise TypeError("@akkawsgi.cron(...) must decorate a function")
+            jobs.append(("cron", spec, function))
+            return function
+
+        return register
+
+    def timer(seconds):
+        """Run the decorated function every `seconds` seconds."""
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+            raise TypeError("timer() seconds must be a number, not %s" % type(seconds).__name__)
+        if not seconds > 0 or seconds != seconds or seconds == float("inf"):
+            raise ValueError("timer() seconds must be a positive, finite number, not %r" % (seconds,))
+
+        def register(function):
+            if not callable(function):
+                raise TypeError("@akkawsgi.timer(...) must decorate a function")
+            jobs.append(("timer", (float(seconds),), function))
+            return function
+
+        return register
+
+    module.cron = cron
+    module.timer = timer
     sys.modules["akkawsgi"] = module
+
+    # Applications written for wsgo import `wsgo`; unless a real one is installed, they get this module.
+    import importlib.util
+
+    if importlib.util.find_spec("wsgo") is None:
+        sys.modules["wsgo"] = module
     return module
 
 
