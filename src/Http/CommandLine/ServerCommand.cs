@@ -139,13 +139,25 @@ internal sealed class ServerCommand
         DefaultValueFactory = _ => Defaults.StaticMaxAge,
     };
 
+    private readonly Option<int> maxAge = new("--max-age")
+    {
+        Description = "Seconds the page cache may keep responses with Cache-Control: max-age (0 turns the cache off)",
+        DefaultValueFactory = _ => Defaults.MaxAge,
+    };
+
+    private readonly Option<long> cacheSize = new("--cache-size")
+    {
+        Description = "Bytes the page cache may hold; the least recently used pages are evicted",
+        DefaultValueFactory = _ => Defaults.CacheSize,
+    };
+
     public ServerCommand()
     {
         Root = new RootCommand("akkawsgi: a production WSGI server for Python web applications")
         {
             module, httpSocket, workers, processes, python, venv, chdir, logLevel, accessLog, maxBodySize, bufferSize,
             headerTimeout, keepAliveTimeout, maxHeaderSize, minDataRate, gracefulTimeout, requestTimeout, maxQueue,
-            trustedProxy, priorityPrefix, staticMap, staticMaxAge,
+            trustedProxy, priorityPrefix, staticMap, staticMaxAge, maxAge, cacheSize,
         };
 
         httpSocket.Validators.Add(r => Check(r, httpSocket, values =>
@@ -196,6 +208,8 @@ internal sealed class ServerCommand
         }));
         staticMap.Validators.Add(r => Check(r, staticMap, ValidateStaticMaps));
         staticMaxAge.Validators.Add(r => Check(r, staticMaxAge, v => v >= 0 ? null : "--static-max-age cannot be negative"));
+        maxAge.Validators.Add(r => Check(r, maxAge, v => v is >= 0 and <= 31_536_000 ? null : "--max-age must be between 0 and 31536000 seconds"));
+        cacheSize.Validators.Add(r => Check(r, cacheSize, v => v >= 0 ? null : "--cache-size cannot be negative"));
         maxQueue.Validators.Add(r => Check(r, maxQueue, v => v is >= 1 and <= 1_000_000 ? null : "--max-queue must be between 1 and 1000000"));
         foreach (var seconds in new[] { headerTimeout, keepAliveTimeout, gracefulTimeout, requestTimeout })
         {
@@ -232,6 +246,8 @@ internal sealed class ServerCommand
         // Resolved now, before --chdir moves the current directory the validation above was made against.
         StaticMaps = [.. result.GetValue(staticMap)!.Select(v => StaticMapping.Parse(v).ToString())],
         StaticMaxAge = result.GetValue(staticMaxAge),
+        MaxAge = result.GetValue(maxAge),
+        CacheSize = result.GetValue(cacheSize),
     };
 
     private static string? ValidateStaticMaps(string[] values)

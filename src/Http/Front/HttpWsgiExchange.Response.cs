@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using AkkaWsgi.Http.Front.Blocking;
+using AkkaWsgi.Http.Front.Cache;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
@@ -36,6 +37,14 @@ internal sealed partial class HttpWsgiExchange : AkkaWsgi.Python.Wsgi.IWsgiRespo
             {
                 // A directive to the server, never meant for the client.
                 blocks.Apply(Info.Client, name, value, Description);
+                continue;
+            }
+
+            if (VaryCookiesDirective.IsHeader(name))
+            {
+                // For the page cache alone (it narrows Vary: Cookie); repeated, the names add up.
+                context.Items[VaryCookiesDirective.ItemsKey] =
+                    context.Items.TryGetValue(VaryCookiesDirective.ItemsKey, out var earlier) ? $"{earlier}, {value}" : value;
                 continue;
             }
 

@@ -4,6 +4,7 @@ using System.Text;
 using AkkaWsgi.Actors.Dispatch;
 using AkkaWsgi.Actors.Kernel;
 using AkkaWsgi.Http.Front.Blocking;
+using AkkaWsgi.Http.Front.Cache;
 using AkkaWsgi.Http.Logging;
 using AkkaWsgi.Python;
 using Microsoft.Extensions.Logging;
@@ -14,7 +15,8 @@ namespace AkkaWsgi.Http.Hosting;
 /// SIGUSR1 logs the Python stack of every worker with the request it runs; SIGUSR2 logs the counters. The reports
 /// are built on a thread of their own: they need the GIL, which a busy worker may hold for a while.
 /// </summary>
-internal sealed class Diagnostics(IActorRef dispatcher, PythonRuntime runtime, ServerCounters counters, BlockList blocks, ILogger logger)
+internal sealed class Diagnostics(IActorRef dispatcher, PythonRuntime runtime, ServerCounters counters, BlockList blocks,
+    PageCache cache, ILogger logger)
     : IDisposable
 {
     // Linux signal numbers; PosixSignal takes raw numbers for the signals it has no name for.
@@ -90,6 +92,7 @@ internal sealed class Diagnostics(IActorRef dispatcher, PythonRuntime runtime, S
             $"timeouts={stats.TimedOut} expired_in_queue={stats.ExpiredInQueue} dropped={stats.Dropped} " +
             $"rejected_queue_full={stats.Rejected} queued={stats.Queued} busy_workers={stats.Busy}/{stats.Workers} " +
             $"stuck_workers={stats.Stuck} blocked={blocks.RefusedTotal} | " +
+            $"cache_hits={cache.Hits} cache_misses={cache.Misses} cache_evictions={cache.Evictions} cache_bytes={cache.Bytes} | " +
             $"rss_bytes={Environment.WorkingSet} managed_heap_bytes={GC.GetTotalMemory(forceFullCollection: false)} " +
             $"python_objects={runtime.ObjectCount()}");
     }

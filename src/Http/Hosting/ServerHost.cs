@@ -5,6 +5,7 @@ using AkkaWsgi.Actors.Kernel;
 using AkkaWsgi.Actors.Watchdog;
 using AkkaWsgi.Http.Front;
 using AkkaWsgi.Http.Front.Blocking;
+using AkkaWsgi.Http.Front.Cache;
 using AkkaWsgi.Http.Front.Static;
 using AkkaWsgi.Http.Logging;
 using AkkaWsgi.Python;
@@ -132,6 +133,14 @@ internal static class ServerHost
         web.Use(new RequestAccounting(counters, time, accessLog).InvokeAsync);
         web.Use(new BlockGate(blocks, time).InvokeAsync);
         web.UseStaticMaps(options.StaticMaps.Select(StaticMapping.Parse).ToList(), options.StaticMaxAge);
+        var pageCache = new PageCache(options.CacheSize, time);
+        if (options.MaxAge > 0)
+        {
+            var cacheLogger = loggerFactory.CreateLogger("akkawsgi.cache");
+            CacheLog.Enabled(cacheLogger, options.MaxAge, options.CacheSize);
+            web.Use(new PageCacheMiddleware(pageCache, TimeSpan.FromSeconds(options.MaxAge), cacheLogger).InvokeAsync);
+        }
+
         web.Run(endpoint.HandleAsync);
         try
         {
@@ -149,7 +158,7 @@ internal static class ServerHost
         ServerLog.Ready(logger, string.Join(", ", addresses), $"Python {runtime.Version} {python}", options.Workers,
             $"{application.Module}:{application.CallableName}");
 
-        using var diagnostics = new Diagnostics(dispatcher, runtime, counters, blocks, logger);
+        using var diagnostics = new Diagnostics(dispatcher, runtime, counters, blocks, pageCache, logger);
         diagnostics.Start();
         var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());

@@ -84,4 +84,15 @@ public sealed class ServerOptions
 
     /// <summary>Seconds a static file may be cached (<c>Cache-Control: public, max-age</c>). wsgo's default of a day.</summary>
     public int StaticMaxAge { get; set; } = 86400;
+
+    /// <summary>
+    /// Longest time in seconds a response the application marked <c>Cache-Control: max-age</c> is kept by the page
+    /// cache; 0, the default, turns the cache off: caching
+    /// pages is a decision about the application that the operator makes.
+    /// </summary>
+    public int MaxAge { get; set; }
+
+    /// <summary>Bytes the page cache may hold; the least recently used pages go first. 64 MiB: thousands of
+    /// typical pages, a small part of a server's memory.</summary>
+    public long CacheSize { get; set; } = 64L * 1024 * 1024;
 }

@@ -1,0 +1,253 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using AkkaWsgi.Http.Front.Cache;
+using AkkaWsgi.Tests.Support;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AkkaWsgi.Tests.Http.Front.Cache;
+
+public sealed class PageCacheMiddlewareTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    private readonly ManualTimeProvider time = new();
+    private readonly PageCache cache;
+    private readonly PageCacheMiddleware middleware;
+    private readonly TaskCompletionSource release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<HttpContext> seen = [];
+    private int calls;
+
+    public PageCacheMiddlewareTests()
+    {
+        cache = new PageCache(64 * 1024 * 1024, time);
+        middleware = new PageCacheMiddleware(cache, TimeSpan.FromSeconds(60), NullLogger.Instance);
+    }
+
+    private int Calls => Volatile.Read(ref calls);
+
+    [Fact]
+    public async Task SecondGet_IsAnsweredFromTheCache_WithAge_WithoutTheApp()
+    {
+        var app = App();
+        Assert.Equal("call 1", await Run(app, Context()));
+        time.Advance(TimeSpan.FromSeconds(5));
+
+        var context = Context();
+        Assert.Equal("call 1", await Run(app, context));
+
+        Assert.Equal(1, Calls);
+        Assert.Equal(200, context.Response.StatusCode);
+        Assert.Equal("5", context.Response.Headers.Age.ToString());
+        Assert.Equal("max-age=30", context.Response.Headers.CacheControl.ToString());
+        Assert.Equal(6, context.Response.ContentLength);
+        Assert.Equal((1, 1), (cache.Hits, cache.Misses));
+    }
+
+    [Fact]
+    public async Task Head_IsAnsweredFromTheGetEntry_WithoutItsBody()
+    {
+        var app = App();
+        await Run(app, Context());
+
+        var head = Context("HEAD");
+        Assert.Equal("", await Run(app, head));
+
+        Assert.Equal(1, Calls);
+        Assert.Equal(6, head.Response.ContentLength);
+        Assert.Equal("0", head.Response.Headers.Age.ToString());
+    }
+
+    [Fact]
+    public async Task Lifetime_IsTheSmallerOfTheResponsesMaxAgeAndTheServers()
+    {
+        try
+        {
+            var app = App("max-age=30");
+            Assert.Equal("call 1", await Run(app, Context()));
+            time.Advance(TimeSpan.FromSeconds(29.9));
+            Assert.Equal("call 1", await Run(app, Context())); // also starts a refresh, held back by the test
+            Assert.True(await WaitFor(() => Calls == 2), "no refresh");
+            time.Advance(TimeSpan.FromSeconds(0.1));
+            Assert.Equal("call 3", await Run(app, Context()));
+
+            var capped = new PageCacheMiddleware(cache, TimeSpan.FromSeconds(10), NullLogger.Instance);
+            var other = App("max-age=30");
+            await capped.InvokeAsync(Context(target: "/other"), other);
+            time.Advance(TimeSpan.FromSeconds(9.9));
+            await capped.InvokeAsync(Context(target: "/other"), other);
+            Assert.True(await WaitFor(() => Calls == 5), "no refresh"); // the hit's refresh, not the hit
+            time.Advance(TimeSpan.FromSeconds(0.1));
+            await capped.InvokeAsync(Context(target: "/other"), other);
+            Assert.Equal(6, Calls);
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
+    }
+
+    [Fact]
+    public async Task ResponseSettingACookie_IsNotStored()
+    {
+        var app = App(headers: r => r.Headers.SetCookie = "session=abc");
+        Assert.Equal("call 1", await Run(app, Context()));
+        Assert.Equal("call 2", await Run(app, Context()));
+        Assert.Equal(0, cache.Count);
+    }
+
+    [Fact]
+    public async Task RequestWithAuthorization_NeitherReadsNorFillsTheCache()
+    {
+        var app = App();
+        await Run(app, Context(headers: ("Authorization", "Bearer x")));
+        Assert.Equal(0, cache.Count);
+        await Run(app, Context());
+        Assert.Equal("call 3", await Run(app, Context(headers: ("Authorization", "Bearer x"))));
+        Assert.Equal(1, cache.Misses);
+    }
+
+    [Fact]
+    public async Task Post_GoesToTheAppEveryTime_UncountedByTheCache()
+    {
+        var app = App();
+        await Run(app, Context("POST"));
+        Assert.Equal("call 2", await Run(app, Context("POST")));
+        Assert.Equal((0, 0, 0), (cache.Hits, cache.Misses, cache.Count));
+    }
+
+    [Fact]
+    public async Task BodyOverTheLimit_IsSentWhole_ButNotStored()
+    {
+        var app = App(bodyBytes: CachePolicy.MaxBodyBytes + 1);
+        Assert.Equal(CachePolicy.MaxBodyBytes + 1, (await Run(app, Context())).Length);
+        Assert.Equal(0, cache.Count);
+
+        var fits = App(bodyBytes: CachePolicy.MaxBodyBytes);
+        await Run(fits, Context(target: "/fits"));
+        Assert.Equal(CachePolicy.MaxBodyBytes, (await Run(fits, Context(target: "/fits"))).Length);
+        Assert.Equal(2, Calls);
+    }
+
+    [Fact]
+    public async Task VaryCookie_NarrowedToNamedCookies_ServesOtherCookieChangesFromTheCache()
+    {
+        var app = App(headers: r => r.Headers.Vary = "Cookie", varyCookies: "session");
+        Assert.Equal("call 1", await Run(app, Context(headers: ("Cookie", "session=x; theme=dark"))));
+        Assert.Equal("call 1", await Run(app, Context(headers: ("Cookie", "theme=light; session=x"))));
+        Assert.Equal("call 2", await Run(app, Context(headers: ("Cookie", "session=y; theme=dark"))));
+        Assert.Equal("call 1", await Run(app, Context(headers: ("Cookie", "session=x"))));
+        Assert.Equal("call 2", await Run(app, Context(headers: ("Cookie", "session=y"))));
+        Assert.Equal(2, cache.Count);
+    }
+
+    [Fact]
+    public async Task PastHalfItsLifetime_APageIsServed_AndRefreshedOnce_InTheBackground()
+    {
+        var app = App("max-age=60");
+        await Run(app, Context(headers: ("X-Client", "one")));
+        time.Advance(TimeSpan.FromSeconds(29));
+        Assert.Equal("call 1", await Run(app, Context()));
+        await Task.Delay(100);
+        Assert.Equal(1, Calls);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal("call 1", await Run(app, Context(headers: ("X-Client", "two"))));
+        Assert.Equal("call 1", await Run(app, Context()));
+        Assert.True(await WaitFor(() => Calls == 2), "no background refresh");
+        Assert.Equal("call 1", await Run(app, Context()));
+        await Task.Delay(100);
+        Assert.Equal(2, Calls);
+
+        var refresh = seen[1];
+        Assert.Equal("/page?q=1", refresh.Features.Get<IHttpRequestFeature>()!.RawTarget);
+        Assert.Equal("two", refresh.Request.Headers["X-Client"].ToString());
+        Assert.Equal(IPAddress.Parse("203.0.113.9"), refresh.Connection.RemoteIpAddress);
+        Assert.False(refresh.Request.Headers.ContainsKey("If-None-Match"));
+
+        release.TrySetResult();
+        var body = "";
+        Assert.True(await WaitFor(() => (body = Run(app, Context()).GetAwaiter().GetResult()) == "call 2"), body);
+        Assert.Equal(2, Calls);
+        Assert.Equal(1, cache.Count);
+    }
+
+    /// <summary>An application that counts its calls and writes "call N" as the interpreter worker does.</summary>
+    private RequestDelegate App(string cacheControl = "max-age=30", Action<HttpResponse>? headers = null, int bodyBytes = 0,
+        string? varyCookies = null) => async context =>
+    {
+        var call = Interlocked.Increment(ref calls);
+        lock (seen)
+        {
+            seen.Add(context);
+        }
+
+        if (context.Features.Get<IHttpRequestLifetimeFeature>() is RefreshLifetimeFeature)
+        {
+            await release.Task.WaitAsync(Patience);
+        }
+
+        context.Response.StatusCode = 200;
+        context.Response.Headers.CacheControl = cacheControl;
+        headers?.Invoke(context.Response);
+        if (varyCookies is not null)
+        {
+            context.Items[VaryCookiesDirective.ItemsKey] = varyCookies;
+        }
+
+        var body = bodyBytes > 0 ? Enumerable.Repeat((byte)'x', bodyBytes).ToArray() : Encoding.ASCII.GetBytes($"call {call}");
+        var writer = context.Response.BodyWriter;
+        for (var offset = 0; offset < body.Length;)
+        {
+            var span = writer.GetSpan(1);
+            var count = Math.Min(Math.Min(span.Length, 16 * 1024), body.Length - offset);
+            body.AsSpan(offset, count).CopyTo(span);
+            writer.Advance(count);
+            offset += count;
+            await writer.FlushAsync();
+        }
+    };
+
+    private async Task<string> Run(RequestDelegate app, DefaultHttpContext context)
+    {
+        await middleware.InvokeAsync(context, app).WaitAsync(Patience);
+        return Encoding.ASCII.GetString(((MemoryStream)context.Response.Body).ToArray());
+    }
+
+    private static DefaultHttpContext Context(string method = "GET", string target = "/page?q=1", params (string Name, string Value)[] headers)
+    {
+        var context = new DefaultHttpContext();
+        var request = context.Features.Get<IHttpRequestFeature>()!;
+        request.Method = method;
+        request.RawTarget = target;
+        request.Path = target.Split('?')[0];
+        context.Request.Host = new HostString("example.test");
+        context.Request.Headers.IfNoneMatch = "\"etag\"";
+        foreach (var (name, value) in headers)
+        {
+            context.Request.Headers.Append(name, value);
+        }
+
+        context.Connection.RemoteIpAddress = IPAddress.Parse("203.0.113.9");
+        context.Response.Body = new MemoryStream();
+        return context;
+    }
+
+    private static async Task<bool> WaitFor(Func<bool> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > Patience)
+            {
+                return false;
+            }
+
+            await Task.Delay(10);
+        }
+
+        return true;
+    }
+}

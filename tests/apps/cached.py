@@ -1,0 +1,36 @@
+"""Pages with chosen caching headers, each counting its calls, for the page cache tests.
+
+/calls?path=P reports how many times the application answered P; every other path answers "P N" (N: that path's
+count so far) with the headers its name asks for.
+"""
+import threading
+from urllib.parse import parse_qs
+
+_calls = {}
+_lock = threading.Lock()
+
+_HEADERS = {
+    "/plain": [],
+    "/auth": [],
+    "/refresh": [],
+    "/set-cookie": [("Set-Cookie", "session=abc; Path=/")],
+    "/vary-cookie": [("Vary", "Cookie")],
+    "/vary-named": [("Vary", "Cookie"), ("X-AkkaWsgi-Vary-Cookies", "session")],
+}
+
+
+def application(environ, start_response):
+    path = environ["PATH_INFO"]
+    if path == "/calls":
+        q = parse_qs(environ.get("QUERY_STRING", ""))
+        with _lock:
+            body = str(_calls.get(q["path"][0], 0)).encode()
+        start_response("200 OK", [("Content-Type", "text/plain"), ("Cache-Control", "no-store")])
+        return [body]
+    with _lock:
+        _calls[path] = _calls.get(path, 0) + 1
+        body = ("%s %d" % (path, _calls[path])).encode()
+    headers = [("Content-Type", "text/plain"), ("Cache-Control", "public, max-age=60")]
+    headers += _HEADERS.get(path, [])
+    start_response("200 OK", headers)
+    return [body]
