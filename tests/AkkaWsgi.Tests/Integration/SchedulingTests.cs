@@ -67,55 +67,49 @@ public sealed class SchedulingTests
     public async Task ForwardedFor_FromATrustedProxy_IsTheClientAddressAndScheme()
     {
         using var server = await Start();
-        using var http = TestHttp.Client(server);
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/remote", UriKind.Relative));
-        request.Headers.Add("X-Forwarded-For", "198.51.100.7, 10.0.0.2");
-        request.Headers.Add("X-Forwarded-Proto", "https");
-
-        using var response = await http.SendAsync(request);
 
         // 10.0.0.2 is not a trusted proxy, so it is the client, not the address it claims to forward for.
-        Assert.Equal("10.0.0.2 https", await response.Content.ReadAsStringAsync());
+        Assert.Equal("10.0.0.2 https", await RemoteAsSeen(server,
+            ("X-Forwarded-For", "198.51.100.7, 10.0.0.2"), ("X-Forwarded-Proto", "https")));
     }
 
     [Fact]
     public async Task ForwardedFor_FromAnUntrustedPeer_IsIgnored()
     {
         using var server = await Start("--trusted-proxy", "192.0.2.0/24");
-        using var http = TestHttp.Client(server);
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/remote", UriKind.Relative));
-        request.Headers.Add("X-Forwarded-For", "198.51.100.7");
-        request.Headers.Add("X-Forwarded-Proto", "https");
 
-        using var response = await http.SendAsync(request);
-
-        Assert.Equal("127.0.0.1 http", await response.Content.ReadAsStringAsync());
+        Assert.Equal("127.0.0.1 http", await RemoteAsSeen(server,
+            ("X-Forwarded-For", "198.51.100.7"), ("X-Forwarded-Proto", "https")));
     }
 
     [Fact]
     public async Task StandardForwardedHeader_FromATrustedProxy_IsTheClientAddressAndScheme()
     {
         using var server = await Start();
-        using var http = TestHttp.Client(server);
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/remote", UriKind.Relative));
-        request.Headers.TryAddWithoutValidation("Forwarded", "for=\"[2001:db8::7]:5000\";proto=https");
 
-        using var response = await http.SendAsync(request);
-
-        Assert.Equal("2001:db8::7 https", await response.Content.ReadAsStringAsync());
+        Assert.Equal("2001:db8::7 https", await RemoteAsSeen(server, ("Forwarded", "for=\"[2001:db8::7]:5000\";proto=https")));
     }
 
     [Fact]
     public async Task StandardForwardedHeader_FromAnUntrustedPeer_IsIgnored()
     {
         using var server = await Start("--trusted-proxy", "192.0.2.0/24");
+
+        Assert.Equal("127.0.0.1 http", await RemoteAsSeen(server, ("Forwarded", "for=198.51.100.7;proto=https")));
+    }
+
+    /// <summary>REMOTE_ADDR and wsgi.url_scheme as the application sees them for a request with these headers.</summary>
+    private static async Task<string> RemoteAsSeen(ServerProcess server, params (string Name, string Value)[] headers)
+    {
         using var http = TestHttp.Client(server);
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/remote", UriKind.Relative));
-        request.Headers.TryAddWithoutValidation("Forwarded", "for=198.51.100.7;proto=https");
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
 
         using var response = await http.SendAsync(request);
-
-        Assert.Equal("127.0.0.1 http", await response.Content.ReadAsStringAsync());
+        return await response.Content.ReadAsStringAsync();
     }
 
     private static Task<HttpResponseMessage> Send(HttpClient http, string name, string client, string userAgent)
