@@ -118,7 +118,9 @@ public sealed class PythonRuntime
                 throw new ApplicationLoadException($"{target} is a {type}, not a WSGI callable", "");
             }
 
-            return new WsgiApplication(module, callableName, callable, serverModule!.NewReference(), loggerFactory) { Settings = settings };
+            var application = new WsgiApplication(module, callableName, callable, serverModule!.NewReference(), loggerFactory) { Settings = settings };
+            application.LoadBackgroundJobs();
+            return application;
         }
     }
 

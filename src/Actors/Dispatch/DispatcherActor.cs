@@ -26,6 +26,8 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
     private readonly Dictionary<IActorRef, RunningRequest> running = [];
     private readonly Dictionary<IActorRef, WsgiWorker> bridges = [];
     private readonly Dictionary<IRequestJob, long> queuedSince = [];
+    private readonly Queue<Background.BackgroundRun> backgroundDue = new();
+    private bool backgroundRunning;
     private IDisposable? wakeCheck;
     private IDisposable? deadlineTick;
     private bool allStuckReported;
@@ -63,10 +65,26 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
                 }
 
                 break;
+            case BackgroundJobDue due:
+                backgroundDue.Enqueue(due.Run);
+                if (!backgroundRunning && idle.Count > 0)
+                {
+                    NextFor(idle.Pop());
+                }
+
+                break;
             case RequestFinished finished:
                 if (running.Remove(finished.Worker, out var ended))
                 {
-                    queue.Finished(ended.Job);
+                    if (ended.Job is Background.BackgroundRun)
+                    {
+                        backgroundRunning = false;
+                    }
+                    else
+                    {
+                        queue.Finished(ended.Job);
+                    }
+
                     if (ended.Stuck)
                     {
                         DispatcherLog.WorkerRecovered(logger, finished.Worker.Name, ended.Job.Exchange.Description);
@@ -108,6 +126,15 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
 
     private void NextFor(IActorRef worker)
     {
+        // Background work goes first but one run at a time, so it gets done even on a busy site while never
+        // holding more than one worker.
+        if (!backgroundRunning && backgroundDue.TryDequeue(out var background))
+        {
+            backgroundRunning = true;
+            Assign(worker, background, options.BackgroundTimeout);
+            return;
+        }
+
         var now = System.Time.GetTimestamp();
         while (queue.TakeNext(running.Count) is { } job)
         {
@@ -129,18 +156,22 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
                 continue;
             }
 
-            Assign(worker, job);
+            Assign(worker, job, options.RequestTimeout);
             return;
         }
 
         idle.Push(worker);
     }
 
-    private void Assign(IActorRef worker, IRequestJob job)
+    private void Assign(IActorRef worker, IRequestJob job, TimeSpan timeout)
     {
         lastAssigned = System.Time.GetTimestamp();
-        running[worker] = new RunningRequest(job, lastAssigned);
-        queue.Started(job);
+        running[worker] = new RunningRequest(job, lastAssigned, timeout);
+        if (job is not Background.BackgroundRun)
+        {
+            queue.Started(job);
+        }
+
         dispatched++;
         worker.Tell(new Run(job));
     }
@@ -192,14 +223,14 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
         foreach (var (worker, request) in running)
         {
             var ranFor = System.Time.GetElapsedTime(request.Since, now);
-            if (ranFor >= options.RequestTimeout && !request.Interrupted)
+            if (ranFor >= request.Timeout && !request.Interrupted)
             {
                 request.Interrupted = true;
                 timedOut++;
                 watchdog?.Tell(new Watchdog.Interrupt(bridges[worker], request.Job, ranFor));
             }
 
-            if (ranFor >= options.RequestTimeout + (options.StuckGrace ?? options.RequestTimeout) && !request.Stuck)
+            if (ranFor >= request.Timeout + (options.StuckGrace ?? request.Timeout) && !request.Stuck)
             {
                 request.Stuck = true;
                 DispatcherLog.WorkerStuck(logger, worker.Name, request.Job.Exchange.Description, ranFor.TotalSeconds);
@@ -218,11 +249,13 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
     }
 
     /// <summary>What one busy worker is doing, as far as deadlines go.</summary>
-    private sealed class RunningRequest(IRequestJob job, long since)
+    private sealed class RunningRequest(IRequestJob job, long since, TimeSpan timeout)
     {
         public IRequestJob Job { get; } = job;
 
         public long Since { get; } = since;
+
+        public TimeSpan Timeout { get; } = timeout;
 
         public bool Interrupted { get; set; }
 

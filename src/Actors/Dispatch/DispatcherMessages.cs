@@ -23,3 +23,6 @@ public sealed record GetWorkerActivity(IActorRef ReplyTo);
 
 /// <summary>One worker's current request, or null while it is idle.</summary>
 public sealed record WorkerActivity(string Worker, WsgiWorker Bridge, RequestInfo? Request, string? Description, TimeSpan RanFor);
+
+/// <summary>A cron or timer job is due: run it on the next free worker, one background run at a time.</summary>
+public sealed record BackgroundJobDue(Background.BackgroundRun Run);

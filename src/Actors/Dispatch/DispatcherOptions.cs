@@ -43,4 +43,7 @@ public sealed record DispatcherOptions
     /// <summary>How often deadlines are checked: often enough that a deadline is met within a quarter of it.</summary>
     public TimeSpan DeadlineCheckInterval =>
         TimeSpan.FromTicks(Math.Clamp(RequestTimeout.Ticks / 4, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromSeconds(1).Ticks));
+
+    /// <summary>How long a cron or timer job may run before it is interrupted (--background-timeout).</summary>
+    public TimeSpan BackgroundTimeout { get; init; } = TimeSpan.FromSeconds(1800);
 }

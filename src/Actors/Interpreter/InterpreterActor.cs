@@ -52,14 +52,25 @@ public sealed class InterpreterActor(
         try
         {
             TakeGil();
-            worker!.Run(run.Job.Exchange);
+            if (run.Job is Background.BackgroundRun background)
+            {
+                worker!.RunBackground(background.Job, background.Exchange);
+            }
+            else
+            {
+                worker!.Run(run.Job.Exchange);
+            }
+
         }
 #pragma warning disable CA1031 // whatever a request does, the worker must live on to serve the next one
         catch (Exception e)
 #pragma warning restore CA1031
         {
             InterpreterLog.RequestCrashed(logger, run.Job.Exchange.Description, e);
-            run.Job.Exchange.Response.Abort();
+            if (run.Job is not Background.BackgroundRun)
+            {
+                run.Job.Exchange.Response.Abort();
+            }
         }
         finally
         {

@@ -151,12 +151,24 @@ internal sealed class ServerCommand
         DefaultValueFactory = _ => Defaults.CacheSize,
     };
 
+    private readonly Option<double> backgroundTimeout = new("--background-timeout")
+    {
+        Description = "Seconds a @akkawsgi.cron or @akkawsgi.timer job may run before it is interrupted",
+        DefaultValueFactory = _ => Defaults.BackgroundTimeout,
+    };
+
+    private readonly Option<bool> utc = new("--utc")
+    {
+        Description = "Read @akkawsgi.cron times in UTC [default: local time]",
+    };
+
     public ServerCommand()
     {
         Root = new RootCommand("akkawsgi: a production WSGI server for Python web applications")
         {
             module, httpSocket, workers, processes, python, venv, chdir, logLevel, accessLog, maxBodySize, bufferSize,
             headerTimeout, keepAliveTimeout, maxHeaderSize, minDataRate, gracefulTimeout, requestTimeout, maxQueue,
+            backgroundTimeout, utc,
             trustedProxy, priorityPrefix, staticMap, staticMaxAge, maxAge, cacheSize,
         };
 
@@ -211,7 +223,7 @@ internal sealed class ServerCommand
         maxAge.Validators.Add(r => Check(r, maxAge, v => v is >= 0 and <= 31_536_000 ? null : "--max-age must be between 0 and 31536000 seconds"));
         cacheSize.Validators.Add(r => Check(r, cacheSize, v => v >= 0 ? null : "--cache-size cannot be negative"));
         maxQueue.Validators.Add(r => Check(r, maxQueue, v => v is >= 1 and <= 1_000_000 ? null : "--max-queue must be between 1 and 1000000"));
-        foreach (var seconds in new[] { headerTimeout, keepAliveTimeout, gracefulTimeout, requestTimeout })
+        foreach (var seconds in new[] { headerTimeout, keepAliveTimeout, gracefulTimeout, requestTimeout, backgroundTimeout })
         {
             seconds.Validators.Add(r => Check(r, seconds, v => v > 0 && v <= 86400 ? null : $"{seconds.Name} must be between 0 and 86400 seconds"));
         }
@@ -241,6 +253,8 @@ internal sealed class ServerCommand
         GracefulTimeout = result.GetValue(gracefulTimeout),
         RequestTimeout = result.GetValue(requestTimeout),
         MaxQueue = result.GetValue(maxQueue),
+        BackgroundTimeout = result.GetValue(backgroundTimeout),
+        Utc = result.GetValue(utc),
         TrustedProxies = result.GetValue(trustedProxy)!,
         PriorityPrefixes = result.GetValue(priorityPrefix)!,
         // Resolved now, before --chdir moves the current directory the validation above was made against.

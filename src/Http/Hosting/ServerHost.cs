@@ -1,3 +1,4 @@
+using AkkaWsgi.Actors.Background;
 using AkkaWsgi.Actors.Dispatch;
 using AkkaWsgi.Actors.Dispatch.Priority;
 using AkkaWsgi.Actors.Interpreter;
@@ -106,6 +107,7 @@ internal static class ServerHost
         {
             MaxQueue = options.MaxQueue,
             RequestTimeout = TimeSpan.FromSeconds(options.RequestTimeout),
+            BackgroundTimeout = TimeSpan.FromSeconds(options.BackgroundTimeout),
             OnAllWorkersStuck = _ =>
             {
                 Interlocked.Exchange(ref allStuck, 1);
@@ -123,6 +125,14 @@ internal static class ServerHost
                 new InterpreterActor(application, dispatcher, interpreterOptions, loggerFactory.CreateLogger("akkawsgi.interpreter")),
                 $"python-worker-{i}"))
             .ToList();
+        if (application.BackgroundJobs.Count > 0)
+        {
+            system.ActorOf(
+                new BackgroundJobsActor(application.BackgroundJobs, dispatcher, options.Utc ? TimeZoneInfo.Utc : TimeZoneInfo.Local,
+                    loggerFactory.CreateLogger("akkawsgi.background")),
+                "background-jobs");
+            ServerLog.BackgroundJobs(logger, application.BackgroundJobs.Count, string.Join(", ", application.BackgroundJobs.Select(j => j.Name)));
+        }
 
         var counters = new ServerCounters();
         using var blocks = new BlockList(time, loggerFactory.CreateLogger("akkawsgi.block"));

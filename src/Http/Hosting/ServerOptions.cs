@@ -95,4 +95,10 @@ public sealed class ServerOptions
     /// <summary>Bytes the page cache may hold; the least recently used pages go first. 64 MiB: thousands of
     /// typical pages, a small part of a server's memory.</summary>
     public long CacheSize { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Seconds a cron or timer job may run before it is interrupted. wsgo's default.</summary>
+    public double BackgroundTimeout { get; set; } = 1800;
+
+    /// <summary>Read cron times in UTC rather than the machine's local time.</summary>
+    public bool Utc { get; set; }
 }

@@ -44,4 +44,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(1011, LogLevel.Error, "could not build the diagnostics report", EventName = "DiagnosticsFailed")]
     public static partial void DiagnosticsFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1012, LogLevel.Information, "{Count} background job(s): {Jobs}", EventName = "BackgroundJobs")]
+    public static partial void BackgroundJobs(ILogger logger, int count, string jobs);
 }

@@ -77,6 +77,52 @@ public sealed class WsgiApplication : IDisposable
 
     internal int ErrorLogId { get; }
 
+    /// <summary>The application's cron and timer jobs, registered while it was imported.</summary>
+    public IReadOnlyList<BackgroundJob> BackgroundJobs { get; private set; } = [];
+
+    /// <summary>Reads the jobs the akkawsgi module registered; call once, holding the GIL, after the import.</summary>
+    internal void LoadBackgroundJobs()
+    {
+        using var module = Py.Import("akkawsgi");
+        using var registry = module.GetAttr("_jobs");
+        using var getItem = registry.GetAttr("__getitem__");
+        var jobs = new List<BackgroundJob>();
+        for (var i = 0; i < registry.Length; i++)
+        {
+            using var index = Py.Long(i);
+            using var entry = getItem.Call(index);
+            using var kind = entry.TupleItem(0);
+            using var spec = entry.TupleItem(1);
+            var function = entry.TupleItem(2);
+            var name = QualifiedName(function);
+            if (kind.AsString() == "cron")
+            {
+                var fields = Enumerable.Range(0, 5).Select(f =>
+                {
+                    using var field = spec.TupleItem(f);
+                    return (int)field.ToInt64();
+                }).ToArray();
+                jobs.Add(new BackgroundJob(name, fields, null, function));
+            }
+            else
+            {
+                using var seconds = spec.TupleItem(0);
+                // str() of a Python float round-trips, and the decorator made it a float.
+                var interval = TimeSpan.FromSeconds(double.Parse(seconds.AsString(), System.Globalization.CultureInfo.InvariantCulture));
+                jobs.Add(new BackgroundJob(name, null, interval, function));
+            }
+        }
+
+        BackgroundJobs = jobs;
+    }
+
+    private static string QualifiedName(PyObject function)
+    {
+        using var module = function.TryGetAttr("__module__");
+        using var name = function.TryGetAttr("__qualname__");
+        return $"{module?.AsString() ?? "?"}.{name?.AsString() ?? Py.SafeText(function)}";
+    }
+
     /// <summary>
     /// Creates the bridge state of one interpreter worker. Call it on the worker's own thread, holding the GIL.
     /// </summary>
@@ -101,6 +147,11 @@ public sealed class WsgiApplication : IDisposable
 
     public void Dispose()
     {
+        foreach (var job in BackgroundJobs)
+        {
+            job.Function.Dispose();
+        }
+
         Callable.Dispose();
         ServerModule.Dispose();
         Keys.Dispose();

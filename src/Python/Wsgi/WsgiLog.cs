@@ -32,4 +32,11 @@ internal static partial class WsgiLog
 
     [LoggerMessage(8, LogLevel.Warning, "released {Count} logging lock(s) left held by the interrupted request", EventName = "LoggingLocksReleased")]
     public static partial void LoggingLocksReleased(ILogger logger, long count);
+
+    [LoggerMessage(9, LogLevel.Error, "background job {Job} failed; it runs again at its next time:\n{Detail}", EventName = "BackgroundJobFailed")]
+    public static partial void BackgroundJobFailed(ILogger logger, string job, string detail);
+
+    [LoggerMessage(10, LogLevel.Error, "background job {Job} ran for {Seconds:0.0} s, past --background-timeout, and was interrupted. Where it was:\n{Detail}",
+        EventName = "BackgroundJobTimedOut")]
+    public static partial void BackgroundJobTimedOut(ILogger logger, string job, double seconds, string detail);
 }

@@ -101,6 +101,50 @@ public sealed partial class WsgiWorker : IDisposable
     }
 
     /// <summary>
+    /// Runs a cron or timer job on this worker. <paramref name="identity"/> stands for the run, as an exchange
+    /// stands for a request, so a deadline can interrupt exactly this run. Returns false when the job raised (the
+    /// traceback is logged).
+    /// </summary>
+    public bool RunBackground(BackgroundJob job, IWsgiExchange identity)
+    {
+        if (!thread.HoldsGil)
+        {
+            throw new InvalidOperationException("WsgiWorker.RunBackground needs the GIL");
+        }
+
+        exchange = identity;
+        interruptedAfter = null;
+        thread.ClearPendingAsync();
+        try
+        {
+            using var _ = job.Function.Call();
+            return true;
+        }
+        catch (PythonException e)
+        {
+            if (interruptedAfter is { } ranFor)
+            {
+                WsgiLog.BackgroundJobTimedOut(logger, job.Name, ranFor.TotalSeconds, e.Traceback.TrimEnd());
+            }
+            else
+            {
+                WsgiLog.BackgroundJobFailed(logger, job.Name, e.Traceback.TrimEnd());
+            }
+
+            return false;
+        }
+        finally
+        {
+            exchange = null;
+            thread.ClearPendingAsync();
+            if (interruptedAfter is not null)
+            {
+                ReleaseLoggingLocks();
+            }
+        }
+    }
+
+    /// <summary>
     /// Interrupts the request <paramref name="target"/> with akkawsgi.RequestTimeout, if this worker is still
     /// running it. The caller holds the GIL, so the worker cannot move on to another request meanwhile, and a stale
     /// deadline never hits the next request.

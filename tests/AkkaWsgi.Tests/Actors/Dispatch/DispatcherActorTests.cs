@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using AkkaWsgi.Actors.Background;
 using AkkaWsgi.Actors.Dispatch;
 using AkkaWsgi.Actors.Interpreter;
 using AkkaWsgi.Actors.Kernel;
@@ -224,6 +225,28 @@ public sealed class DispatcherActorTests : IAsyncDisposable
         Assert.Equal((1L, 1), (stats.TimedOut, stats.Stuck));
     }
 
+    [Fact]
+    public async Task BackgroundJobs_RunOneAtATime_OnFreeWorkers_WhileRequestsKeepBeingServed()
+    {
+        var first = Worker("w1");
+        var second = Worker("w2");
+        dispatcher.Tell(new WorkerReady(first.Ref, null!));
+        dispatcher.Tell(new WorkerReady(second.Ref, null!));
+        var doneA = 0;
+        var jobA = new BackgroundRun(new BackgroundJob("app.a", null, TimeSpan.FromSeconds(1), null!), () => doneA++);
+        var jobB = new BackgroundRun(new BackgroundJob("app.b", null, TimeSpan.FromSeconds(1), null!), () => { });
+
+        dispatcher.Tell(new BackgroundJobDue(jobA));
+        dispatcher.Tell(new BackgroundJobDue(jobB));
+        time.Advance(TimeSpan.FromSeconds(1)); // no worker "just started" any more: the request may wake an idle one
+        dispatcher.Tell(new RequestArrived(new FakeJob("request")));
+
+        Assert.Equal(["background job app.a"], await second.WaitForRuns(1));
+        Assert.Equal(["request"], await first.WaitForRuns(1));
+        dispatcher.Tell(new RequestFinished(second.Ref));
+        Assert.Equal(["background job app.a", "background job app.b"], await second.WaitForRuns(2));
+    }
+
     public async ValueTask DisposeAsync() => await system.DisposeAsync();
 
     private RecordingWorker Worker(string name)
@@ -269,7 +292,7 @@ public sealed class DispatcherActorTests : IAsyncDisposable
         {
             if (message is Run run)
             {
-                runs.Enqueue(((FakeJob)run.Job).Name);
+                runs.Enqueue(run.Job is FakeJob fake ? fake.Name : run.Job.Exchange.Description);
             }
         }
     }
