@@ -157,6 +157,12 @@ internal sealed class ServerCommand
         DefaultValueFactory = _ => Defaults.BackgroundTimeout,
     };
 
+    private readonly Option<int> maxParked = new("--max-parked")
+    {
+        Description = "Requests that may be parked at once; beyond it the park headers are ignored and the response is sent",
+        DefaultValueFactory = _ => Defaults.MaxParked,
+    };
+
     private readonly Option<bool> utc = new("--utc")
     {
         Description = "Read @akkawsgi.cron times in UTC [default: local time]",
@@ -169,7 +175,7 @@ internal sealed class ServerCommand
             module, httpSocket, workers, processes, python, venv, chdir, logLevel, accessLog, maxBodySize, bufferSize,
             headerTimeout, keepAliveTimeout, maxHeaderSize, minDataRate, gracefulTimeout, requestTimeout, maxQueue,
             backgroundTimeout, utc,
-            trustedProxy, priorityPrefix, staticMap, staticMaxAge, maxAge, cacheSize,
+            trustedProxy, priorityPrefix, staticMap, staticMaxAge, maxAge, cacheSize, maxParked,
         };
 
         httpSocket.Validators.Add(r => Check(r, httpSocket, values =>
@@ -222,6 +228,7 @@ internal sealed class ServerCommand
         staticMaxAge.Validators.Add(r => Check(r, staticMaxAge, v => v >= 0 ? null : "--static-max-age cannot be negative"));
         maxAge.Validators.Add(r => Check(r, maxAge, v => v is >= 0 and <= 31_536_000 ? null : "--max-age must be between 0 and 31536000 seconds"));
         cacheSize.Validators.Add(r => Check(r, cacheSize, v => v >= 0 ? null : "--cache-size cannot be negative"));
+        maxParked.Validators.Add(r => Check(r, maxParked, v => v is >= 0 and <= 10_000_000 ? null : "--max-parked must be between 0 and 10000000"));
         maxQueue.Validators.Add(r => Check(r, maxQueue, v => v is >= 1 and <= 1_000_000 ? null : "--max-queue must be between 1 and 1000000"));
         foreach (var seconds in new[] { headerTimeout, keepAliveTimeout, gracefulTimeout, requestTimeout, backgroundTimeout })
         {
@@ -262,6 +269,7 @@ internal sealed class ServerCommand
         StaticMaxAge = result.GetValue(staticMaxAge),
         MaxAge = result.GetValue(maxAge),
         CacheSize = result.GetValue(cacheSize),
+        MaxParked = result.GetValue(maxParked),
     };
 
     private static string? ValidateStaticMaps(string[] values)

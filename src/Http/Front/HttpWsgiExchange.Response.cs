@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using AkkaWsgi.Http.Front.Blocking;
+using AkkaWsgi.Actors.Parking;
 using AkkaWsgi.Http.Front.Cache;
+using AkkaWsgi.Http.Front.Parking;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
@@ -21,8 +23,19 @@ internal sealed partial class HttpWsgiExchange : AkkaWsgi.Python.Wsgi.IWsgiRespo
 
     public bool IsClientGone => context.RequestAborted.IsCancellationRequested;
 
+    /// <summary>
+    /// Set when the application parked the request: its response is then discarded, and the connection holds the
+    /// client until the request is woken (a place among --max-parked is already reserved for it).
+    /// </summary>
+    public ParkedRequest? Parked { get; private set; }
+
     public void Start(int statusCode, string reasonPhrase, IReadOnlyList<KeyValuePair<string, string>> headers)
     {
+        if (TryPark(headers))
+        {
+            return;
+        }
+
         var response = context.Response;
         response.StatusCode = statusCode;
         if (reasonPhrase != ReasonPhrases.GetReasonPhrase(statusCode))
@@ -48,20 +61,100 @@ internal sealed partial class HttpWsgiExchange : AkkaWsgi.Python.Wsgi.IWsgiRespo
                 continue;
             }
 
+            if (ParkDirective.IsHeader(name) || ParkDirective.IsTimeoutHeader(name))
+            {
+                continue; // a directive to the server, not honoured this time (see TryPark)
+            }
+
             target.Append(name, value);
         }
     }
 
-    public void Write(ReadOnlySpan<byte> data) => context.Response.BodyWriter.Write(data);
+    private bool TryPark(IReadOnlyList<KeyValuePair<string, string>> headers)
+    {
+        string? channels = null;
+        string? timeout = null;
+        foreach (var (name, value) in headers)
+        {
+            if (ParkDirective.IsHeader(name))
+            {
+                channels = channels is null ? value : $"{channels}, {value}";
+            }
+            else if (ParkDirective.IsTimeoutHeader(name))
+            {
+                timeout = value;
+            }
+        }
+
+        if (channels is null && timeout is null)
+        {
+            return false;
+        }
+
+        if (retryArg is not null)
+        {
+            return false; // a retried request is answered, or a notification could bounce it around for ever
+        }
+
+        var names = ParkDirective.Channels(channels ?? "");
+        string? problem = null;
+        var seconds = TimeSpan.Zero;
+        var action = ParkAction.Http504;
+        if (names.Count == 0)
+        {
+            problem = "no channel named in X-AkkaWsgi-Park";
+        }
+        else if (timeout is null)
+        {
+            problem = "X-AkkaWsgi-Park-Timeout is missing";
+        }
+        else if (!ParkDirective.TryParseTimeout(timeout, out seconds, out action))
+        {
+            problem = $"X-AkkaWsgi-Park-Timeout: {timeout} is not SECONDS followed by retry, disconnect, http-204 or http-504";
+        }
+
+        if (problem is not null)
+        {
+            ParkLog.BadParkHeaders(parking.Logger, Description, problem);
+            return false;
+        }
+
+        if (!parking.Stats.TryReserve())
+        {
+            ParkLog.ParkingFull(parking.Logger, Description, parking.Stats.Capacity);
+            return false;
+        }
+
+        Parked = new ParkedRequest(names, seconds, action, Description);
+        return true;
+    }
+
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        if (Parked is null)
+        {
+            context.Response.BodyWriter.Write(data);
+        }
+    }
 
     public ValueTask<bool> FlushAsync()
     {
+        if (Parked is not null)
+        {
+            return new(!IsClientGone);
+        }
+
         var pending = context.Response.BodyWriter.FlushAsync();
         return pending.IsCompletedSuccessfully ? new(Delivered(pending.Result)) : AwaitFlush(pending);
     }
 
     public async ValueTask<bool> SendFileAsync(SafeFileHandle file, long offset, long? count)
     {
+        if (Parked is not null)
+        {
+            return !IsClientGone;
+        }
+
         var writer = context.Response.BodyWriter;
         var remaining = count ?? long.MaxValue;
         while (remaining > 0)
@@ -95,6 +188,11 @@ internal sealed partial class HttpWsgiExchange : AkkaWsgi.Python.Wsgi.IWsgiRespo
 
     public void Abort()
     {
+        if (Parked is not null)
+        {
+            return; // nothing of this response goes out anyway; the parked request is answered later
+        }
+
         if (context.Response.HasStarted)
         {
             IsIncomplete = true;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using AkkaWsgi.Actors.Dispatch;
 using AkkaWsgi.Http.Front.Blocking;
+using AkkaWsgi.Http.Front.Parking;
 using AkkaWsgi.Python.Wsgi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -13,7 +14,12 @@ namespace AkkaWsgi.Http.Front;
 /// <see cref="Completion"/> and touches the context no more until then; meanwhile one interpreter worker at a time
 /// drives the response.
 /// </summary>
-internal sealed partial class HttpWsgiExchange(HttpContext context, RequestBody body, BlockList blocks) : IWsgiExchange, IRequestJob
+/// <remarks>
+/// A retry of a parked request is a new exchange over the same context and body, carrying the notification's
+/// argument in <paramref name="retryArg"/>; it cannot park again.
+/// </remarks>
+internal sealed partial class HttpWsgiExchange(HttpContext context, RequestBody body, BlockList blocks, ParkingGate parking,
+    string? retryArg = null) : IWsgiExchange, IRequestJob
 {
     private readonly TaskCompletionSource completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -97,8 +103,11 @@ internal sealed partial class HttpWsgiExchange(HttpContext context, RequestBody 
 
         foreach (var (name, values) in request.Headers)
         {
+            // A client's own park argument is dropped: the application must be able to trust that it came from
+            // akkawsgi.notify_parked.
             if (name.Equals(HeaderNames.ContentLength, StringComparison.OrdinalIgnoreCase) ||
-                name.Equals(HeaderNames.TransferEncoding, StringComparison.OrdinalIgnoreCase))
+                name.Equals(HeaderNames.TransferEncoding, StringComparison.OrdinalIgnoreCase) ||
+                ParkDirective.IsArgHeader(name))
             {
                 continue;
             }
@@ -108,6 +117,13 @@ internal sealed partial class HttpWsgiExchange(HttpContext context, RequestBody 
                 ? values[0] ?? ""
                 : string.Join(name.Equals(HeaderNames.Cookie, StringComparison.OrdinalIgnoreCase) ? "; " : ", ", values.ToArray());
             environ.AddHeader(name, value);
+        }
+
+        if (retryArg is not null)
+        {
+            // Both spellings, so applications written for wsgo find it under the name they know.
+            environ.AddHeader(ParkDirective.ArgHeaderName, retryArg);
+            environ.AddHeader(ParkDirective.ArgAliasName, retryArg);
         }
     }
 

@@ -1,6 +1,8 @@
 using AkkaWsgi.Actors.Dispatch;
 using AkkaWsgi.Actors.Kernel;
+using AkkaWsgi.Actors.Parking;
 using AkkaWsgi.Http.Front.Blocking;
+using AkkaWsgi.Http.Front.Parking;
 using AkkaWsgi.Http.Hosting;
 using AkkaWsgi.Python.Wsgi;
 using Microsoft.AspNetCore.Http;
@@ -12,7 +14,7 @@ namespace AkkaWsgi.Http.Front;
 /// The connection side of the pipeline: Kestrel calls it per request; it reads the body, turns the request into a
 /// message for the dispatcher actor and waits until an interpreter worker has produced the response.
 /// </summary>
-internal sealed class WsgiEndpoint(IActorRef dispatcher, ServerOptions options, BlockList blocks)
+internal sealed class WsgiEndpoint(IActorRef dispatcher, ServerOptions options, BlockList blocks, ParkingGate parking)
 {
     private const string KestrelMovedContentLength = "X-Content-Length";
 
@@ -45,20 +47,53 @@ internal sealed class WsgiEndpoint(IActorRef dispatcher, ServerOptions options, 
 
         try
         {
-            var exchange = new HttpWsgiExchange(context, body, blocks);
-            dispatcher.Tell(new RequestArrived(exchange));
-            await exchange.Completion.ConfigureAwait(false);
-            if (exchange.IsIncomplete)
+            var exchange = await RunAsync(new HttpWsgiExchange(context, body, blocks, parking)).ConfigureAwait(false);
+            if (exchange.Parked is not { } parked)
             {
-                // Kestrel ends an HTTP/1.1 response whose handler failed after it started by closing the connection
-                // once what was written has gone out, without the final chunk; HTTP/2 resets the stream. Aborting
-                // the connection here instead would throw away bytes not yet sent.
-                throw new IncompleteResponseException(exchange.Description);
+                return;
+            }
+
+            // The body stays until here: a retry reads it again.
+            var wake = await parking.HoldAsync(parked, context.RequestAborted).ConfigureAwait(false);
+            if (context.RequestAborted.IsCancellationRequested)
+            {
+                return;
+            }
+
+            switch (wake.Action)
+            {
+                case ParkAction.Retry:
+                    await RunAsync(new HttpWsgiExchange(context, body, blocks, parking, wake.Arg)).ConfigureAwait(false);
+                    break;
+                case ParkAction.Disconnect:
+                    context.Abort();
+                    break;
+                case ParkAction.Http204:
+                    context.Response.StatusCode = StatusCodes.Status204NoContent;
+                    break;
+                default:
+                    context.Response.StatusCode = StatusCodes.Status504GatewayTimeout;
+                    break;
             }
         }
         finally
         {
             RequestBodyReader.Remove(body);
         }
+    }
+
+    private async Task<HttpWsgiExchange> RunAsync(HttpWsgiExchange exchange)
+    {
+        dispatcher.Tell(new RequestArrived(exchange));
+        await exchange.Completion.ConfigureAwait(false);
+        if (exchange.IsIncomplete)
+        {
+            // Kestrel ends an HTTP/1.1 response whose handler failed after it started by closing the connection
+            // once what was written has gone out, without the final chunk; HTTP/2 resets the stream. Aborting
+            // the connection here instead would throw away bytes not yet sent.
+            throw new IncompleteResponseException(exchange.Description);
+        }
+
+        return exchange;
     }
 }

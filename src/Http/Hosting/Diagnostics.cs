@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using AkkaWsgi.Actors.Dispatch;
 using AkkaWsgi.Actors.Kernel;
+using AkkaWsgi.Actors.Parking;
 using AkkaWsgi.Http.Front.Blocking;
 using AkkaWsgi.Http.Front.Cache;
 using AkkaWsgi.Http.Logging;
@@ -16,7 +17,7 @@ namespace AkkaWsgi.Http.Hosting;
 /// are built on a thread of their own: they need the GIL, which a busy worker may hold for a while.
 /// </summary>
 internal sealed class Diagnostics(IActorRef dispatcher, PythonRuntime runtime, ServerCounters counters, BlockList blocks,
-    PageCache cache, ILogger logger)
+    PageCache cache, ParkingStats parking, ILogger logger)
     : IDisposable
 {
     // Linux signal numbers; PosixSignal takes raw numbers for the signals it has no name for.
@@ -92,6 +93,7 @@ internal sealed class Diagnostics(IActorRef dispatcher, PythonRuntime runtime, S
             $"timeouts={stats.TimedOut} expired_in_queue={stats.ExpiredInQueue} dropped={stats.Dropped} " +
             $"rejected_queue_full={stats.Rejected} queued={stats.Queued} busy_workers={stats.Busy}/{stats.Workers} " +
             $"stuck_workers={stats.Stuck} blocked={blocks.RefusedTotal} | " +
+            $"parked={parking.Parked} park_woken={parking.Woken} park_timed_out={parking.TimedOut} | " +
             $"cache_hits={cache.Hits} cache_misses={cache.Misses} cache_evictions={cache.Evictions} cache_bytes={cache.Bytes} | " +
             $"rss_bytes={Environment.WorkingSet} managed_heap_bytes={GC.GetTotalMemory(forceFullCollection: false)} " +
             $"python_objects={runtime.ObjectCount()}");

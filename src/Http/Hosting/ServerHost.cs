@@ -3,10 +3,12 @@ using AkkaWsgi.Actors.Dispatch;
 using AkkaWsgi.Actors.Dispatch.Priority;
 using AkkaWsgi.Actors.Interpreter;
 using AkkaWsgi.Actors.Kernel;
+using AkkaWsgi.Actors.Parking;
 using AkkaWsgi.Actors.Watchdog;
 using AkkaWsgi.Http.Front;
 using AkkaWsgi.Http.Front.Blocking;
 using AkkaWsgi.Http.Front.Cache;
+using AkkaWsgi.Http.Front.Parking;
 using AkkaWsgi.Http.Front.Static;
 using AkkaWsgi.Http.Logging;
 using AkkaWsgi.Python;
@@ -136,7 +138,11 @@ internal static class ServerHost
 
         var counters = new ServerCounters();
         using var blocks = new BlockList(time, loggerFactory.CreateLogger("akkawsgi.block"));
-        var endpoint = new WsgiEndpoint(dispatcher, options, blocks);
+        var parkingStats = new ParkingStats(options.MaxParked);
+        var parking = new ParkingGate(system.ActorOf(new ParkingLot(parkingStats), "parking-lot"), parkingStats,
+            loggerFactory.CreateLogger("akkawsgi.park"));
+        application.ParkNotifier = parking.Notify;
+        var endpoint = new WsgiEndpoint(dispatcher, options, blocks, parking);
         var accessLog = options.AccessLog ? loggerFactory.CreateLogger("akkawsgi.access") : null;
         web.Use(new ForwardedHeader(TrustedProxies.Networks(options.TrustedProxies)).InvokeAsync);
         web.UseForwardedHeaders(TrustedProxies.Options(options.TrustedProxies));
@@ -168,10 +174,14 @@ internal static class ServerHost
         ServerLog.Ready(logger, string.Join(", ", addresses), $"Python {runtime.Version} {python}", options.Workers,
             $"{application.Module}:{application.CallableName}");
 
-        using var diagnostics = new Diagnostics(dispatcher, runtime, counters, blocks, pageCache, logger);
+        using var diagnostics = new Diagnostics(dispatcher, runtime, counters, blocks, pageCache, parkingStats, logger);
         diagnostics.Start();
         var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
+        lifetime.ApplicationStopping.Register(() =>
+        {
+            parking.WakeAll();
+            stopping.TrySetResult();
+        });
         stopping.Task.GetAwaiter().GetResult();
 
         // When every worker is stuck nothing in flight can finish: do not wait out the grace period for it.

@@ -96,6 +96,12 @@ public sealed class ServerOptions
     /// typical pages, a small part of a server's memory.</summary>
     public long CacheSize { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// Requests that may be parked (held for a notification) at once; beyond it the park headers are ignored and the
+    /// application's response is sent.
+    /// </summary>
+    public int MaxParked { get; set; } = 10000;
+
     /// <summary>Seconds a cron or timer job may run before it is interrupted. wsgo's default.</summary>
     public double BackgroundTimeout { get; set; } = 1800;
 

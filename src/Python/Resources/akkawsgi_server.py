@@ -146,6 +146,42 @@ def install_public_module(version):
 
     module.cron = cron
     module.timer = timer
+
+    actions = (module.RETRY, module.DISCONNECT, module.HTTP_204, module.HTTP_504)
+    # The server sets this to its .NET notifier once the application is loaded; until then nothing can be parked.
+    module._notify_parked = None
+
+    def notify_parked(channels, action, arg=""):
+        """Wake every request parked on any of `channels` (a comma-separated str or a list of str) with `action`."""
+        if isinstance(channels, str):
+            names = channels.split(",")
+        elif isinstance(channels, (list, tuple)):
+            names = []
+            for name in channels:
+                if not isinstance(name, str):
+                    raise TypeError("notify_parked() channel names must be str, not %s" % type(name).__name__)
+                if "," in name:
+                    raise ValueError("notify_parked() channel name %r contains a comma" % (name,))
+                names.append(name)
+        else:
+            raise TypeError("notify_parked() channels must be a str or a list of str, not %s" % type(channels).__name__)
+        names = [name.strip() for name in names if name.strip()]
+        if not names:
+            raise ValueError("notify_parked() needs at least one channel name")
+        if not isinstance(action, str):
+            raise TypeError("notify_parked() action must be a str, not %s" % type(action).__name__)
+        if action not in actions:
+            raise ValueError("notify_parked() action must be one of %s, not %r" % (", ".join(actions), action))
+        if not isinstance(arg, str):
+            raise TypeError("notify_parked() arg must be a str, not %s" % type(arg).__name__)
+        # The argument travels as a request header of the retried request.
+        if any(c in arg for c in "\r\n\0") or any(ord(c) > 255 for c in arg):
+            raise ValueError("notify_parked() arg must be a header value: latin-1, without CR, LF or NUL")
+        notifier = module._notify_parked
+        if notifier is not None:
+            notifier(",".join(names), action, arg)
+
+    module.notify_parked = notify_parked
     sys.modules["akkawsgi"] = module
 
     # Applications written for wsgo import `wsgo`; unless a real one is installed, they get this module.

@@ -31,15 +31,16 @@ public sealed class WsgiApplication : IDisposable
         OpenFile = io.GetAttr("open");
         CloseName = Py.Intern("close");
         ReleaseLoggingLocks = serverModule.GetAttr("release_logging_locks");
-        using (var publicModule = Py.Import("akkawsgi"))
-        {
-            RequestTimeoutType = publicModule.GetAttr("RequestTimeout");
-        }
-
         SendFileParamsName = Py.Intern("_sendfile_params");
         StartResponseId = FunctionTable.Register(new StartResponseFunction(this));
         WriteId = FunctionTable.Register(new WriteFunction(this));
         ErrorLogId = FunctionTable.Register(new ErrorLogFunction(this));
+        using (var publicModule = Py.Import("akkawsgi"))
+        {
+            RequestTimeoutType = publicModule.GetAttr("RequestTimeout");
+            using var notify = FunctionTable.Create(FunctionTable.Register(new NotifyParkedFunction(this)), 0);
+            publicModule.SetAttr("_notify_parked", notify);
+        }
     }
 
     public string Module { get; }
@@ -76,6 +77,12 @@ public sealed class WsgiApplication : IDisposable
     internal int WriteId { get; }
 
     internal int ErrorLogId { get; }
+
+    /// <summary>
+    /// Receives <c>akkawsgi.notify_parked</c> calls (channels, action word, argument), on whichever Python thread made
+    /// them and holding the GIL, so it must only hand them on. Unset, notifications go nowhere.
+    /// </summary>
+    public Action<IReadOnlyList<string>, string, string>? ParkNotifier { get; set; }
 
     /// <summary>The application's cron and timer jobs, registered while it was imported.</summary>
     public IReadOnlyList<BackgroundJob> BackgroundJobs { get; private set; } = [];
