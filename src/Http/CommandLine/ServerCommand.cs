@@ -168,12 +168,18 @@ internal sealed class ServerCommand
         Description = "Read @akkawsgi.cron times in UTC [default: local time]",
     };
 
+    private readonly Option<string?> socketMode = new("--socket-mode")
+    {
+        Description = "Permissions of unix: sockets, in octal (such as 660) [default: from the umask]",
+    };
+
     public ServerCommand()
     {
         Root = new RootCommand("akkawsgi: a production WSGI server for Python web applications")
         {
             module, httpSocket, workers, processes, python, venv, chdir, logLevel, accessLog, maxBodySize, bufferSize,
             headerTimeout, keepAliveTimeout, maxHeaderSize, minDataRate, gracefulTimeout, requestTimeout, maxQueue,
+            socketMode,
             backgroundTimeout, utc,
             trustedProxy, priorityPrefix, staticMap, staticMaxAge, maxAge, cacheSize, maxParked,
         };
@@ -229,6 +235,10 @@ internal sealed class ServerCommand
         maxAge.Validators.Add(r => Check(r, maxAge, v => v is >= 0 and <= 31_536_000 ? null : "--max-age must be between 0 and 31536000 seconds"));
         cacheSize.Validators.Add(r => Check(r, cacheSize, v => v >= 0 ? null : "--cache-size cannot be negative"));
         maxParked.Validators.Add(r => Check(r, maxParked, v => v is >= 0 and <= 10_000_000 ? null : "--max-parked must be between 0 and 10000000"));
+        socketMode.Validators.Add(r => Check(r, socketMode, v =>
+            v is { Length: >= 1 and <= 4 } && v.All(c => c is >= '0' and <= '7')
+                ? null
+                : $"--socket-mode {v}: not an octal permission such as 660"));
         maxQueue.Validators.Add(r => Check(r, maxQueue, v => v is >= 1 and <= 1_000_000 ? null : "--max-queue must be between 1 and 1000000"));
         foreach (var seconds in new[] { headerTimeout, keepAliveTimeout, gracefulTimeout, requestTimeout, backgroundTimeout })
         {
@@ -244,6 +254,8 @@ internal sealed class ServerCommand
     {
         Module = result.GetValue(module)!,
         HttpSockets = result.GetValue(httpSocket)!,
+        HttpSocketsGiven = result.GetResult(httpSocket) is { Implicit: false },
+        SocketMode = result.GetValue(socketMode),
         Workers = result.GetValue(workers),
         Processes = result.GetValue(processes),
         Python = result.GetValue(python),

@@ -41,7 +41,14 @@ internal static class KestrelSetup
         limits.MinRequestBodyDataRate = options.MinDataRate > 0 ? new MinDataRate(options.MinDataRate, grace) : null;
         limits.MinResponseDataRate = options.MinDataRate > 0 ? new MinDataRate(options.MinDataRate, grace) : null;
 
-        foreach (var socket in options.HttpSockets)
+        var inherited = InheritedSockets.Find();
+        foreach (var handle in inherited)
+        {
+            kestrel.ListenHandle(handle);
+        }
+
+        // Sockets systemd handed over replace the default address; ones given on the command line come on top.
+        foreach (var socket in inherited.Count > 0 && !options.HttpSocketsGiven ? [] : options.HttpSockets)
         {
             var address = ListenAddress.Parse(socket);
             if (address.UnixPath is { } path)

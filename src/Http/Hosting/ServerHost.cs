@@ -169,6 +169,14 @@ internal static class ServerHost
             return ExitCodes.Failure;
         }
 
+        if (options.SocketMode is { } mode && !OperatingSystem.IsWindows())
+        {
+            foreach (var path in options.HttpSockets.Select(ListenAddress.Parse).Select(a => a.UnixPath).OfType<string>())
+            {
+                File.SetUnixFileMode(path, (UnixFileMode)Convert.ToInt32(mode, 8));
+            }
+        }
+
         var addresses = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var python = runtime.Installation.Executable ?? runtime.Installation.Library;
         ServerLog.Ready(logger, string.Join(", ", addresses), $"Python {runtime.Version} {python}", options.Workers,

@@ -107,4 +107,10 @@ public sealed class ServerOptions
 
     /// <summary>Read cron times in UTC rather than the machine's local time.</summary>
     public bool Utc { get; set; }
+
+    /// <summary>True when --http-socket was given; otherwise sockets from systemd socket activation replace the default.</summary>
+    public bool HttpSocketsGiven { get; set; }
+
+    /// <summary>Permissions for Unix domain sockets, in octal (for example 660); null keeps what the umask gives.</summary>
+    public string? SocketMode { get; set; }
 }

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using AkkaWsgi.Tests.Support;
+
+namespace AkkaWsgi.Tests.Integration;
+
+/// <summary>Listeners besides TCP: Unix domain sockets (with --socket-mode) and systemd socket activation.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class ListenerTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task UnixSocket_IsServed_WithTheRequestedPermissions()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"akkawsgi-{Guid.NewGuid():N}.sock");
+        var arguments = ServerProcess.AppArguments("conformance", PythonInstalls.Default, workers: 1);
+        arguments.AddRange(["--http-socket", $"unix:{path}", "--socket-mode", "600"]);
+        try
+        {
+            using var server = await ServerProcess.StartAsync(arguments);
+
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+            using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path));
+            await socket.SendAsync(Encoding.ASCII.GetBytes("GET /interpreter HTTP/1.1\r\nHost: local\r\nConnection: close\r\n\r\n"));
+            var reply = new StringBuilder();
+            var buffer = new byte[4096];
+            int read;
+            using var timeout = new CancellationTokenSource(Patience);
+            while ((read = await socket.ReceiveAsync(buffer, timeout.Token)) > 0)
+            {
+                reply.Append(Encoding.ASCII.GetString(buffer, 0, read));
+            }
+
+            Assert.StartsWith("HTTP/1.1 200", reply.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task SystemdActivation_ServesTheHandedOverSocketInsteadOfTheDefaultAddress()
+    {
+        var start = new ProcessStartInfo(PythonInstalls.Default)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[]
+        {
+            Path.Combine(RepoPaths.AppsDir, "activate.py"), "dotnet", RepoPaths.ServerDll, "--module", "conformance",
+            "--chdir", RepoPaths.AppsDir, "--workers", "1", "--python", PythonInstalls.Default,
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var log = new StringBuilder();
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (log)
+            {
+                log.AppendLine(e.Data);
+            }
+
+            if (e.Data?.Contains("ready on", StringComparison.Ordinal) == true)
+            {
+                ready.TrySetResult();
+            }
+        };
+        process.BeginErrorReadLine();
+        try
+        {
+            var port = int.Parse((await process.StandardOutput.ReadLineAsync().WaitAsync(Patience))!.Split(' ')[1],
+                System.Globalization.CultureInfo.InvariantCulture);
+            await ready.Task.WaitAsync(Patience);
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = Patience };
+
+            using var response = await http.GetAsync(new Uri("/interpreter", UriKind.Relative));
+
+            Assert.True(response.IsSuccessStatusCode, log.ToString());
+            lock (log)
+            {
+                Assert.DoesNotContain(":8000", log.ToString(), StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().WaitAsync(Patience);
+        }
+    }
+}
