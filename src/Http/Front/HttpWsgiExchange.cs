@@ -31,13 +31,14 @@ internal sealed partial class HttpWsgiExchange(HttpContext context, RequestBody 
 
     public IWsgiResponse Response => this;
 
-    public string Description => $"{context.Request.Method} {RawTarget}";
+    // Read and split once: the priority queue uses the path, the environ the path, the query and the raw target.
+    private readonly (RequestInfo Info, string Raw, string Path, string Query) target = ReadTarget(context);
+
+    public string Description => $"{context.Request.Method} {target.Raw}";
 
     public bool IsAbandoned => context.RequestAborted.IsCancellationRequested;
 
-    public RequestInfo Info { get; } = CreateInfo(context);
-
-    private string RawTarget => context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "/";
+    public RequestInfo Info => target.Info;
 
     public void Complete() => completion.TrySetResult();
 
@@ -53,38 +54,37 @@ internal sealed partial class HttpWsgiExchange(HttpContext context, RequestBody 
         Complete();
     }
 
-    private static RequestInfo CreateInfo(HttpContext context)
+    private static (RequestInfo Info, string Raw, string Path, string Query) ReadTarget(HttpContext context)
     {
-        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "/";
-        RequestTarget.Split(target, out var path, out var query);
+        var raw = RequestTarget.Raw(context);
+        RequestTarget.Split(raw, out var path, out var query);
         var client = context.Connection.RemoteIpAddress;
-        return new RequestInfo(
+        var info = new RequestInfo(
             client is { IsIPv4MappedToIPv6: true } ? client.MapToIPv4() : client,
             path,
-            query.Length > 0 || target.Contains('?', StringComparison.Ordinal),
+            raw.Contains('?', StringComparison.Ordinal),
             context.Request.Headers.UserAgent.Count > 0 ? context.Request.Headers.UserAgent.ToString() : null);
+        return (info, raw, path, query);
     }
 
     public void WriteEnviron(EnvironWriter environ)
     {
         var request = context.Request;
         var connection = context.Connection;
-        var rawTarget = RawTarget;
-        RequestTarget.Split(rawTarget, out var path, out var query);
 
         environ.Set(EnvironKey.RequestMethod, request.Method);
-        SetPathInfo(environ, path);
-        environ.Set(EnvironKey.QueryString, query);
-        environ.Set(EnvironKey.RequestUri, rawTarget);
+        SetPathInfo(environ, target.Path);
+        environ.Set(EnvironKey.QueryString, target.Query);
+        environ.Set(EnvironKey.RequestUri, target.Raw);
         environ.Set(EnvironKey.ServerProtocol, request.Protocol);
         environ.Set(EnvironKey.UrlScheme, request.Scheme);
 
         var (serverName, serverPort) = ServerNameAndPort(request, connection);
         environ.Set(EnvironKey.ServerName, serverName);
         environ.Set(EnvironKey.ServerPort, serverPort);
-        if (connection.RemoteIpAddress is { } remote)
+        if (Info.Client is { } remote)
         {
-            environ.Set(EnvironKey.RemoteAddr, (remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote).ToString());
+            environ.Set(EnvironKey.RemoteAddr, remote.ToString());
             environ.Set(EnvironKey.RemotePort, connection.RemotePort.ToString(CultureInfo.InvariantCulture));
         }
 

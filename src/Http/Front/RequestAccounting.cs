@@ -2,7 +2,6 @@ using System.Globalization;
 using AkkaWsgi.Http.Hosting;
 using AkkaWsgi.Http.Logging;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace AkkaWsgi.Http.Front;
@@ -37,7 +36,7 @@ internal sealed class RequestAccounting(ServerCounters counters, TimeProvider ti
         ServerLog.Access(logger,
             context.Connection.RemoteIpAddress?.ToString() ?? "-",
             time.GetUtcNow().ToString("dd/MMM/yyyy:HH:mm:ss +0000", CultureInfo.InvariantCulture),
-            $"{request.Method} {context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value} {request.Protocol}",
+            $"{request.Method} {RequestTarget.Raw(context)} {request.Protocol}",
             context.Response.StatusCode,
             context.Response.ContentLength?.ToString(CultureInfo.InvariantCulture) ?? "-",
             request.Headers.Referer.ToString() is { Length: > 0 } referer ? referer : "-",

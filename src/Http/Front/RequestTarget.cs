@@ -1,4 +1,6 @@
 using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace AkkaWsgi.Http.Front;
 
@@ -9,6 +11,10 @@ namespace AkkaWsgi.Http.Front;
 /// </summary>
 internal static class RequestTarget
 {
+    /// <summary>The request target as the client sent it (path and query, undecoded).</summary>
+    public static string Raw(HttpContext context) =>
+        context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value + context.Request.QueryString.Value;
+
     public static void Split(string rawTarget, out string path, out string query)
     {
         var target = rawTarget.AsSpan();

@@ -76,7 +76,7 @@ internal sealed class PageCacheMiddleware(PageCache cache, TimeSpan maxAge, ILog
     }
 
     private static string KeyFor(HttpRequest request, string method) =>
-        $"{method} {request.Scheme}://{request.Host.Value}{request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value + request.QueryString.Value}";
+        $"{method} {request.Scheme}://{request.Host.Value}{RequestTarget.Raw(request.HttpContext)}";
 
     private CachedPage? Find(HttpRequest request)
     {
@@ -156,7 +156,7 @@ internal sealed class PageCacheMiddleware(PageCache cache, TimeSpan maxAge, ILog
     private void StartRefresh(HttpContext context, RequestDelegate next, CachedPage page)
     {
         var refresh = RefreshRequest.Create(context, page.Method);
-        var description = $"{page.Method} {refresh.Features.Get<IHttpRequestFeature>()!.RawTarget}";
+        var description = $"{page.Method} {RequestTarget.Raw(refresh)}";
         _ = Task.Run(async () =>
         {
             try
