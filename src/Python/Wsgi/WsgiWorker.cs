@@ -40,10 +40,8 @@ public sealed partial class WsgiWorker : IDisposable
             throw new InvalidOperationException("WsgiWorker.Run needs the GIL");
         }
 
-        exchange = request;
+        BeginWork(request);
         sequence++;
-        interruptedAfter = null;
-        thread.ClearPendingAsync(); // one aimed at an earlier request must not hit this one
         ResetResponse();
         var token = ((long)index << 32) | sequence;
         PyObject? result = null;
@@ -91,12 +89,7 @@ public sealed partial class WsgiWorker : IDisposable
         finally
         {
             sequence++; // start_response and write objects the application kept now refuse to work
-            exchange = null;
-            thread.ClearPendingAsync();
-            if (interruptedAfter is not null)
-            {
-                ReleaseLoggingLocks();
-            }
+            EndWork();
         }
     }
 
@@ -112,9 +105,7 @@ public sealed partial class WsgiWorker : IDisposable
             throw new InvalidOperationException("WsgiWorker.RunBackground needs the GIL");
         }
 
-        exchange = identity;
-        interruptedAfter = null;
-        thread.ClearPendingAsync();
+        BeginWork(identity);
         try
         {
             using var _ = job.Function.Call();
@@ -135,12 +126,26 @@ public sealed partial class WsgiWorker : IDisposable
         }
         finally
         {
-            exchange = null;
-            thread.ClearPendingAsync();
-            if (interruptedAfter is not null)
-            {
-                ReleaseLoggingLocks();
-            }
+            EndWork();
+        }
+    }
+
+    /// <summary>Makes <paramref name="work"/> the one a deadline may interrupt, with nothing left pending from before.</summary>
+    private void BeginWork(IWsgiExchange work)
+    {
+        exchange = work;
+        interruptedAfter = null;
+        thread.ClearPendingAsync(); // one aimed at earlier work must not hit this one
+    }
+
+    /// <summary>Ends the current work: a late interrupt is withdrawn, and locks an interrupt may have left are freed.</summary>
+    private void EndWork()
+    {
+        exchange = null;
+        thread.ClearPendingAsync();
+        if (interruptedAfter is not null)
+        {
+            ReleaseLoggingLocks();
         }
     }
 
