@@ -1,0 +1,395 @@
+using AkkaWsgi.Actors.Kernel;
+using Microsoft.Extensions.Logging;
+
+namespace AkkaWsgi.Actors.Supervision;
+
+/// <summary>
+/// Keeps <see cref="SupervisorOptions.Processes"/> worker processes serving: replaces one that dies (at once) or
+/// fails at start-up (with a doubling delay, giving up when nothing serves), replaces a retiring one only once its
+/// successor is ready, runs SIGHUP reloads as a whole new generation that takes over only when all of it is ready,
+/// and keeps the cron/timer role on exactly one live worker.
+/// </summary>
+public sealed class SupervisorActor(IWorkerLauncher launcher, SupervisorOptions options, ILogger logger) : Actor
+{
+    private const int GiveUpStatus = 1;
+
+    private readonly Dictionary<WorkerId, Worker> workers = [];
+    private readonly Dictionary<int, int> startFailures = [];
+    private int serial;
+    private int servingGeneration = 1;
+    private int lastGeneration = 1;
+    private int? pendingGeneration;
+    private WorkerId? leader;
+    private bool everReady;
+    private bool announced;
+    private bool stopping;
+    private bool finished;
+    private int finalStatus;
+
+    private enum State
+    {
+        Starting,
+        Ready,
+        Stopping,
+    }
+
+    protected override void PreStart()
+    {
+        for (var slot = 0; slot < options.Processes; slot++)
+        {
+            Launch(slot, servingGeneration);
+        }
+    }
+
+    protected override void Receive(object message)
+    {
+        switch (message)
+        {
+            case WorkerStarted started when workers.TryGetValue(started.Worker, out var worker):
+                worker.ProcessId = started.ProcessId;
+                SupervisorLog.WorkerStarted(logger, started.Worker.ToString(), started.ProcessId);
+                break;
+            case WorkerReady ready when workers.TryGetValue(ready.Worker, out var worker) && worker.State == State.Starting:
+                OnReady(worker);
+                break;
+            case WorkerRetiring retiring when workers.TryGetValue(retiring.Worker, out var worker):
+                OnRetiring(worker, retiring.Reason);
+                break;
+            case WorkerExited exited when workers.Remove(exited.Worker, out var worker):
+                OnExited(worker, exited.ExitCode);
+                break;
+            case RetrySlot retry:
+                if (!stopping && (retry.Generation == servingGeneration || retry.Generation == pendingGeneration) &&
+                    !workers.Values.Any(w => w.Id.Slot == retry.Slot && w.Id.Generation == retry.Generation &&
+                        (w.State == State.Starting || (w.State == State.Ready && !w.Retiring))))
+                {
+                    Launch(retry.Slot, retry.Generation);
+                }
+
+                break;
+            case StartTimedOut timedOut when workers.TryGetValue(timedOut.Worker, out var worker) && worker.State == State.Starting:
+                SupervisorLog.StartTimedOut(logger, worker.Describe(), options.StartTimeout.TotalSeconds);
+                launcher.Kill(worker.Id);
+                break;
+            case StopTimedOut timedOut when workers.TryGetValue(timedOut.Worker, out var worker):
+                SupervisorLog.StopTimedOut(logger, worker.Describe());
+                launcher.Kill(worker.Id);
+                break;
+            case ReloadWorkers:
+                Reload();
+                break;
+            case StopWorkers:
+                StopAll(0);
+                break;
+            case ForwardSignal forward:
+                foreach (var worker in workers.Values.Where(w => w.State != State.Stopping))
+                {
+                    launcher.Signal(worker.Id, forward.Signal);
+                }
+
+                break;
+        }
+    }
+
+    private void OnReady(Worker worker)
+    {
+        worker.State = State.Ready;
+        worker.StartTimer?.Dispose();
+        everReady = true;
+        var id = worker.Id;
+        SupervisorLog.WorkerReady(logger, worker.Describe());
+        if (id.Generation == pendingGeneration)
+        {
+            if (SlotsReady(id.Generation))
+            {
+                // The whole new generation accepts connections now; the old one can stop taking them and drain.
+                foreach (var old in workers.Values.Where(w => w.Id.Generation != id.Generation && w.State != State.Stopping).ToList())
+                {
+                    StopWorker(old);
+                }
+
+                servingGeneration = id.Generation;
+                pendingGeneration = null;
+                startFailures.Clear();
+                SupervisorLog.ReloadComplete(logger, id.Generation);
+                Announce();
+            }
+        }
+        else if (id.Generation == servingGeneration)
+        {
+            startFailures.Remove(id.Slot);
+
+            // A successor is ready: the worker it replaces (retiring, or hung and killed) can go.
+            foreach (var predecessor in workers.Values.Where(w => w.Id.Slot == id.Slot && w.Id.Generation == id.Generation && w.Id != id &&
+                         w.State == State.Ready).ToList())
+            {
+                StopWorker(predecessor);
+            }
+
+            if (SlotsReady(id.Generation))
+            {
+                Announce();
+            }
+        }
+        else
+        {
+            StopWorker(worker); // a replacement for a generation that has since been retired
+        }
+
+        EnsureLeader();
+    }
+
+    private void OnRetiring(Worker worker, string reason)
+    {
+        if (worker.State != State.Ready || worker.Retiring || stopping || worker.Id.Generation != servingGeneration)
+        {
+            return; // already being replaced, one way or another
+        }
+
+        worker.Retiring = true;
+        SupervisorLog.Retiring(logger, worker.Describe(), reason);
+        if (pendingGeneration is null)
+        {
+            Launch(worker.Id.Slot, worker.Id.Generation);
+        }
+
+        // Otherwise the reload under way replaces it, or, should the reload fail, ReplaceRetiring does.
+    }
+
+    private void ReplaceRetiring()
+    {
+        foreach (var retiring in workers.Values.Where(w => w.Retiring && w.State == State.Ready && w.Id.Generation == servingGeneration).ToList())
+        {
+            if (!workers.Values.Any(w => w.Id.Slot == retiring.Id.Slot && w.Id.Generation == servingGeneration && w.State == State.Starting))
+            {
+                Launch(retiring.Id.Slot, servingGeneration);
+            }
+        }
+    }
+
+    private void Announce()
+    {
+        if (!announced)
+        {
+            announced = true;
+            options.OnReady();
+        }
+    }
+
+    private void OnExited(Worker worker, int status)
+    {
+        worker.StartTimer?.Dispose();
+        worker.StopTimer?.Dispose();
+        var id = worker.Id;
+        if (leader == id)
+        {
+            leader = null;
+        }
+
+        if (stopping || worker.State == State.Stopping)
+        {
+            SupervisorLog.WorkerStopped(logger, worker.Describe(), DescribeStatus(status));
+            if (stopping && workers.Count == 0)
+            {
+                Finish();
+            }
+            else
+            {
+                EnsureLeader();
+            }
+
+            return;
+        }
+
+        if (worker.State == State.Starting)
+        {
+            OnStartFailed(worker, status);
+        }
+        else
+        {
+            SupervisorLog.WorkerDied(logger, worker.Describe(), DescribeStatus(status));
+            var replacementUnderway = workers.Values.Any(w => w.Id.Slot == id.Slot && w.Id.Generation == id.Generation);
+            if (!replacementUnderway && (id.Generation == servingGeneration || id.Generation == pendingGeneration))
+            {
+                Launch(id.Slot, id.Generation);
+            }
+        }
+
+        EnsureLeader();
+    }
+
+    private void OnStartFailed(Worker worker, int status)
+    {
+        var id = worker.Id;
+        if (id.Generation == pendingGeneration)
+        {
+            // The new code does not start: keep serving with the generation that works.
+            SupervisorLog.ReloadFailed(logger, worker.Describe(), DescribeStatus(status), servingGeneration);
+            foreach (var sibling in workers.Values.Where(w => w.Id.Generation == id.Generation && w.State != State.Stopping).ToList())
+            {
+                StopWorker(sibling);
+            }
+
+            pendingGeneration = null;
+            ReplaceRetiring();
+            return;
+        }
+
+        if (id.Generation != servingGeneration)
+        {
+            return;
+        }
+
+        var failures = startFailures[id.Slot] = startFailures.GetValueOrDefault(id.Slot) + 1;
+        if (!everReady && options.FatalStartExitCodes.Contains(status))
+        {
+            SupervisorLog.CannotStart(logger, worker.Describe(), DescribeStatus(status));
+            StopAll(status);
+            return;
+        }
+
+        var serving = workers.Values.Any(w => w.State == State.Ready);
+        if (failures >= options.MaxStartFailures && !serving)
+        {
+            SupervisorLog.GivingUp(logger, failures, DescribeStatus(status));
+            StopAll(options.FatalStartExitCodes.Contains(status) ? status : GiveUpStatus);
+            return;
+        }
+
+        var delay = RetryDelay(failures);
+        SupervisorLog.StartFailed(logger, worker.Describe(), DescribeStatus(status), failures, delay.TotalSeconds);
+        System.Scheduler.ScheduleTellOnce(delay, Self, new RetrySlot(id.Slot, id.Generation));
+    }
+
+    private void Reload()
+    {
+        if (stopping)
+        {
+            return;
+        }
+
+        if (pendingGeneration is { } pending)
+        {
+            SupervisorLog.ReloadAlreadyRunning(logger, pending);
+            return;
+        }
+
+        var generation = ++lastGeneration;
+        pendingGeneration = generation;
+        SupervisorLog.ReloadStarted(logger, generation, options.Processes);
+        for (var slot = 0; slot < options.Processes; slot++)
+        {
+            Launch(slot, generation);
+        }
+    }
+
+    private void StopAll(int status)
+    {
+        if (!stopping)
+        {
+            stopping = true;
+            finalStatus = status;
+        }
+
+        foreach (var worker in workers.Values.Where(w => w.State != State.Stopping).ToList())
+        {
+            StopWorker(worker);
+        }
+
+        if (workers.Count == 0)
+        {
+            Finish();
+        }
+    }
+
+    private void Finish()
+    {
+        if (!finished)
+        {
+            finished = true;
+            options.OnFinished(finalStatus);
+        }
+    }
+
+    private void Launch(int slot, int generation)
+    {
+        var worker = new Worker(new WorkerId(slot, generation, ++serial));
+        workers[worker.Id] = worker;
+        worker.StartTimer = System.Scheduler.ScheduleTellOnce(options.StartTimeout, Self, new StartTimedOut(worker.Id));
+        launcher.Start(worker.Id, Self);
+    }
+
+    private void StopWorker(Worker worker)
+    {
+        worker.State = State.Stopping;
+        worker.StartTimer?.Dispose();
+        worker.StopTimer = System.Scheduler.ScheduleTellOnce(options.GracefulTimeout + options.KillGrace, Self, new StopTimedOut(worker.Id));
+        launcher.Drain(worker.Id);
+    }
+
+    // The cron/timer role belongs to worker 0 (of the serving generation) and moves only once its holder has exited:
+    // handing it over earlier could run a job in two processes at once. While worker 0 is starting (or being
+    // replaced) the role waits for it; only a worker 0 that is not coming soon (failing, backing off) lets the
+    // lowest other ready worker take the role meanwhile.
+    private void EnsureLeader()
+    {
+        if (leader is not null || stopping)
+        {
+            return;
+        }
+
+        var serving = workers.Values.Where(w => w.Id.Generation == servingGeneration).ToList();
+        var candidate = serving.Where(w => w.State == State.Ready && !w.Retiring).MinBy(w => w.Id.Slot);
+        var zeroStarting = serving.Any(w => w.Id.Slot == 0 && w.State == State.Starting);
+        if (candidate is null || (candidate.Id.Slot != 0 && zeroStarting))
+        {
+            return;
+        }
+
+        leader = candidate.Id;
+        launcher.Lead(candidate.Id);
+    }
+
+    private bool SlotsReady(int generation) =>
+        Enumerable.Range(0, options.Processes)
+            .All(slot => workers.Values.Any(w => w.Id.Generation == generation && w.Id.Slot == slot && w.State == State.Ready));
+
+    private TimeSpan RetryDelay(int failures)
+    {
+        var delay = options.FirstRetryDelay * Math.Pow(2, Math.Min(failures - 1, 20));
+        return delay < options.MaxRetryDelay ? delay : options.MaxRetryDelay;
+    }
+
+    private static string DescribeStatus(int status) => status switch
+    {
+        > 128 and < 160 => $"killed by signal {status - 128}",
+        _ => $"exit status {status}",
+    };
+
+    /// <summary>A worker's start-up deadline passed.</summary>
+    private sealed record StartTimedOut(WorkerId Worker);
+
+    /// <summary>A stopping worker's time to drain and exit passed.</summary>
+    private sealed record StopTimedOut(WorkerId Worker);
+
+    /// <summary>Time to try starting this slot again after a start-up failure.</summary>
+    private sealed record RetrySlot(int Slot, int Generation);
+
+    /// <summary>What the supervisor knows of one worker process.</summary>
+    private sealed class Worker(WorkerId id)
+    {
+        public WorkerId Id { get; } = id;
+
+        public int? ProcessId { get; set; }
+
+        public State State { get; set; }
+
+        public bool Retiring { get; set; }
+
+        public IDisposable? StartTimer { get; set; }
+
+        public IDisposable? StopTimer { get; set; }
+
+        public string Describe() => ProcessId is { } pid ? $"{Id}, pid {pid}" : Id.ToString();
+    }
+}
