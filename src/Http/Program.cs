@@ -1,5 +1,6 @@
 using AkkaWsgi.Http.CommandLine;
 using AkkaWsgi.Http.Hosting;
+using AkkaWsgi.Http.Supervision;
 
 namespace AkkaWsgi.Http;
 
@@ -28,6 +29,12 @@ internal static class Program
             return ExitCodes.Usage;
         }
 
-        return ServerHost.Run(command.Bind(parse));
+        var options = command.Bind(parse);
+        if (WorkerEnvironment.FromProcess() is { } worker)
+        {
+            return ServerHost.Run(options, worker);
+        }
+
+        return options.NoSupervisor ? ServerHost.Run(options, null) : SupervisorHost.Run(options, args);
     }
 }

@@ -31,8 +31,40 @@ internal sealed class ServerCommand
 
     private readonly Option<int> processes = new("--processes")
     {
-        Description = "Server processes (only 1 is supported so far)",
+        Description = "Worker processes sharing the listeners, under one supervisor (0: one per core)",
         DefaultValueFactory = _ => Defaults.Processes,
+    };
+
+    private readonly Option<bool> noSupervisor = new("--no-supervisor")
+    {
+        Description = "Serve from this process alone, without a supervisor (for platforms that restart it themselves)",
+    };
+
+    private readonly Option<string?> uid = new("--uid")
+    {
+        Description = "Run the worker processes as this user (name or id); listeners are bound first, as root",
+    };
+
+    private readonly Option<string?> gid = new("--gid")
+    {
+        Description = "Run the worker processes in this group (name or id) [default: the --uid user's group]",
+    };
+
+    private readonly Option<long> maxRequests = new("--max-requests")
+    {
+        Description = "Replace a worker process after this many requests, a new one ready first (0: never)",
+        DefaultValueFactory = _ => Defaults.MaxRequests,
+    };
+
+    private readonly Option<long?> maxRequestsJitter = new("--max-requests-jitter")
+    {
+        Description = "Up to this many random extra requests per worker, so workers are not all replaced at once [default: a tenth of --max-requests]",
+    };
+
+    private readonly Option<long> maxRss = new("--max-rss")
+    {
+        Description = "Replace a worker process whose resident memory passes this many MiB, a new one ready first (0: never)",
+        DefaultValueFactory = _ => Defaults.MaxRss,
     };
 
     private readonly Option<string?> python = new("--python")
@@ -177,7 +209,7 @@ internal sealed class ServerCommand
     {
         Root = new RootCommand("akkawsgi: a production WSGI server for Python web applications")
         {
-            module, httpSocket, workers, processes, python, venv, chdir, logLevel, accessLog, maxBodySize, bufferSize,
+            module, httpSocket, workers, processes, noSupervisor, uid, gid, maxRequests, maxRequestsJitter, maxRss, python, venv, chdir, logLevel, accessLog, maxBodySize, bufferSize,
             headerTimeout, keepAliveTimeout, maxHeaderSize, minDataRate, gracefulTimeout, requestTimeout, maxQueue,
             socketMode,
             backgroundTimeout, utc,
@@ -201,9 +233,13 @@ internal sealed class ServerCommand
             return null;
         }));
         workers.Validators.Add(r => Check(r, workers, v => v is >= 1 and <= 1024 ? null : "--workers must be between 1 and 1024"));
-        processes.Validators.Add(r => Check(r, processes, v => v == 1
-            ? null
-            : v < 0 ? "--processes cannot be negative" : $"--processes {v}: more than one process is not yet supported; use --processes 1"));
+        processes.Validators.Add(r => Check(r, processes, v => v is >= 0 and <= 1024 ? null : "--processes must be between 0 (one per core) and 1024"));
+        maxRequests.Validators.Add(r => Check(r, maxRequests, v => v >= 0 ? null : "--max-requests cannot be negative"));
+        maxRequestsJitter.Validators.Add(r => Check(r, maxRequestsJitter, v => v is null or >= 0 ? null : "--max-requests-jitter cannot be negative"));
+        maxRss.Validators.Add(r => Check(r, maxRss, v => v >= 0 ? null : "--max-rss cannot be negative"));
+        uid.Validators.Add(r => Check(r, uid, v => v is null || AkkaWsgi.Python.Native.Posix.FindUser(v) is not null ? null : $"--uid {v}: no such user"));
+        gid.Validators.Add(r => Check(r, gid, v => v is null || AkkaWsgi.Python.Native.Posix.FindGroup(v) is not null ? null : $"--gid {v}: no such group"));
+        Root.Validators.Add(ValidateSupervision);
         logLevel.Validators.Add(r => Check(r, logLevel, v => LogLevels.Contains(v.ToLowerInvariant())
             ? null
             : $"--log-level must be one of {string.Join(", ", LogLevels)}"));
@@ -257,7 +293,13 @@ internal sealed class ServerCommand
         HttpSocketsGiven = result.GetResult(httpSocket) is { Implicit: false },
         SocketMode = result.GetValue(socketMode),
         Workers = result.GetValue(workers),
-        Processes = result.GetValue(processes),
+        Processes = result.GetValue(processes) is 0 ? Environment.ProcessorCount : result.GetValue(processes),
+        NoSupervisor = result.GetValue(noSupervisor),
+        Uid = result.GetValue(uid),
+        Gid = result.GetValue(gid),
+        MaxRequests = result.GetValue(maxRequests),
+        MaxRequestsJitter = result.GetValue(maxRequestsJitter),
+        MaxRss = result.GetValue(maxRss),
         Python = result.GetValue(python),
         Venv = result.GetValue(venv),
         Chdir = result.GetValue(chdir),
@@ -283,6 +325,40 @@ internal sealed class ServerCommand
         CacheSize = result.GetValue(cacheSize),
         MaxParked = result.GetValue(maxParked),
     };
+
+    // Flags that only a supervisor can act on, and what privilege dropping needs.
+    private void ValidateSupervision(CommandResult result)
+    {
+        if (result.GetValue(noSupervisor))
+        {
+            // Only flags given explicitly count: a default is not the user asking for anything.
+            bool Given<T>(Option<T> option, Func<T?, bool> meaningful) =>
+                result.GetResult(option) is { Implicit: false } && meaningful(result.GetValue(option));
+            var needSupervisor = new (Option Option, bool Given)[]
+            {
+                (processes, Given(processes, v => v != 1)),
+                (uid, Given(uid, v => v is not null)),
+                (gid, Given(gid, v => v is not null)),
+                (maxRequests, Given(maxRequests, v => v > 0)),
+                (maxRss, Given(maxRss, v => v > 0)),
+            };
+            foreach (var (option, given) in needSupervisor.Where(n => n.Given))
+            {
+                result.AddError($"{option.Name} needs the supervisor: it cannot be used with --no-supervisor");
+            }
+        }
+
+        if (result.GetValue(gid) is not null && result.GetValue(uid) is null)
+        {
+            result.AddError("--gid needs --uid: say which user the workers run as");
+        }
+
+        if (result.GetValue(uid) is { } user && AkkaWsgi.Python.Native.Posix.FindUser(user) is { } account &&
+            account.UserId != AkkaWsgi.Python.Native.Posix.EffectiveUserId && AkkaWsgi.Python.Native.Posix.EffectiveUserId != 0)
+        {
+            result.AddError($"--uid {user}: only root can switch users; start the server as root (it binds first, then drops to {user})");
+        }
+    }
 
     private static string? ValidateStaticMaps(string[] values)
     {

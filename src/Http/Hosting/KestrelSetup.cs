@@ -12,18 +12,19 @@ namespace AkkaWsgi.Http.Hosting;
 /// <summary>Kestrel, configured from the command line: listeners, limits and header encodings.</summary>
 internal static class KestrelSetup
 {
-    public static WebApplication Build(ServerOptions options, ILoggerFactory loggerFactory)
+    /// <param name="handedOver">Listening descriptors a supervisor bound for this worker process; null to bind our own.</param>
+    public static WebApplication Build(ServerOptions options, ILoggerFactory loggerFactory, IReadOnlyList<int>? handedOver)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
         builder.Services.Replace(ServiceDescriptor.Singleton(loggerFactory));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(options.GracefulTimeout));
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
-        builder.WebHost.ConfigureKestrel(kestrel => Configure(kestrel, options));
+        builder.WebHost.ConfigureKestrel(kestrel => Configure(kestrel, options, handedOver));
         return builder.Build();
     }
 
-    private static void Configure(KestrelServerOptions kestrel, ServerOptions options)
+    private static void Configure(KestrelServerOptions kestrel, ServerOptions options, IReadOnlyList<int>? handedOver)
     {
         kestrel.AddServerHeader = false;
         // WSGI presents header bytes as latin-1 characters (PEP 3333 "Unicode Issues"), both ways; Kestrel would
@@ -40,6 +41,16 @@ internal static class KestrelSetup
         var grace = TimeSpan.FromSeconds(5);
         limits.MinRequestBodyDataRate = options.MinDataRate > 0 ? new MinDataRate(options.MinDataRate, grace) : null;
         limits.MinResponseDataRate = options.MinDataRate > 0 ? new MinDataRate(options.MinDataRate, grace) : null;
+
+        if (handedOver is not null)
+        {
+            foreach (var descriptor in handedOver)
+            {
+                kestrel.ListenHandle((ulong)descriptor);
+            }
+
+            return;
+        }
 
         var inherited = InheritedSockets.Find();
         foreach (var handle in inherited)

@@ -11,6 +11,9 @@ using AkkaWsgi.Http.Front.Cache;
 using AkkaWsgi.Http.Front.Parking;
 using AkkaWsgi.Http.Front.Static;
 using AkkaWsgi.Http.Logging;
+using AkkaWsgi.Http.Supervision;
+using AkkaWsgi.Python.Native;
+using System.Runtime.InteropServices;
 using AkkaWsgi.Python;
 using AkkaWsgi.Python.Wsgi;
 using Microsoft.AspNetCore.Builder;
@@ -25,18 +28,38 @@ using Microsoft.Extensions.Logging;
 namespace AkkaWsgi.Http.Hosting;
 
 /// <summary>
-/// The server's life: find and start Python, import the application, start the actors and Kestrel, serve until
-/// SIGTERM/SIGINT, then drain, stop the workers and finalise Python (running its atexit handlers).
+/// One serving process's life, alone (--no-supervisor) or as a supervisor's worker: find and start Python, import
+/// the application, start the actors and Kestrel, serve until SIGTERM/SIGINT, then drain, stop the interpreter
+/// workers and finalise Python (running its atexit handlers).
 /// </summary>
 internal static class ServerHost
 {
     // After the grace period, workers still inside a request get this long before the process exits without them.
     private static readonly TimeSpan WorkerStopTimeout = TimeSpan.FromSeconds(5);
 
-    public static int Run(ServerOptions options)
+    /// <param name="options">The command line.</param>
+    /// <param name="worker">What the supervisor told this worker process; null when serving alone.</param>
+    public static int Run(ServerOptions options, WorkerEnvironment? worker)
     {
-        using var loggerFactory = ServerLogging.Create(options.LogLevel);
+        using var loggerFactory = ServerLogging.Create(options.LogLevel,
+            worker is null ? null : FormattableString.Invariant($"[worker {worker.Slot} pid {Environment.ProcessId}]"));
         var logger = loggerFactory.CreateLogger("akkawsgi");
+        using var channel = worker is null ? null : SupervisorChannel.Open(worker);
+        WorkerEnvironment.Forget();
+        if (worker is not null && options.Uid is { } uid)
+        {
+            // Before anything of the application runs, and before --chdir, so what the user cannot read fails clearly.
+            try
+            {
+                var user = Posix.FindUser(uid) ?? throw new InvalidOperationException($"no such user {uid}");
+                Posix.DropPrivileges(user, options.Gid is { } gid ? Posix.FindGroup(gid) ?? throw new InvalidOperationException($"no such group {gid}") : user.GroupId);
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+            {
+                ServerLog.StartFailed(logger, $"--uid {uid}: {e.Message}", e);
+                return ExitCodes.Failure;
+            }
+        }
 
         string appDirectory;
         try
@@ -69,7 +92,7 @@ internal static class ServerHost
 
         try
         {
-            application = runtime.LoadApplication(options.Module, new WsgiSettings { MultiProcess = options.Processes > 1 });
+            application = runtime.LoadApplication(options.Module, new WsgiSettings { MultiProcess = worker is not null && options.Processes > 1 });
         }
         catch (ApplicationLoadException e)
         {
@@ -84,7 +107,7 @@ internal static class ServerHost
         }
 
         runtime.ReleaseMainThread();
-        var exitCode = Serve(options, runtime, application, loggerFactory, logger, out var workersStopped);
+        var exitCode = Serve(options, worker, channel, runtime, application, loggerFactory, logger, out var workersStopped);
         if (!workersStopped)
         {
             // A worker still runs Python; finalising now would pull the interpreter from under it.
@@ -96,11 +119,11 @@ internal static class ServerHost
         return exitCode;
     }
 
-    private static int Serve(ServerOptions options, PythonRuntime runtime, WsgiApplication application,
-        ILoggerFactory loggerFactory, ILogger logger, out bool workersStopped)
+    private static int Serve(ServerOptions options, WorkerEnvironment? worker, SupervisorChannel? channel, PythonRuntime runtime,
+        WsgiApplication application, ILoggerFactory loggerFactory, ILogger logger, out bool workersStopped)
     {
         var time = TimeProvider.System;
-        var web = KestrelSetup.Build(options, loggerFactory);
+        var web = KestrelSetup.Build(options, loggerFactory, worker?.ListenDescriptors);
         var lifetime = web.Services.GetRequiredService<IHostApplicationLifetime>();
         var allStuck = 0;
         var system = new ActorSystem(time, loggerFactory);
@@ -127,13 +150,33 @@ internal static class ServerHost
                 new InterpreterActor(application, dispatcher, interpreterOptions, loggerFactory.CreateLogger("akkawsgi.interpreter")),
                 $"python-worker-{i}"))
             .ToList();
-        if (application.BackgroundJobs.Count > 0)
+        var backgroundStarted = 0;
+        void StartBackgroundJobs()
         {
+            if (application.BackgroundJobs.Count == 0 || Interlocked.Exchange(ref backgroundStarted, 1) == 1)
+            {
+                return;
+            }
+
             system.ActorOf(
                 new BackgroundJobsActor(application.BackgroundJobs, dispatcher, options.Utc ? TimeZoneInfo.Utc : TimeZoneInfo.Local,
                     loggerFactory.CreateLogger("akkawsgi.background")),
                 "background-jobs");
             ServerLog.BackgroundJobs(logger, application.BackgroundJobs.Count, string.Join(", ", application.BackgroundJobs.Select(j => j.Name)));
+        }
+
+        // Under a supervisor only the worker it names runs them, so that each job runs once across the processes.
+        if (channel is null)
+        {
+            StartBackgroundJobs();
+        }
+        else
+        {
+            channel.Lead += () =>
+            {
+                SupervisionLog.Leading(logger);
+                StartBackgroundJobs();
+            };
         }
 
         var counters = new ServerCounters();
@@ -169,7 +212,7 @@ internal static class ServerHost
             return ExitCodes.Failure;
         }
 
-        if (options.SocketMode is { } mode && !OperatingSystem.IsWindows())
+        if (worker is null && options.SocketMode is { } mode && !OperatingSystem.IsWindows())
         {
             foreach (var path in options.HttpSockets.Select(ListenAddress.Parse).Select(a => a.UnixPath).OfType<string>())
             {
@@ -177,13 +220,44 @@ internal static class ServerHost
             }
         }
 
-        var addresses = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        var python = runtime.Installation.Executable ?? runtime.Installation.Library;
-        ServerLog.Ready(logger, string.Join(", ", addresses), $"Python {runtime.Version} {python}", options.Workers,
-            $"{application.Module}:{application.CallableName}");
-
+        var python = $"Python {runtime.Version} {runtime.Installation.Executable ?? runtime.Installation.Library}";
+        var applicationName = $"{application.Module}:{application.CallableName}";
         using var diagnostics = new Diagnostics(dispatcher, runtime, counters, blocks, pageCache, parkingStats, logger);
         diagnostics.Start();
+        using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            // A worker leaves reloads to its supervisor; a terminal's hangup must not end it either.
+            context.Cancel = true;
+            if (channel is null)
+            {
+                SupervisionLog.ReloadUnsupervised(logger);
+            }
+        });
+        using var recycler = channel is not null && (options.MaxRequests > 0 || options.MaxRss > 0)
+            ? new WorkerRecycler(counters, WorkerRecycler.RequestLimit(options), options.MaxRss * 1024 * 1024, () => Environment.WorkingSet,
+                time, reason =>
+                {
+                    SupervisionLog.Retiring(logger, reason);
+                    channel.Retire(reason);
+                })
+            : null;
+        if (channel is null)
+        {
+            var addresses = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            ServerLog.Ready(logger, string.Join(", ", addresses), python, options.Workers, applicationName);
+        }
+        else
+        {
+            channel.SupervisorGone += () =>
+            {
+                SupervisionLog.SupervisorGone(logger);
+                lifetime.StopApplication();
+            };
+            channel.Start();
+            SupervisionLog.WorkerReady(logger, python, options.Workers, applicationName);
+            channel.Ready();
+        }
+
         var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lifetime.ApplicationStopping.Register(() =>
         {

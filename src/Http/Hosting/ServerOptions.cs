@@ -12,8 +12,33 @@ public sealed class ServerOptions
     /// <summary>Interpreter workers (threads running Python). wsgo's default of 16.</summary>
     public int Workers { get; set; } = 16;
 
-    /// <summary>Server processes; only 1 is supported so far.</summary>
+    /// <summary>
+    /// Worker processes the supervisor keeps serving the shared listeners (0 on the command line: one per core).
+    /// One by default: a process runs Python on one core at a time, so more pay off once the application's own
+    /// work, not the server, is what saturates a core.
+    /// </summary>
     public int Processes { get; set; } = 1;
+
+    /// <summary>Serve from this very process, without a supervisor (for platforms that supervise and restart it themselves).</summary>
+    public bool NoSupervisor { get; set; }
+
+    /// <summary>User (name or id) the worker processes run as; the supervisor binds the listeners first, as root.</summary>
+    public string? Uid { get; set; }
+
+    /// <summary>Group (name or id) the worker processes run as [default: the user's own group].</summary>
+    public string? Gid { get; set; }
+
+    /// <summary>Requests a worker process serves before it is replaced (a new one ready first); 0 means never.</summary>
+    public long MaxRequests { get; set; }
+
+    /// <summary>
+    /// Random extra requests, up to this many, added to <see cref="MaxRequests"/> per worker so that workers started
+    /// together are not all replaced at the same moment; null means a tenth of <see cref="MaxRequests"/>.
+    /// </summary>
+    public long? MaxRequestsJitter { get; set; }
+
+    /// <summary>Resident memory in MiB past which a worker process is replaced (a new one ready first); 0 means never.</summary>
+    public long MaxRss { get; set; }
 
     /// <summary>The Python to embed: an interpreter or a libpython shared library.</summary>
     public string? Python { get; set; }

@@ -8,7 +8,7 @@ namespace AkkaWsgi.Http.Logging;
 /// One line per record: UTC time, level, category, message. Unlike the single-line simple formatter it keeps the
 /// line breaks of multi-line messages (indented), because Python tracebacks are unreadable folded onto one line.
 /// </summary>
-internal sealed class ServerConsoleFormatter(TimeProvider time) : ConsoleFormatter(FormatterName)
+internal sealed class ServerConsoleFormatter(TimeProvider time, LogTag tag) : ConsoleFormatter(FormatterName)
 {
     public const string FormatterName = "akkawsgi";
 
@@ -24,6 +24,12 @@ internal sealed class ServerConsoleFormatter(TimeProvider time) : ConsoleFormatt
         textWriter.Write(' ');
         textWriter.Write(Level(logEntry.LogLevel));
         textWriter.Write(' ');
+        if (tag.Text is { } text)
+        {
+            textWriter.Write(text);
+            textWriter.Write(' ');
+        }
+
         textWriter.Write(logEntry.Category);
         textWriter.Write(": ");
         WriteIndented(textWriter, message);

@@ -7,9 +7,11 @@ namespace AkkaWsgi.Http.Logging;
 /// <summary>Builds the process's one logger factory: every record to standard error, in one format.</summary>
 internal static class ServerLogging
 {
-    public static ILoggerFactory Create(string level) => LoggerFactory.Create(builder => Configure(builder, level));
+    /// <param name="level">The least severe level shown.</param>
+    /// <param name="tag">Names the process on every line (worker processes of a supervisor); null for none.</param>
+    public static ILoggerFactory Create(string level, string? tag = null) => LoggerFactory.Create(builder => Configure(builder, level, tag));
 
-    public static void Configure(ILoggingBuilder builder, string level)
+    public static void Configure(ILoggingBuilder builder, string level, string? tag = null)
     {
         var minimum = Enum.Parse<LogLevel>(level, ignoreCase: true);
         builder.ClearProviders();
@@ -26,6 +28,7 @@ internal static class ServerLogging
             o.LogToStandardErrorThreshold = LogLevel.Trace;
         });
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new LogTag(tag));
         builder.AddConsoleFormatter<ServerConsoleFormatter, ConsoleFormatterOptions>();
     }
 }

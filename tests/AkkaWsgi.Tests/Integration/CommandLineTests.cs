@@ -75,16 +75,45 @@ public sealed class CommandLineTests
         Assert.Contains("--module", server.Log, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task MoreThanOneProcess_ExitsWith2AsNotYetSupported()
+    [Theory]
+    [InlineData("--processes", "2")]
+    [InlineData("--uid", "nobody")]
+    [InlineData("--max-requests", "100")]
+    [InlineData("--max-rss", "500")]
+    public async Task SupervisorFlag_WithNoSupervisor_ExitsWith2(string flag, string value)
     {
         var arguments = ServerProcess.AppArguments("conformance", PythonInstalls.Default);
-        arguments.AddRange(["--processes", "2"]);
+        arguments.AddRange(["--no-supervisor", flag, value]);
         using var server = ServerProcess.Launch(arguments);
         var exit = await server.WaitForExitAsync(ExitWait);
 
         Assert.True(exit == 2, $"exit code {exit}\n{server.Describe()}");
-        Assert.Contains("not yet supported", server.Log, StringComparison.Ordinal);
+        Assert.Contains($"{flag} needs the supervisor", server.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GidWithoutUid_ExitsWith2()
+    {
+        var arguments = ServerProcess.AppArguments("conformance", PythonInstalls.Default);
+        arguments.AddRange(["--gid", "nogroup"]);
+        using var server = ServerProcess.Launch(arguments);
+        var exit = await server.WaitForExitAsync(ExitWait);
+
+        Assert.True(exit == 2, $"exit code {exit}\n{server.Describe()}");
+        Assert.Contains("--gid needs --uid", server.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NoSupervisor_ServesFromTheProcessItself()
+    {
+        var arguments = ServerProcess.AppArguments("conformance", PythonInstalls.Default, workers: 1);
+        arguments.Add("--no-supervisor");
+        using var server = await ServerProcess.StartAsync(arguments);
+
+        var response = await TestHttp.RawAsync(server, TestHttp.Get(server, "/interpreter"));
+        Assert.Equal(200, response.StatusCode);
+        Assert.DoesNotContain("akkawsgi.supervisor", server.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain("[worker", server.Log, StringComparison.Ordinal);
     }
 
     [Fact]

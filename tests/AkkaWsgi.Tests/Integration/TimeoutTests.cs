@@ -90,9 +90,9 @@ public sealed class TimeoutTests
     }
 
     [Fact]
-    public async Task EveryWorkerStuck_ExitsWithItsOwnStatusSoASupervisorCanRestart()
+    public async Task EveryWorkerStuck_WithoutSupervisor_ExitsWithItsOwnStatusSoAServiceManagerCanRestart()
     {
-        using var server = await Start(workers: 1, timeoutSeconds: 1);
+        using var server = await Start(workers: 1, timeoutSeconds: 1, "--no-supervisor");
         using var http = new HttpClient { BaseAddress = server.BaseUrl, Timeout = TimeSpan.FromSeconds(2) };
 
         _ = http.GetAsync(new Uri("/sleep?s=60", UriKind.Relative)).ContinueWith(t => t.Exception, TaskScheduler.Default);
@@ -102,10 +102,29 @@ public sealed class TimeoutTests
         Assert.Contains("all 1 interpreter workers are stuck", server.Log, StringComparison.Ordinal);
     }
 
-    private static Task<ServerProcess> Start(int workers, int timeoutSeconds)
+    [Fact]
+    public async Task EveryWorkerStuck_UnderTheSupervisor_TheProcessIsReplaced_AndServiceContinues()
+    {
+        using var server = await Start(workers: 1, timeoutSeconds: 1);
+        using var http = new HttpClient { BaseAddress = server.BaseUrl, Timeout = TimeSpan.FromSeconds(2) };
+        var line = server.LineCount;
+
+        _ = http.GetAsync(new Uri("/sleep?s=60", UriKind.Relative)).ContinueWith(t => t.Exception, TaskScheduler.Default);
+
+        // Worker #1 exits with status 5 (all its interpreter workers stuck) and #2 takes its place.
+        Assert.True(await server.WaitForLogAsync(log => log.Contains("exited unexpectedly (exit status 5)", StringComparison.Ordinal) &&
+            System.Text.RegularExpressions.Regex.IsMatch(log, @"#2\), pid \d+ ready"), Patience, line), server.Describe());
+        Assert.Contains("all 1 interpreter workers are stuck", server.Log, StringComparison.Ordinal);
+        var response = await TestHttp.RawAsync(server, TestHttp.Get(server, "/"));
+        Assert.Equal(200, response.StatusCode);
+        Assert.False(server.HasExited);
+    }
+
+    private static Task<ServerProcess> Start(int workers, int timeoutSeconds, params string[] extra)
     {
         var arguments = ServerProcess.AppArguments("timeouts", PythonInstalls.Default, workers);
         arguments.AddRange(["--request-timeout", timeoutSeconds.ToString(CultureInfo.InvariantCulture)]);
+        arguments.AddRange(extra);
         return ServerProcess.StartAsync(arguments);
     }
 }

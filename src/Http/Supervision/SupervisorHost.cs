@@ -1,0 +1,112 @@
+using System.Runtime.InteropServices;
+using AkkaWsgi.Actors.Kernel;
+using AkkaWsgi.Actors.Supervision;
+using AkkaWsgi.Http.Hosting;
+using AkkaWsgi.Http.Logging;
+using AkkaWsgi.Python.Native;
+using Microsoft.Extensions.Logging;
+
+namespace AkkaWsgi.Http.Supervision;
+
+/// <summary>
+/// The supervisor process: binds the listeners once, keeps <see cref="ServerOptions.Processes"/> worker processes
+/// serving them (through the <see cref="SupervisorActor"/>), and turns signals into its messages: SIGHUP reloads,
+/// SIGTERM/SIGINT stop, SIGUSR1/SIGUSR2 go on to every worker. It never loads Python itself.
+/// </summary>
+internal static class SupervisorHost
+{
+    // Linux signal numbers PosixSignal has no name for.
+    private const int SigUsr1 = 10;
+    private const int SigUsr2 = 12;
+
+    public static int Run(ServerOptions options, IReadOnlyList<string> arguments)
+    {
+        using var loggerFactory = ServerLogging.Create(options.LogLevel);
+        var logger = loggerFactory.CreateLogger("akkawsgi.supervisor");
+
+        // Resolved again here although the command line checked them: the worker processes drop to these ids.
+        var user = options.Uid is { } uid ? Posix.FindUser(uid) : null;
+        var group = options.Gid is { } gid ? Posix.FindGroup(gid) : user?.GroupId;
+        ListenerSet listeners;
+        try
+        {
+            listeners = ListenerSet.Bind(options, user?.UserId, group);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ServerLog.StartFailed(logger, e.Message, e);
+            return ExitCodes.Failure;
+        }
+
+        using (listeners)
+        {
+            if (user is not null)
+            {
+                SupervisionLog.DroppingPrivileges(logger, options.Uid!, user.UserId, group!.Value);
+            }
+
+            return Supervise(options, arguments, listeners, loggerFactory, logger);
+        }
+    }
+
+    private static int Supervise(ServerOptions options, IReadOnlyList<string> arguments, ListenerSet listeners,
+        ILoggerFactory loggerFactory, ILogger logger)
+    {
+        var finished = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var system = new ActorSystem(TimeProvider.System, loggerFactory);
+        using var launcher = new WorkerProcessLauncher(arguments, listeners.Descriptors, logger);
+        var supervisorOptions = new SupervisorOptions
+        {
+            Processes = options.Processes,
+            GracefulTimeout = TimeSpan.FromSeconds(options.GracefulTimeout),
+            FatalStartExitCodes = new HashSet<int> { ExitCodes.Usage, ExitCodes.PythonUnavailable, ExitCodes.ApplicationLoadFailed },
+            OnReady = () => SupervisionLog.Ready(logger, string.Join(", ", listeners.Addresses), options.Processes, options.Workers,
+                options.Module, Environment.ProcessId),
+            OnFinished = status => finished.TrySetResult(status),
+        };
+        var supervisor = system.ActorOf(new SupervisorActor(launcher, supervisorOptions, logger), "supervisor");
+
+        var registrations = new List<PosixSignalRegistration>
+        {
+            PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop(supervisor, "SIGTERM", options, logger)),
+            PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop(supervisor, "SIGINT", options, logger)),
+            PosixSignalRegistration.Create(PosixSignal.SIGQUIT, Stop(supervisor, "SIGQUIT", options, logger)),
+            PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+            {
+                context.Cancel = true;
+                SupervisionLog.ReloadRequested(logger, "SIGHUP");
+                supervisor.Tell(new ReloadWorkers());
+            }),
+            PosixSignalRegistration.Create((PosixSignal)SigUsr1, Forward(supervisor, SigUsr1)),
+            PosixSignalRegistration.Create((PosixSignal)SigUsr2, Forward(supervisor, SigUsr2)),
+        };
+        try
+        {
+            var status = finished.Task.GetAwaiter().GetResult();
+            SupervisionLog.Stopped(logger);
+            return status;
+        }
+        finally
+        {
+            foreach (var registration in registrations)
+            {
+                registration.Dispose();
+            }
+
+            system.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(5));
+        }
+    }
+
+    private static Action<PosixSignalContext> Stop(IActorRef supervisor, string name, ServerOptions options, ILogger logger) => context =>
+    {
+        context.Cancel = true;
+        SupervisionLog.StopRequested(logger, name, options.GracefulTimeout);
+        supervisor.Tell(new StopWorkers());
+    };
+
+    private static Action<PosixSignalContext> Forward(IActorRef supervisor, int signal) => context =>
+    {
+        context.Cancel = true;
+        supervisor.Tell(new ForwardSignal(signal));
+    };
+}

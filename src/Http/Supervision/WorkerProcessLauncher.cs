@@ -1,0 +1,179 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.IO.Pipes;
+using AkkaWsgi.Actors.Kernel;
+using AkkaWsgi.Actors.Supervision;
+using AkkaWsgi.Http.Hosting;
+using AkkaWsgi.Python.Native;
+using Microsoft.Extensions.Logging;
+
+namespace AkkaWsgi.Http.Supervision;
+
+/// <summary>
+/// Starts worker processes as this same executable with the same command line, handing them the listening sockets
+/// and a control pipe; the workers share this process's standard output and error, so their logs go where the
+/// supervisor's go.
+/// </summary>
+internal sealed class WorkerProcessLauncher(IReadOnlyList<string> arguments, IReadOnlyList<int> listenDescriptors, ILogger logger)
+    : IWorkerLauncher, IDisposable
+{
+    private const int SigTerm = 15;
+
+    private readonly ConcurrentDictionary<WorkerId, Process> processes = new();
+
+    // Process starts are serialised: the control pipe's write end is inheritable while a worker is being started,
+    // and a worker started at the same moment would inherit it too (keeping the pipe open after the owner died).
+    private readonly Lock starting = new();
+
+    public void Start(WorkerId worker, IActorRef supervisor)
+    {
+        AnonymousPipeServerStream? control = null;
+        Process process;
+        try
+        {
+            lock (starting)
+            {
+                control = new AnonymousPipeServerStream(PipeDirection.In, HandleInheritability.Inheritable);
+                var controlFd = (int)control.ClientSafePipeHandle.DangerousGetHandle();
+                Posix.SetInheritable(controlFd, inheritable: true);
+                process = new Process { StartInfo = StartInfo(worker, controlFd), EnableRaisingEvents = true };
+                process.Start();
+                control.DisposeLocalCopyOfClientHandle();
+            }
+        }
+        catch (Exception e) when (e is IOException or System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            SupervisionLog.LaunchFailed(logger, worker.ToString(), e.Message, e);
+            control?.Dispose();
+            supervisor.Tell(new WorkerExited(worker, ExitCodes.Failure));
+            return;
+        }
+
+        processes[worker] = process;
+        supervisor.Tell(new WorkerStarted(worker, process.Id));
+        _ = ReadControlAsync(worker, control, supervisor);
+        _ = WatchExitAsync(worker, process, supervisor);
+    }
+
+    public void Drain(WorkerId worker) => SignalProcess(worker, SigTerm);
+
+    public void Kill(WorkerId worker)
+    {
+        if (processes.TryGetValue(worker, out var process))
+        {
+            try
+            {
+                process.Kill();
+            }
+            catch (InvalidOperationException)
+            {
+                // Already exited; its WorkerExited is on the way.
+            }
+        }
+    }
+
+    public void Signal(WorkerId worker, int signal) => SignalProcess(worker, signal);
+
+    public void Lead(WorkerId worker)
+    {
+        if (processes.TryGetValue(worker, out var process))
+        {
+            try
+            {
+                process.StandardInput.WriteLine(WorkerEnvironment.LeadLine);
+                process.StandardInput.Flush();
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+            {
+                // The worker is exiting; the role moves on when its WorkerExited arrives.
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var process in processes.Values)
+        {
+            process.Dispose();
+        }
+    }
+
+    private ProcessStartInfo StartInfo(WorkerId worker, int controlFd)
+    {
+        var info = new ProcessStartInfo(Environment.ProcessPath!)
+        {
+            UseShellExecute = false,
+            // The worker's standard input is the supervisor's line to it, and its end of file says the supervisor is gone.
+            RedirectStandardInput = true,
+        };
+
+        // Run through the dotnet host ("dotnet akkawsgi.dll ..."): the worker needs the same entry assembly.
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+        {
+            info.ArgumentList.Add(typeof(WorkerProcessLauncher).Assembly.Location);
+        }
+
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        // Sockets systemd handed to the supervisor are passed on under the supervisor's own variables.
+        info.Environment.Remove("LISTEN_FDS");
+        info.Environment.Remove("LISTEN_PID");
+        info.Environment.Remove("LISTEN_FDNAMES");
+        foreach (var (name, value) in WorkerEnvironment.Describe(listenDescriptors, controlFd, worker.Slot, worker.Generation))
+        {
+            info.Environment[name] = value;
+        }
+
+        return info;
+    }
+
+    private void SignalProcess(WorkerId worker, int signal)
+    {
+        if (processes.TryGetValue(worker, out var process))
+        {
+            try
+            {
+                Posix.TrySignal(process.Id, signal);
+            }
+            catch (InvalidOperationException e)
+            {
+                SupervisionLog.SignalFailed(logger, signal, worker.ToString(), e.Message);
+            }
+        }
+    }
+
+    private static async Task ReadControlAsync(WorkerId worker, AnonymousPipeServerStream control, IActorRef supervisor)
+    {
+        try
+        {
+            using var reader = new StreamReader(control);
+            while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
+            {
+                if (line == WorkerEnvironment.ReadyLine)
+                {
+                    supervisor.Tell(new WorkerReady(worker));
+                }
+                else if (line.StartsWith(WorkerEnvironment.RetireLine + " ", StringComparison.Ordinal))
+                {
+                    supervisor.Tell(new WorkerRetiring(worker, line[(WorkerEnvironment.RetireLine.Length + 1)..]));
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // The worker is gone; WatchExitAsync reports it.
+        }
+    }
+
+    private async Task WatchExitAsync(WorkerId worker, Process process, IActorRef supervisor)
+    {
+        await process.WaitForExitAsync().ConfigureAwait(false);
+        processes.TryRemove(worker, out _);
+        var status = process.ExitCode;
+        process.Dispose();
+        supervisor.Tell(new WorkerExited(worker, status));
+    }
+}

@@ -1,0 +1,405 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using AkkaWsgi.Tests.Support;
+
+namespace AkkaWsgi.Tests.Integration;
+
+/// <summary>
+/// The supervisor and its worker processes: shared listeners, replacement of dead workers, start-up failures,
+/// SIGHUP reloads under load, privilege dropping, recycling, and the one process that runs cron and timers.
+/// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed partial class SupervisorTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task TwoProcesses_ShareOnePort_AndBothAnswer()
+    {
+        using var server = await ServerProcess.StartAsync(Arguments(processes: 2));
+
+        var pids = new HashSet<int>();
+        for (var i = 0; i < 400 && pids.Count < 2; i++)
+        {
+            // A new connection each time: the kernel hands each one to whichever process accepts it first.
+            var answer = await GetOnNewConnectionAsync(server, "/");
+            pids.Add(answer.Pid);
+            Assert.True(answer.MultiProcess, answer.Text);
+        }
+
+        Assert.Equal(2, pids.Count);
+        Assert.DoesNotContain(server.ProcessId, pids);
+        Assert.Equal(pids.Order(), WorkerPids(server.Log).Order());
+    }
+
+    [Fact]
+    public async Task OneProcess_IsStillSupervised_AndSaysItIsNotMultiprocess()
+    {
+        using var server = await ServerProcess.StartAsync(Arguments(processes: 1));
+
+        var answer = await GetOnNewConnectionAsync(server, "/");
+
+        Assert.False(answer.MultiProcess, answer.Text);
+        Assert.NotEqual(server.ProcessId, answer.Pid);
+        Assert.Contains("1 worker processes", server.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task KilledWorker_IsReplaced_AndServiceContinues()
+    {
+        using var server = await ServerProcess.StartAsync(Arguments(processes: 2));
+        var victim = WorkerPids(server.Log).First();
+        var line = server.LineCount;
+
+        KillHard(victim);
+
+        Assert.True(await server.WaitForLogAsync(log => WorkerPids(log).Count == 1 && log.Contains("ready", StringComparison.Ordinal), Patience, line),
+            server.Describe());
+        var replacement = WorkerPids(server.LogSince(line)).Single();
+        Assert.NotEqual(victim, replacement);
+        Assert.Contains("killed by signal 9", server.LogSince(line), StringComparison.Ordinal);
+        for (var i = 0; i < 20; i++)
+        {
+            var answer = await GetOnNewConnectionAsync(server, "/");
+            Assert.NotEqual(victim, answer.Pid);
+        }
+    }
+
+    [Fact]
+    public async Task SupervisorKilled_WorkersStopOnTheirOwn()
+    {
+        using var server = await ServerProcess.StartAsync(Arguments(processes: 2));
+        var workers = WorkerPids(server.Log);
+
+        server.SendSignal(ServerProcess.SigKill);
+
+        var deadline = Stopwatch.StartNew();
+        while (workers.Any(Alive) && deadline.Elapsed < Patience)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.False(workers.Any(Alive), $"workers {string.Join(", ", workers.Where(Alive))} outlived their supervisor\n{server.Describe()}");
+        Assert.Contains("the supervisor is gone", server.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AppThatFailsToImport_ExitsWith4_WithoutRestarting()
+    {
+        var arguments = ServerProcess.AppArguments("broken_import", PythonInstalls.Default, workers: 1);
+        arguments.AddRange(["--processes", "2"]);
+        using var server = ServerProcess.Launch(arguments);
+
+        var exit = await server.WaitForExitAsync(Patience);
+
+        Assert.True(exit == 4, $"exit code {exit}\n{server.Describe()}");
+        Assert.Contains("the application cannot start", server.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain("retrying", server.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WorkerThatDiesAtStartUp_IsRetriedWithBackOff_ThenGivenUp()
+    {
+        using var app = new TempDirectoryTree();
+        app.Write("dies.py", "import os\nos._exit(9)\n");
+        var arguments = ServerProcess.AppArguments("dies", PythonInstalls.Default, workers: 1, chdir: app.Root);
+        using var server = ServerProcess.Launch(arguments);
+        var clock = Stopwatch.StartNew();
+
+        var exit = await server.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(exit == 1, $"exit code {exit}\n{server.Describe()}");
+        Assert.Equal(4, Regex.Count(server.Log, "failed at start-up \\(exit status 9\\)"));
+        Assert.Contains("giving up", server.Log, StringComparison.Ordinal);
+        // Retries wait 1, 2, 4 and 8 s: no tight loop.
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(15), $"gave up after {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Reload_UnderSteadyLoad_LosesNoRequest_AndServesTheNewCode()
+    {
+        using var app = new TempDirectoryTree();
+        var module = app.Write("reloaded.py", File.ReadAllText(Path.Combine(RepoPaths.AppsDir, "processes.py")));
+        using var server = await ServerProcess.StartAsync(Arguments(processes: 2, module: "reloaded", chdir: app.Root));
+        using var client = TestHttp.Client(server);
+        var failures = new List<string>();
+        var answered = 0;
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+
+        async Task LoadAsync()
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    using var response = await client.GetAsync("/slow?0.01");
+                    var text = await response.Content.ReadAsStringAsync();
+                    if (response.StatusCode != HttpStatusCode.OK || !text.StartsWith("pid=", StringComparison.Ordinal))
+                    {
+                        lock (failures)
+                        {
+                            failures.Add($"{(int)response.StatusCode} {text}");
+                        }
+                    }
+
+                    Interlocked.Increment(ref answered);
+                }
+                catch (HttpRequestException e)
+                {
+                    lock (failures)
+                    {
+                        failures.Add(e.Message);
+                    }
+                }
+            }
+        }
+
+        var load = Enumerable.Range(0, 8).Select(_ => Task.Run(LoadAsync)).ToList();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        File.WriteAllText(module, File.ReadAllText(module).Replace("VERSION = \"1\"", "VERSION = \"2\"", StringComparison.Ordinal));
+        var line = server.LineCount;
+        server.SendSignal(SigHup);
+        Assert.True(await server.WaitForLogAsync("generation 2 is serving", Patience, line), server.Describe());
+        await Task.WhenAll(load);
+
+        Assert.True(failures.Count == 0, $"{failures.Count} of {answered} requests failed: {string.Join(" | ", failures.Distinct().Take(5))}\n{server.Describe()}");
+        Assert.True(answered >= 1000, $"only {answered} requests in 10 s");
+        Assert.True(await server.WaitForLogAsync(log => Regex.Count(log, "generation 1, #\\d+\\), pid \\d+ stopped") == 2, Patience, line),
+            server.Describe());
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Contains("version=2", (await GetOnNewConnectionAsync(server, "/")).Text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task ReloadWithBrokenCode_KeepsTheOldGenerationServing()
+    {
+        using var app = new TempDirectoryTree();
+        var module = app.Write("reloaded.py", File.ReadAllText(Path.Combine(RepoPaths.AppsDir, "processes.py")));
+        using var server = await ServerProcess.StartAsync(Arguments(processes: 1, module: "reloaded", chdir: app.Root));
+        var before = await GetOnNewConnectionAsync(server, "/");
+        File.WriteAllText(module, "raise ImportError('deploy-broke-it')\n");
+        var line = server.LineCount;
+
+        server.SendSignal(SigHup);
+
+        Assert.True(await server.WaitForLogAsync("reload failed", Patience, line), server.Describe());
+        Assert.Contains("deploy-broke-it", server.LogSince(line), StringComparison.Ordinal);
+        var after = await GetOnNewConnectionAsync(server, "/");
+        Assert.Equal(before.Pid, after.Pid);
+        Assert.False(server.HasExited);
+    }
+
+    [Fact]
+    public async Task Uid_BindsAPrivilegedPortAsRoot_ThenServesAsNobody()
+    {
+        Assert.True(GetEuid() == 0, "the privilege-drop test needs root (the test script runs as root)");
+        using var app = new TempDirectoryTree();
+        app.Write("processes.py", File.ReadAllText(Path.Combine(RepoPaths.AppsDir, "processes.py")));
+        var port = FreePrivilegedPort();
+        var arguments = Arguments(processes: 1, chdir: app.Root);
+        arguments[arguments.IndexOf("127.0.0.1:0")] = $"127.0.0.1:{port}";
+        arguments.AddRange(["--uid", "nobody"]);
+
+        using var server = await ServerProcess.StartAsync(arguments);
+        var answer = await GetOnNewConnectionAsync(server, "/");
+
+        Assert.Equal(port, server.Port);
+        Assert.Contains("uid=65534 gid=65534 ", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MaxRequests_ReplacesTheWorker_WithoutAFailedRequest()
+    {
+        var arguments = Arguments(processes: 1);
+        arguments.AddRange(["--max-requests", "40", "--max-requests-jitter", "0"]);
+        using var server = await ServerProcess.StartAsync(arguments);
+        using var client = TestHttp.Client(server);
+        var pids = new HashSet<int>();
+
+        var clock = Stopwatch.StartNew();
+        while (pids.Count < 3 && clock.Elapsed < TimeSpan.FromSeconds(40))
+        {
+            using var response = await client.GetAsync("/");
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+            pids.Add(Answer.Parse(text).Pid);
+            await Task.Delay(10);
+        }
+
+        Assert.True(pids.Count >= 3, $"saw pids {string.Join(", ", pids)}\n{server.Describe()}");
+        Assert.Contains("--max-requests", server.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MaxRss_ReplacesAWorkerThatGrewPastIt()
+    {
+        var arguments = Arguments(processes: 1);
+        arguments.AddRange(["--max-rss", "1"]); // every worker is past 1 MiB
+        using var server = await ServerProcess.StartAsync(arguments);
+
+        Assert.True(await server.WaitForLogAsync(log => WorkerPids(log).Count >= 2, Patience), server.Describe());
+        Assert.Contains("passed --max-rss 1 MiB", server.Log, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await GetOnNewConnectionAsync(server, "/")).Status);
+    }
+
+    [Fact]
+    public async Task Timers_RunInWorkerZeroOnly_AndMoveWithItsReplacement()
+    {
+        using var stamps = new TempDirectoryTree();
+        var file = stamps.PathOf("stamps.txt");
+        var arguments = Arguments(processes: 2);
+        var environment = new Dictionary<string, string?> { ["AKKAWSGI_TEST_STAMP_FILE"] = file };
+        using var server = await ServerProcess.StartAsync(arguments, environment);
+        var zero = WorkerPid(server.Log, slot: 0);
+
+        Assert.True(await WaitForAsync(() => Stamps(file).Count >= 5), server.Describe());
+        Assert.Equal([zero], Stamps(file).Distinct());
+
+        var line = server.LineCount;
+        KillHard(zero);
+        Assert.True(await server.WaitForLogAsync("[worker 0 pid", Patience, line), server.Describe());
+        var newZero = WorkerPid(server.LogSince(line), slot: 0);
+        Assert.True(await WaitForAsync(() => Stamps(file).Contains(newZero)), server.Describe());
+        Assert.Equal(new[] { zero, newZero }.Order(), Stamps(file).Distinct().Order());
+    }
+
+    [Fact]
+    public async Task UnixSocket_IsServedByTheWorkers()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"akkawsgi-{Guid.NewGuid():N}.sock");
+        var arguments = Arguments(processes: 2);
+        arguments[arguments.IndexOf("127.0.0.1:0")] = $"unix:{path}";
+        try
+        {
+            using var server = await ServerProcess.StartAsync(arguments);
+            using var handler = new SocketsHttpHandler
+            {
+                ConnectCallback = async (_, token) =>
+                {
+                    var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), token);
+                    return new NetworkStream(socket, ownsSocket: true);
+                },
+            };
+            using var client = new HttpClient(handler) { Timeout = TestHttp.Timeout };
+
+            var text = await client.GetStringAsync(new Uri("http://local/"));
+
+            Assert.Contains("multiprocess=True", text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        Assert.False(File.Exists(path));
+    }
+
+    private const int SigHup = 1;
+
+    private static List<string> Arguments(int processes, string module = "processes", string? chdir = null)
+    {
+        var arguments = ServerProcess.AppArguments(module, PythonInstalls.Default, workers: 2, chdir: chdir);
+        arguments.AddRange(["--processes", processes.ToString(CultureInfo.InvariantCulture), "--graceful-timeout", "10"]);
+        return arguments;
+    }
+
+    private static async Task<Answer> GetOnNewConnectionAsync(ServerProcess server, string target)
+    {
+        using var client = TestHttp.Client(server);
+        using var request = new HttpRequestMessage(HttpMethod.Get, target);
+        request.Headers.ConnectionClose = true;
+        using var response = await client.SendAsync(request);
+        return Answer.Parse(await response.Content.ReadAsStringAsync()) with { Status = response.StatusCode };
+    }
+
+    private static HashSet<int> WorkerPids(string log) =>
+        [.. WorkerReadyLine().Matches(log).Select(m => int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))];
+
+    private static int WorkerPid(string log, int slot) =>
+        WorkerReadyLine().Matches(log).Where(m => m.Groups[1].Value == slot.ToString(CultureInfo.InvariantCulture))
+            .Select(m => int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)).Last();
+
+    private static List<int> Stamps(string file)
+    {
+        try
+        {
+            return [.. File.ReadAllLines(file).Where(l => l.Length > 0).Select(l => int.Parse(l, CultureInfo.InvariantCulture))];
+        }
+        catch (FileNotFoundException)
+        {
+            return [];
+        }
+    }
+
+    private static async Task<bool> WaitForAsync(Func<bool> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition() && clock.Elapsed < Patience)
+        {
+            await Task.Delay(50);
+        }
+
+        return condition();
+    }
+
+    private static bool Alive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static void KillHard(int pid)
+    {
+        using var process = Process.GetProcessById(pid);
+        process.Kill(); // SIGKILL
+    }
+
+    private static int FreePrivilegedPort()
+    {
+        for (var port = 1023; port >= 900; port--)
+        {
+            try
+            {
+                using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                probe.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (SocketException)
+            {
+                // in use; try the next one down
+            }
+        }
+
+        throw new InvalidOperationException("no free port between 900 and 1023");
+    }
+
+    private static uint GetEuid() => uint.Parse(File.ReadAllLines("/proc/self/status")
+        .First(l => l.StartsWith("Uid:", StringComparison.Ordinal)).Split('\t', StringSplitOptions.RemoveEmptyEntries)[2], CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"\[worker (\d+) pid (\d+)\] akkawsgi: worker ready")]
+    private static partial Regex WorkerReadyLine();
+
+    /// <summary>What tests/apps/processes.py answers.</summary>
+    private sealed record Answer(string Text, int Pid, bool MultiProcess, HttpStatusCode Status = HttpStatusCode.OK)
+    {
+        public static Answer Parse(string text)
+        {
+            var pid = Regex.Match(text, @"pid=(\d+)");
+            return new Answer(text, pid.Success ? int.Parse(pid.Groups[1].Value, CultureInfo.InvariantCulture) : -1,
+                text.Contains("multiprocess=True", StringComparison.Ordinal));
+        }
+    }
+}

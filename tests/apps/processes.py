@@ -1,0 +1,29 @@
+"""For the multi-process tests: which process answered, as which user, running which version of the code."""
+import os
+import time
+
+import akkawsgi
+
+VERSION = "1"
+
+_STAMPS = os.environ.get("AKKAWSGI_TEST_STAMP_FILE")
+
+
+@akkawsgi.timer(0.2)
+def stamp():
+    # Records which process runs the timer: with several worker processes only one may.
+    if _STAMPS:
+        with open(_STAMPS, "a") as f:
+            f.write(f"{os.getpid()}\n")
+
+
+def application(environ, start_response):
+    path = environ.get("PATH_INFO", "/")
+    if path == "/slow":
+        time.sleep(float(environ.get("QUERY_STRING") or "0.2"))
+    body = (
+        f"pid={os.getpid()} uid={os.getuid()} gid={os.getgid()} version={VERSION} "
+        f"multiprocess={environ['wsgi.multiprocess']}\n"
+    ).encode()
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    return [body]
