@@ -50,7 +50,7 @@ internal sealed class ListenerSet : IDisposable
 
             foreach (var text in set.inherited.Count > 0 && !options.HttpSocketsGiven ? [] : options.HttpSockets)
             {
-                set.BindOne(ListenAddress.Parse(text), text, options.SocketMode, ownerUserId, ownerGroupId);
+                set.BindOne(ListenAddress.Parse(text), text, options.SocketMode, options.Chdir, ownerUserId, ownerGroupId);
             }
 
             foreach (var fd in set.Descriptors)
@@ -87,10 +87,13 @@ internal sealed class ListenerSet : IDisposable
         }
     }
 
-    private void BindOne(ListenAddress address, string text, string? socketMode, uint? ownerUserId, uint? ownerGroupId)
+    private void BindOne(ListenAddress address, string text, string? socketMode, string? chdir, uint? ownerUserId, uint? ownerGroupId)
     {
-        if (address.UnixPath is { } path)
+        if (address.UnixPath is { } unixPath)
         {
+            // A relative path is taken from --chdir, as a server without a supervisor (which binds after changing
+            // directory) takes it.
+            var path = chdir is null ? unixPath : Path.Combine(chdir, unixPath);
             if (File.Exists(path))
             {
                 File.Delete(path); // a socket left by a previous run would make bind fail

@@ -269,6 +269,20 @@ public sealed partial class SupervisorTests
     }
 
     [Fact]
+    public async Task Sigusr2_ToTheSupervisor_ReachesEveryWorker()
+    {
+        using var server = await ServerProcess.StartAsync(Arguments(processes: 2));
+        var workers = WorkerPids(server.Log);
+        var line = server.LineCount;
+
+        server.SendSignal(SigUsr2);
+
+        Assert.True(await server.WaitForLogAsync(
+            log => workers.All(pid => log.Contains($"pid {pid}] akkawsgi: SIGUSR2", StringComparison.Ordinal)), Patience, line),
+            server.Describe());
+    }
+
+    [Fact]
     public async Task UnixSocket_IsServedByTheWorkers()
     {
         var path = Path.Combine(Path.GetTempPath(), $"akkawsgi-{Guid.NewGuid():N}.sock");
@@ -301,6 +315,7 @@ public sealed partial class SupervisorTests
     }
 
     private const int SigHup = 1;
+    private const int SigUsr2 = 12;
 
     private static List<string> Arguments(int processes, string module = "processes", string? chdir = null)
     {

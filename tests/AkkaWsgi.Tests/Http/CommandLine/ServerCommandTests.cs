@@ -20,6 +20,33 @@ public sealed class ServerCommandTests
     }
 
     [Fact]
+    public void Bind_ZeroProcesses_MeansOnePerCore()
+    {
+        var command = new ServerCommand();
+
+        var options = command.Bind(command.Root.Parse(["--module", "app", "--processes", "0"]));
+
+        Assert.Equal(Environment.ProcessorCount, options.Processes);
+    }
+
+    [Fact]
+    public void Bind_SupervisionFlags_AreKept()
+    {
+        var command = new ServerCommand();
+
+        var options = command.Bind(command.Root.Parse(
+            ["--module", "app", "--processes", "3", "--uid", "nobody", "--gid", "nogroup", "--max-requests", "1000", "--max-rss", "512"]));
+
+        Assert.Equal(3, options.Processes);
+        Assert.Equal("nobody", options.Uid);
+        Assert.Equal("nogroup", options.Gid);
+        Assert.Equal(1000, options.MaxRequests);
+        Assert.Null(options.MaxRequestsJitter);
+        Assert.Equal(512, options.MaxRss);
+        Assert.False(options.NoSupervisor);
+    }
+
+    [Fact]
     public void Bind_RepeatedHttpSocket_KeepsAll()
     {
         var command = new ServerCommand();
