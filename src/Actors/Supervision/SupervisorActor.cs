@@ -78,6 +78,15 @@ public sealed class SupervisorActor(IWorkerLauncher launcher, SupervisorOptions 
             case ReloadWorkers:
                 Reload();
                 break;
+            case StopWorkers when stopping:
+                // Asked twice (Ctrl-C again): the operator will not wait for in-flight requests.
+                SupervisorLog.StoppingNow(logger, workers.Count);
+                foreach (var worker in workers.Values)
+                {
+                    launcher.Kill(worker.Id);
+                }
+
+                break;
             case StopWorkers:
                 StopAll(0);
                 break;

@@ -51,4 +51,7 @@ internal static partial class SupervisorLog
 
     [LoggerMessage(513, LogLevel.Warning, "{Worker} did not exit in time after being asked to stop; killing it", EventName = "StopTimedOut")]
     public static partial void StopTimedOut(ILogger logger, string worker);
+
+    [LoggerMessage(514, LogLevel.Warning, "asked to stop again: killing the {Count} remaining worker processes now", EventName = "StoppingNow")]
+    public static partial void StoppingNow(ILogger logger, int count);
 }

@@ -404,6 +404,23 @@ public sealed class SupervisorActorTests
     }
 
     [Fact]
+    public async Task StopWorkers_AskedAgainWhileDraining_KillsTheRemainingWorkersAtOnce()
+    {
+        await using var h = new Harness(processes: 2);
+        var workers = await h.AllReadyAsync();
+        h.Tell(new StopWorkers());
+        await h.Launcher.WaitForAsync(LauncherAction.Drain, workers[1]);
+        h.Exit(workers[0], 0);
+
+        h.Tell(new StopWorkers());
+        await h.Launcher.WaitForAsync(LauncherAction.Kill, workers[1]);
+        h.Exit(workers[1], 137);
+
+        Assert.Equal(0, await h.FinishedAsync());
+        Assert.Equal([workers[1]], h.Killed);
+    }
+
+    [Fact]
     public async Task StoppingWorker_ThatDoesNotExitWithinGracefulTimeoutPlusKillGrace_IsKilled()
     {
         await using var h = new Harness(processes: 2, gracefulTimeout: TimeSpan.FromSeconds(10), killGrace: TimeSpan.FromSeconds(5));
