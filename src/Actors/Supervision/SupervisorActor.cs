@@ -9,7 +9,7 @@ namespace AkkaWsgi.Actors.Supervision;
 /// successor is ready, runs SIGHUP reloads as a whole new generation that takes over only when all of it is ready,
 /// and keeps the cron/timer role on exactly one live worker.
 /// </summary>
-public sealed class SupervisorActor(IWorkerLauncher launcher, SupervisorOptions options, ILogger logger) : Actor
+public sealed partial class SupervisorActor(IWorkerLauncher launcher, SupervisorOptions options, ILogger logger) : Actor
 {
     private const int GiveUpStatus = 1;
 
@@ -25,13 +25,6 @@ public sealed class SupervisorActor(IWorkerLauncher launcher, SupervisorOptions 
     private bool stopping;
     private bool finished;
     private int finalStatus;
-
-    private enum State
-    {
-        Starting,
-        Ready,
-        Stopping,
-    }
 
     protected override void PreStart()
     {
@@ -374,31 +367,4 @@ public sealed class SupervisorActor(IWorkerLauncher launcher, SupervisorOptions 
         > 128 and < 160 => $"killed by signal {status - 128}",
         _ => $"exit status {status}",
     };
-
-    /// <summary>A worker's start-up deadline passed.</summary>
-    private sealed record StartTimedOut(WorkerId Worker);
-
-    /// <summary>A stopping worker's time to drain and exit passed.</summary>
-    private sealed record StopTimedOut(WorkerId Worker);
-
-    /// <summary>Time to try starting this slot again after a start-up failure.</summary>
-    private sealed record RetrySlot(int Slot, int Generation);
-
-    /// <summary>What the supervisor knows of one worker process.</summary>
-    private sealed class Worker(WorkerId id)
-    {
-        public WorkerId Id { get; } = id;
-
-        public int? ProcessId { get; set; }
-
-        public State State { get; set; }
-
-        public bool Retiring { get; set; }
-
-        public IDisposable? StartTimer { get; set; }
-
-        public IDisposable? StopTimer { get; set; }
-
-        public string Describe() => ProcessId is { } pid ? $"{Id}, pid {pid}" : Id.ToString();
-    }
 }
