@@ -46,19 +46,10 @@ internal static class ServerHost
         var logger = loggerFactory.CreateLogger("akkawsgi");
         using var channel = worker is null ? null : SupervisorChannel.Open(worker);
         WorkerEnvironment.Forget();
-        if (worker is not null && options.Uid is { } uid)
+        // Before anything of the application runs, and before --chdir, so that what the user cannot read fails clearly.
+        if (worker is not null && !DropPrivileges(options, logger))
         {
-            // Before anything of the application runs, and before --chdir, so what the user cannot read fails clearly.
-            try
-            {
-                var user = Posix.FindUser(uid) ?? throw new InvalidOperationException($"no such user {uid}");
-                Posix.DropPrivileges(user, options.Gid is { } gid ? Posix.FindGroup(gid) ?? throw new InvalidOperationException($"no such group {gid}") : user.GroupId);
-            }
-            catch (Exception e) when (e is InvalidOperationException or ArgumentException)
-            {
-                ServerLog.StartFailed(logger, $"--uid {uid}: {e.Message}", e);
-                return ExitCodes.Failure;
-            }
+            return ExitCodes.Usage; // a configuration problem: the supervisor does not retry it
         }
 
         string appDirectory;
@@ -117,6 +108,29 @@ internal static class ServerHost
         runtime.Shutdown(application);
         ServerLog.Stopped(logger);
         return exitCode;
+    }
+
+    private static bool DropPrivileges(ServerOptions options, ILogger logger)
+    {
+        if (options.Uid is not { } uid)
+        {
+            return true;
+        }
+
+        try
+        {
+            var user = Posix.FindUser(uid) ?? throw new InvalidOperationException($"no such user {uid}");
+            var group = options.Gid is { } gid
+                ? Posix.FindGroup(gid) ?? throw new InvalidOperationException($"no such group {gid}")
+                : user.GroupId;
+            Posix.DropPrivileges(user, group);
+            return true;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            ServerLog.StartFailed(logger, $"--uid {uid}: {e.Message}", e);
+            return false;
+        }
     }
 
     private static int Serve(ServerOptions options, WorkerEnvironment? worker, SupervisorChannel? channel, PythonRuntime runtime,
