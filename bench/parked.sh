@@ -10,8 +10,10 @@ python="${PYTHON:-/usr/bin/python3}"
 ulimit -n "$(ulimit -Hn)"
 dotnet build src/Http -c Release -v q -nologo >/dev/null
 log="$(mktemp)"
+# --no-supervisor: the resident set read below is $server's, which must be the process that holds the requests,
+# not a supervisor in front of it.
 src/Http/bin/Release/net10.0/akkawsgi --module parking --chdir tests/apps --http-socket "127.0.0.1:$port" \
-    --workers 16 --max-parked "$count" --max-queue "$count" --python "$python" >"$log" 2>&1 &
+    --no-supervisor --workers 16 --max-parked "$count" --max-queue "$count" --python "$python" >"$log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 1 100); do grep -q "ready on" "$log" && break; sleep 0.2; done

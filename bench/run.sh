@@ -10,6 +10,10 @@
 #   PYTHON=...       interpreter akkawsgi embeds (default: /usr/bin/python3 if libpython3.11 is installed,
 #                    else python3)
 #   BASE_PORT=18080  first port tried; each server gets the next free port from there
+#   AKKAWSGI_CONFIGS="w16 w1 w16-nosup w16-p2"
+#                    akkawsgi configurations, measured in this order: wN = N workers (interpreter threads) in one
+#                    worker process under the supervisor (the default way of running it); wN-nosup = the same
+#                    served by a single process (--no-supervisor); wN-pM = M worker processes of N workers each
 #   FORCE_PUBLISH=1  publish akkawsgi even if artifacts/akkawsgi is up to date
 #
 # Output: a markdown table on stdout, also written to bench/results-latest.md. Server and wrk output of the
@@ -25,6 +29,7 @@ THREADS="${THREADS:-2}"
 WARMUP="${WARMUP:-3s}"
 BASE_PORT="${BASE_PORT:-18080}"
 FORCE_PUBLISH="${FORCE_PUBLISH:-0}"
+AKKAWSGI_CONFIGS="${AKKAWSGI_CONFIGS:-w16 w1 w16-nosup w16-p2}"
 
 bench_dir="$repo_root/bench"
 results_file="$bench_dir/results-latest.md"
@@ -77,6 +82,16 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 
 [[ -f examples/hello.py ]] || die "examples/hello.py is missing"
+
+# Checked before anything is published or started, so that a typo costs nothing.
+if [[ $want_akkawsgi == 1 ]]; then
+    read -r -a akkawsgi_configs <<<"$AKKAWSGI_CONFIGS"
+    [[ ${#akkawsgi_configs[@]} -gt 0 ]] || die "AKKAWSGI_CONFIGS is empty"
+    for spec in "${akkawsgi_configs[@]}"; do
+        [[ "$spec" =~ ^w[1-9][0-9]*(-nosup|-p[1-9][0-9]*)?$ ]] ||
+            die "unknown akkawsgi configuration '$spec' in AKKAWSGI_CONFIGS (expected wN, wN-nosup or wN-pM)"
+    done
+fi
 
 rm -f "$bench_dir"/*.log
 
@@ -197,10 +212,11 @@ rows=()  # markdown table rows
 notes=() # servers not measured, and why
 failures=0
 
-# Reads wrk --latency output on stdin; prints "req/s|avg|p99|errors".
+# Reads wrk --latency output on stdin; prints "req/s|avg|p50|p99|errors".
 parse_wrk() {
     awk '
         /^ *Latency / && !avg { avg = $2 }
+        /^ *50% /            { p50 = $2 }
         /^ *99% /            { p99 = $2 }
         /^Requests\/sec:/     { rps = $2 }
         /Socket errors:/ {
@@ -210,7 +226,7 @@ parse_wrk() {
         /Non-2xx or 3xx responses:/ { status = $NF }
         END {
             errors = (socket + status == 0) ? "0" : (socket + 0) " socket / " (status + 0) " non-2xx"
-            printf "%s|%s|%s|%s\n", rps, avg, p99, errors
+            printf "%s|%s|%s|%s|%s\n", rps, avg, p50, p99, errors
         }'
 }
 
@@ -219,7 +235,7 @@ parse_wrk() {
 bench_one() {
     local id="$1" server="$2" config="$3" pattern="$4"
     shift 4
-    local port log wrk_log url rss args=() arg rps avg p99 errors
+    local port log wrk_log url rss args=() arg rps avg p50 p99 errors
     pick_port
     log="$bench_dir/$id.server.log"
     wrk_log="$bench_dir/$id.wrk.log"
@@ -249,8 +265,8 @@ bench_one() {
     rss="$(group_peak_rss_mib "$server_pid")"
     stop_server
 
-    IFS='|' read -r rps avg p99 errors < <(parse_wrk <"$wrk_log")
-    rows+=("| $server | $config | $rps | $avg | $p99 | $errors | $rss |")
+    IFS='|' read -r rps avg p50 p99 errors < <(parse_wrk <"$wrk_log")
+    rows+=("| $server | $config | $rps | $avg | $p50 | $p99 | $errors | $rss |")
     sleep 1 # let the closed connections' sockets settle before the next server
 }
 
@@ -294,11 +310,23 @@ if [[ $want_akkawsgi == 1 ]]; then
     fi
     if [[ $akkawsgi_ok == 1 ]]; then
         name="akkawsgi$(git_version)"
-        for workers in 16 1; do
-            if [[ $workers == 1 ]]; then config="1 process × 1 worker"; else config="1 process × $workers workers"; fi
-            bench_one "akkawsgi-w$workers" "$name" "$config" "ready on http://127.0.0.1:PORT" \
+        # The supervisor logs "ready on ..." once every worker process is ready; a --no-supervisor server logs
+        # the same words when it is.
+        for spec in "${akkawsgi_configs[@]}"; do
+            workers="${spec#w}"
+            workers="${workers%%-*}"
+            processes=1
+            mode=()
+            case "$spec" in
+            *-nosup) mode=(--no-supervisor) ;;
+            *-p*) processes="${spec##*-p}" ;;
+            esac
+            if [[ $processes == 1 ]]; then config="1 process"; else config="$processes processes"; fi
+            if [[ $workers == 1 ]]; then config+=" × 1 worker"; else config+=" × $workers workers"; fi
+            if [[ ${#mode[@]} -gt 0 ]]; then config+=", --no-supervisor"; fi
+            bench_one "akkawsgi-$spec" "$name" "$config" "ready on http://127.0.0.1:PORT" \
                 "$publish_dir/akkawsgi" --module hello --chdir examples --http-socket 127.0.0.1:PORT \
-                --workers "$workers" --python "$PYTHON"
+                --workers "$workers" --processes "$processes" "${mode[@]}" --python "$PYTHON"
         done
     fi
 fi
@@ -346,8 +374,8 @@ fi
         echo "- akkawsgi embeds: $PYTHON ($("$PYTHON" -c 'import sys; print(sys.version.split()[0])' 2>/dev/null || echo 'version unknown'))"
     fi
     echo
-    echo "| server | config | req/s | avg latency | p99 | errors | peak RSS |"
-    echo "|---|---|---:|---:|---:|---:|---:|"
+    echo "| server | config | req/s | avg latency | p50 | p99 | errors | peak RSS |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|"
     if [[ ${#rows[@]} -gt 0 ]]; then printf '%s\n' "${rows[@]}"; fi
     if [[ ${#notes[@]} -gt 0 ]]; then
         echo
