@@ -269,6 +269,23 @@ public sealed partial class SupervisorTests
     }
 
     [Fact]
+    public async Task SeveralListeners_IPv4AndIPv6_AreAllServedByTheWorkers()
+    {
+        var arguments = Arguments(processes: 2);
+        arguments.AddRange(["--http-socket", "[::1]:0"]);
+        using var server = await ServerProcess.StartAsync(arguments);
+        var urls = Regex.Matches(server.Log, @"http://(127\.0\.0\.1|\[::1\]):\d+").Select(m => m.Value).Distinct().ToList();
+
+        Assert.Equal(2, urls.Count);
+        foreach (var url in urls)
+        {
+            using var client = new HttpClient { Timeout = TestHttp.Timeout };
+            var text = await client.GetStringAsync(new Uri(url + "/"));
+            Assert.Contains("multiprocess=True", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Sigusr2_ToTheSupervisor_ReachesEveryWorker()
     {
         using var server = await ServerProcess.StartAsync(Arguments(processes: 2));
