@@ -22,4 +22,11 @@ internal static class InheritedSockets
 
         return Enumerable.Range(FirstDescriptor, n).Select(fd => (ulong)fd).ToList();
     }
+
+    /// <summary>
+    /// The --http-socket addresses to bind besides the <paramref name="inheritedCount"/> handed-over sockets: those
+    /// replace the default address, and addresses given on the command line come on top.
+    /// </summary>
+    public static IReadOnlyList<string> AddressesToBind(ServerOptions options, int inheritedCount) =>
+        inheritedCount > 0 && !options.HttpSocketsGiven ? [] : options.HttpSockets;
 }

@@ -58,17 +58,12 @@ internal static class KestrelSetup
             kestrel.ListenHandle(handle);
         }
 
-        // Sockets systemd handed over replace the default address; ones given on the command line come on top.
-        foreach (var socket in inherited.Count > 0 && !options.HttpSocketsGiven ? [] : options.HttpSockets)
+        foreach (var socket in InheritedSockets.AddressesToBind(options, inherited.Count))
         {
             var address = ListenAddress.Parse(socket);
             if (address.UnixPath is { } path)
             {
-                if (File.Exists(path))
-                {
-                    File.Delete(path); // a socket left by a previous run would make bind fail
-                }
-
+                UnixSocketFile.RemoveStale(path);
                 kestrel.ListenUnixSocket(path);
             }
             else if (address.IsLocalhost)

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using AkkaWsgi.Actors.Background;
 using AkkaWsgi.Actors.Dispatch;
 using AkkaWsgi.Actors.Dispatch.Priority;
@@ -12,9 +13,8 @@ using AkkaWsgi.Http.Front.Parking;
 using AkkaWsgi.Http.Front.Static;
 using AkkaWsgi.Http.Logging;
 using AkkaWsgi.Http.Supervision;
-using AkkaWsgi.Python.Native;
-using System.Runtime.InteropServices;
 using AkkaWsgi.Python;
+using AkkaWsgi.Python.Native;
 using AkkaWsgi.Python.Wsgi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -226,11 +226,11 @@ internal static class ServerHost
             return ExitCodes.Failure;
         }
 
-        if (worker is null && options.SocketMode is { } mode && !OperatingSystem.IsWindows())
+        if (worker is null)
         {
             foreach (var path in options.HttpSockets.Select(ListenAddress.Parse).Select(a => a.UnixPath).OfType<string>())
             {
-                File.SetUnixFileMode(path, (UnixFileMode)Convert.ToInt32(mode, 8));
+                UnixSocketFile.ApplyMode(path, options.SocketMode);
             }
         }
 

@@ -48,7 +48,7 @@ internal sealed class ListenerSet : IDisposable
                 set.addresses.Add(FormattableString.Invariant($"http://<systemd socket {fd}>"));
             }
 
-            foreach (var text in set.inherited.Count > 0 && !options.HttpSocketsGiven ? [] : options.HttpSockets)
+            foreach (var text in InheritedSockets.AddressesToBind(options, set.inherited.Count))
             {
                 set.BindOne(ListenAddress.Parse(text), text, options.SocketMode, options.Chdir, ownerUserId, ownerGroupId);
             }
@@ -94,17 +94,10 @@ internal sealed class ListenerSet : IDisposable
             // A relative path is taken from --chdir, as a server without a supervisor (which binds after changing
             // directory) takes it.
             var path = chdir is null ? unixPath : Path.Combine(chdir, unixPath);
-            if (File.Exists(path))
-            {
-                File.Delete(path); // a socket left by a previous run would make bind fail
-            }
-
+            UnixSocketFile.RemoveStale(path);
             Listen(new UnixDomainSocketEndPoint(path), text);
             unixPaths.Add(path);
-            if (socketMode is not null && !OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(path, (UnixFileMode)Convert.ToInt32(socketMode, 8));
-            }
+            UnixSocketFile.ApplyMode(path, socketMode);
 
             if (ownerUserId is { } user)
             {
