@@ -255,6 +255,60 @@ public sealed class SupervisorActorTests
     }
 
     [Fact]
+    public async Task Reload_ThatBecomesReadyWhileTheFirstGenerationNeverWas_AnnouncesReady()
+    {
+        await using var h = new Harness(processes: 2, maxStartFailures: 100);
+        var first = await h.GenerationStartedAsync(1);
+        h.Ready(first[0]);
+        h.Exit(first[1], 1); // slot 1 keeps failing: generation 1 is never whole
+
+        h.Tell(new ReloadWorkers());
+        var second = await h.GenerationStartedAsync(2);
+        Assert.Equal(0, h.ReadyCalls);
+        h.Ready(second[0]);
+        h.Ready(second[1]);
+
+        await h.ReadyAsync();
+        await h.Launcher.WaitForAsync(LauncherAction.Drain, first[0]);
+        Assert.Equal(1, h.ReadyCalls);
+    }
+
+    [Fact]
+    public async Task WorkerRetiring_DuringAReloadThatFails_IsReplacedOnceTheReloadIsAbandoned()
+    {
+        await using var h = new Harness(processes: 2);
+        var old = await h.AllReadyAsync();
+        h.Tell(new ReloadWorkers());
+        var failing = await h.GenerationStartedAsync(2);
+
+        h.Tell(new WorkerRetiring(old[1], "max-requests"));
+        await h.SettleAsync();
+        Assert.Equal(4, h.Started.Count); // the reload would replace it anyway
+        h.Exit(failing[0], 1);
+
+        var replacement = await h.ReplacementAsync(old[1]);
+        Assert.Equal(1, replacement.Generation);
+        h.Ready(replacement);
+        await h.Launcher.WaitForAsync(LauncherAction.Drain, old[1]);
+        Assert.DoesNotContain(old[0], h.Drained);
+    }
+
+    [Fact]
+    public async Task Reload_AfterAFailedOne_UsesANewGenerationNumber()
+    {
+        await using var h = new Harness(processes: 1);
+        await h.AllReadyAsync();
+        h.Tell(new ReloadWorkers());
+        var failed = await h.StartedAsync(0, generation: 2);
+        h.Exit(failed, 4);
+        await h.SettleAsync();
+
+        h.Tell(new ReloadWorkers());
+
+        Assert.Equal(3, (await h.StartedAsync(0, generation: 3)).Generation);
+    }
+
+    [Fact]
     public async Task Reload_WhoseNewWorkerFailsAtStartUp_DrainsTheOtherNewOnes_KeepsTheOldGeneration_AndALaterReloadWorks()
     {
         await using var h = new Harness(processes: 3);
