@@ -7,6 +7,7 @@ import akkawsgi
 VERSION = "1"
 
 _STAMPS = os.environ.get("AKKAWSGI_TEST_STAMP_FILE")
+_SUPERVISOR_VARIABLES = ("AKKAWSGI_LISTEN_FDS", "AKKAWSGI_CONTROL_FD", "AKKAWSGI_WORKER")
 
 
 @akkawsgi.timer(0.2)
@@ -23,7 +24,8 @@ def application(environ, start_response):
         time.sleep(float(environ.get("QUERY_STRING") or "0.2"))
     body = (
         f"pid={os.getpid()} uid={os.getuid()} gid={os.getgid()} version={VERSION} "
-        f"multiprocess={environ['wsgi.multiprocess']}\n"
+        f"multiprocess={environ['wsgi.multiprocess']} "
+        f"sees_supervisor_variables={any(k in os.environ for k in _SUPERVISOR_VARIABLES)}\n"
     ).encode()
     start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
     return [body]

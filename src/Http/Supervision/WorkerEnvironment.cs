@@ -58,11 +58,14 @@ internal sealed record WorkerEnvironment(IReadOnlyList<int> ListenDescriptors, i
         return new WorkerEnvironment(descriptors, controlFd, slot, generation);
     }
 
-    /// <summary>Removes the variables, so that processes the application starts do not take themselves for workers.</summary>
+    /// <summary>
+    /// Removes the variables (from the native environment too, which Python's os.environ is made from), so that the
+    /// application does not see them and processes it starts do not take themselves for workers.
+    /// </summary>
     public static void Forget()
     {
-        Environment.SetEnvironmentVariable(ListenVariable, null);
-        Environment.SetEnvironmentVariable(ControlVariable, null);
-        Environment.SetEnvironmentVariable(WorkerVariable, null);
+        AkkaWsgi.Python.Native.Posix.RemoveEnvironmentVariable(ListenVariable);
+        AkkaWsgi.Python.Native.Posix.RemoveEnvironmentVariable(ControlVariable);
+        AkkaWsgi.Python.Native.Posix.RemoveEnvironmentVariable(WorkerVariable);
     }
 }

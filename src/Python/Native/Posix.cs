@@ -29,6 +29,9 @@ public static unsafe partial class Posix
     [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
     private static partial int Fcntl(int descriptor, int command, int argument);
 
+    [LibraryImport("libc", EntryPoint = "unsetenv", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int UnsetEnv(string name);
+
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int processId, int signal);
 
@@ -86,6 +89,22 @@ public static unsafe partial class Posix
         if (wanted != flags && Fcntl(descriptor, FSetFd, wanted) == -1)
         {
             throw DescriptorError(descriptor, "F_SETFD", Marshal.GetLastPInvokeError());
+        }
+    }
+
+    /// <summary>
+    /// Removes a variable from the process's native environment as well as from .NET's copy. On Unix,
+    /// Environment.SetEnvironmentVariable changes only .NET's copy, while an embedded Python's os.environ, and the
+    /// processes it starts, read the native one. Call it before Python starts and before other threads read the
+    /// environment (unsetenv is not thread-safe against getenv).
+    /// </summary>
+    public static void RemoveEnvironmentVariable(string name)
+    {
+        Environment.SetEnvironmentVariable(name, null);
+        if (UnsetEnv(name) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            throw new InvalidOperationException($"unsetenv({name}) failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
         }
     }
 

@@ -28,6 +28,7 @@ public sealed partial class SupervisorTests
             var answer = await GetOnNewConnectionAsync(server, "/");
             pids.Add(answer.Pid);
             Assert.True(answer.MultiProcess, answer.Text);
+            Assert.Contains("sees_supervisor_variables=False", answer.Text, StringComparison.Ordinal);
         }
 
         Assert.Equal(2, pids.Count);

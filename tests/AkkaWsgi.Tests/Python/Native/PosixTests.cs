@@ -169,4 +169,27 @@ public sealed class PosixTests
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
         Assert.Contains("No such file", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void RemoveEnvironmentVariable_RemovesItFromTheNativeEnvironmentToo()
+    {
+        var name = "AKKAWSGI_TEST_" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable(name, "x");
+        Assert.Equal(0, SetNative(name, "x"));
+        Assert.Equal("x", GetNative(name));
+
+        Posix.RemoveEnvironmentVariable(name);
+
+        Assert.Null(Environment.GetEnvironmentVariable(name));
+        Assert.Null(GetNative(name));
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "setenv")]
+    private static extern int SetNative([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string name,
+        [System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string value, int overwrite = 1);
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getenv")]
+    private static extern nint GetNativePointer([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string name);
+
+    private static string? GetNative(string name) => System.Runtime.InteropServices.Marshal.PtrToStringUTF8(GetNativePointer(name));
 }
