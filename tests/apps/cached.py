@@ -16,6 +16,7 @@ _HEADERS = {
     "/set-cookie": [("Set-Cookie", "session=abc; Path=/")],
     "/vary-cookie": [("Vary", "Cookie")],
     "/vary-named": [("Vary", "Cookie"), ("X-AkkaWsgi-Vary-Cookies", "session")],
+    "/etag": [("ETag", '"v1"')],
 }
 
 

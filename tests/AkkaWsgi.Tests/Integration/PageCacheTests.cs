@@ -43,6 +43,23 @@ public sealed class PageCacheTests
     }
 
     [Fact]
+    public async Task ConditionalGet_OfACachedPageWithItsETag_Is304WithoutTheApp()
+    {
+        using var server = await Start("--max-age", "60");
+        using var http = TestHttp.Client(server);
+        Assert.Equal("/etag 1", await Body(http, "/etag"));
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/etag", UriKind.Relative));
+        request.Headers.IfNoneMatch.Add(new EntityTagHeaderValue("\"v1\""));
+        using var response = await http.SendAsync(request).WaitAsync(Patience);
+
+        Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
+        Assert.Equal("\"v1\"", response.Headers.ETag?.ToString());
+        Assert.Equal("", await response.Content.ReadAsStringAsync());
+        Assert.Equal(1, await Calls(http, "/etag"));
+    }
+
+    [Fact]
     public async Task ResponseSettingACookie_IsNotCached()
     {
         using var server = await Start("--max-age", "60");

@@ -128,6 +128,20 @@ internal sealed class PageCacheMiddleware(PageCache cache, TimeSpan maxAge, ILog
     private static async Task ServeAsync(HttpContext context, CachedPage page, TimeSpan age)
     {
         var response = context.Response;
+        // RFC 9111 5.1: seconds since the response was generated, as a whole number.
+        var ageHeader = ((long)age.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        if (ConditionalRequest.IsNotModified(context.Request, page))
+        {
+            response.StatusCode = StatusCodes.Status304NotModified;
+            foreach (var (name, value) in page.Headers.Where(h => ConditionalRequest.NotModifiedHeaders.Contains(h.Key, StringComparer.OrdinalIgnoreCase)))
+            {
+                response.Headers.Append(name, value);
+            }
+
+            response.Headers.Age = ageHeader;
+            return;
+        }
+
         response.StatusCode = page.StatusCode;
         if (page.ReasonPhrase is { } reason)
         {
@@ -139,8 +153,7 @@ internal sealed class PageCacheMiddleware(PageCache cache, TimeSpan maxAge, ILog
             response.Headers.Append(name, value);
         }
 
-        // RFC 9111 5.1: seconds since the response was generated, as a whole number.
-        response.Headers.Age = ((long)age.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        response.Headers.Age = ageHeader;
         if (!page.HasBody)
         {
             return;

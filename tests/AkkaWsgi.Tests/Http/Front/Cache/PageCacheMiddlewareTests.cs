@@ -174,6 +174,74 @@ public sealed class PageCacheMiddlewareTests
         Assert.Equal(1, cache.Count);
     }
 
+    [Theory]
+    [InlineData("\"v1\"", 304)]
+    [InlineData("W/\"v1\"", 304)]
+    [InlineData("\"v0\", \"v1\"", 304)]
+    [InlineData("*", 304)]
+    [InlineData("\"v2\"", 200)]
+    public async Task Hit_WithIfNoneMatch_IsAnswered304WhenTheETagMatches(string ifNoneMatch, int expected)
+    {
+        var app = App(headers: r => r.Headers.ETag = "\"v1\"");
+        await Run(app, Context());
+
+        var context = Conditional(ifNoneMatch: ifNoneMatch);
+        var body = await Run(app, context);
+
+        Assert.Equal(1, Calls);
+        Assert.Equal(expected, context.Response.StatusCode);
+        Assert.Equal(expected == 304 ? "" : "call 1", body);
+        Assert.Equal("\"v1\"", context.Response.Headers.ETag.ToString());
+        Assert.Equal("max-age=30", context.Response.Headers.CacheControl.ToString());
+        Assert.Equal("0", context.Response.Headers.Age.ToString());
+    }
+
+    [Theory]
+    [InlineData("Sat, 21 Nov 2026 10:00:00 GMT", null, 304)]
+    [InlineData("Sat, 21 Nov 2026 11:00:00 GMT", null, 304)]
+    [InlineData("Sat, 21 Nov 2026 09:59:59 GMT", null, 200)]
+    [InlineData("Sat, 21 Nov 2026 11:00:00 GMT", "\"other\"", 200)] // If-None-Match decides when present
+    public async Task Hit_WithIfModifiedSince_IsAnswered304WhenNotModifiedSince(string ifModifiedSince, string? ifNoneMatch, int expected)
+    {
+        var app = App(headers: r => r.Headers.LastModified = "Sat, 21 Nov 2026 10:00:00 GMT");
+        await Run(app, Context());
+
+        var context = Conditional(ifNoneMatch, ifModifiedSince);
+        await Run(app, context);
+
+        Assert.Equal(expected, context.Response.StatusCode);
+        Assert.Equal(1, Calls);
+    }
+
+    [Fact]
+    public async Task Hit_OfAPageWithoutValidators_IsAlwaysAnsweredInFull()
+    {
+        var app = App();
+        await Run(app, Context());
+
+        var context = Conditional("*", "Sat, 21 Nov 2099 10:00:00 GMT");
+
+        Assert.Equal("call 1", await Run(app, context));
+        Assert.Equal(200, context.Response.StatusCode);
+    }
+
+    private static DefaultHttpContext Conditional(string? ifNoneMatch = null, string? ifModifiedSince = null)
+    {
+        var context = Context();
+        context.Request.Headers.Remove("If-None-Match");
+        if (ifNoneMatch is not null)
+        {
+            context.Request.Headers.IfNoneMatch = ifNoneMatch;
+        }
+
+        if (ifModifiedSince is not null)
+        {
+            context.Request.Headers.IfModifiedSince = ifModifiedSince;
+        }
+
+        return context;
+    }
+
     /// <summary>An application that counts its calls and writes "call N" as the interpreter worker does.</summary>
     private RequestDelegate App(string cacheControl = "max-age=30", Action<HttpResponse>? headers = null, int bodyBytes = 0,
         string? varyCookies = null) => async context =>
