@@ -14,6 +14,13 @@ internal sealed class ServerConsoleFormatter(TimeProvider time, LogTag tag) : Co
 
     public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
     {
+        if (logEntry.Exception is Front.IncompleteResponseException)
+        {
+            // Kestrel reports the exception that tells it to cut a response short as an unhandled application error;
+            // the failure itself was already logged, with the Python traceback, by the server.
+            return;
+        }
+
         var message = logEntry.Formatter(logEntry.State, logEntry.Exception);
         if (string.IsNullOrEmpty(message) && logEntry.Exception is null)
         {
