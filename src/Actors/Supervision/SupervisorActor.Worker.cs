@@ -26,6 +26,9 @@ public sealed partial class SupervisorActor
 
         public int? ProcessId { get; set; }
 
+        /// <summary>The <see cref="TimeProvider"/> timestamp of its start.</summary>
+        public long StartedAt { get; init; }
+
         public State State { get; set; }
 
         public bool Retiring { get; set; }

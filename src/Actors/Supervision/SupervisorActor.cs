@@ -25,6 +25,8 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
     private bool stopping;
     private bool finished;
     private int finalStatus;
+    private int replaced;
+    private int reloads;
 
     protected override void PreStart()
     {
@@ -83,6 +85,9 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
             case StopWorkers:
                 StopAll(0);
                 break;
+            case ReportStatus:
+                Report();
+                break;
             case ForwardSignal forward:
                 foreach (var worker in workers.Values.Where(w => w.State != State.Stopping))
                 {
@@ -113,6 +118,7 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
                 servingGeneration = id.Generation;
                 pendingGeneration = null;
                 startFailures.Clear();
+                reloads++;
                 SupervisorLog.ReloadComplete(logger, id.Generation);
                 Announce();
             }
@@ -149,6 +155,7 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
         }
 
         worker.Retiring = true;
+        replaced++;
         SupervisorLog.Retiring(logger, worker.Describe(), reason);
         if (pendingGeneration is null)
         {
@@ -210,6 +217,7 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
         else
         {
             SupervisorLog.WorkerDied(logger, worker.Describe(), DescribeStatus(status));
+            replaced++;
             var replacementUnderway = workers.Values.Any(w => w.Id.Slot == id.Slot && w.Id.Generation == id.Generation);
             if (!replacementUnderway && (id.Generation == servingGeneration || id.Generation == pendingGeneration))
             {
@@ -315,7 +323,7 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
 
     private void Launch(int slot, int generation)
     {
-        var worker = new Worker(new WorkerId(slot, generation, ++serial));
+        var worker = new Worker(new WorkerId(slot, generation, ++serial)) { StartedAt = System.Time.GetTimestamp() };
         workers[worker.Id] = worker;
         worker.StartTimer = System.Scheduler.ScheduleTellOnce(options.StartTimeout, Self, new StartTimedOut(worker.Id));
         launcher.Start(worker.Id, Self);
@@ -350,6 +358,21 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
 
         leader = candidate.Id;
         launcher.Lead(candidate.Id);
+    }
+
+    private void Report()
+    {
+        var lines = workers.Values
+            .OrderBy(w => w.Id.Generation).ThenBy(w => w.Id.Slot).ThenBy(w => w.Id.Serial)
+            .Select(w =>
+            {
+                var up = System.Time.GetElapsedTime(w.StartedAt);
+                var state = w.State == State.Ready && w.Retiring ? "retiring" : w.State.ToString().ToLowerInvariant();
+                var role = leader == w.Id ? ", runs cron and timers" : "";
+                return $"{w.Describe()}: {state}, up {(long)up.TotalHours}:{up:mm\\:ss}{role}";
+            });
+        SupervisorLog.Status(logger, servingGeneration, pendingGeneration?.ToString(global::System.Globalization.CultureInfo.InvariantCulture) ?? "none",
+            replaced, reloads, string.Join("\n", lines));
     }
 
     private bool SlotsReady(int generation) =>

@@ -54,4 +54,9 @@ internal static partial class SupervisorLog
 
     [LoggerMessage(514, LogLevel.Warning, "asked to stop again: killing the {Count} remaining worker processes now", EventName = "StoppingNow")]
     public static partial void StoppingNow(ILogger logger, int count);
+
+    [LoggerMessage(515, LogLevel.Warning,
+        "SIGUSR2 supervisor: generation {Generation} serving, reload under way: {Pending}, worker processes replaced: {Replaced}, reloads: {Reloads}\n{Workers}",
+        EventName = "Status")]
+    public static partial void Status(ILogger logger, int generation, string pending, int replaced, int reloads, string workers);
 }

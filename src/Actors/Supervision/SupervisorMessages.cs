@@ -20,3 +20,6 @@ public sealed record StopWorkers;
 
 /// <summary>Pass <see cref="Signal"/> on to every running worker.</summary>
 public sealed record ForwardSignal(int Signal);
+
+/// <summary>SIGUSR2: log what the supervisor knows: its workers, their state and age, and how often it replaced one.</summary>
+public sealed record ReportStatus;

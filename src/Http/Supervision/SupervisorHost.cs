@@ -78,7 +78,11 @@ internal static class SupervisorHost
                 supervisor.Tell(new ReloadWorkers());
             }),
             PosixSignalRegistration.Create((PosixSignal)SigUsr1, Forward(supervisor, SigUsr1)),
-            PosixSignalRegistration.Create((PosixSignal)SigUsr2, Forward(supervisor, SigUsr2)),
+            PosixSignalRegistration.Create((PosixSignal)SigUsr2, context =>
+            {
+                supervisor.Tell(new ReportStatus());
+                Forward(supervisor, SigUsr2)(context);
+            }),
         };
         try
         {

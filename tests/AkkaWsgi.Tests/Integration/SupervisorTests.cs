@@ -298,6 +298,9 @@ public sealed partial class SupervisorTests
         Assert.True(await server.WaitForLogAsync(
             log => workers.All(pid => log.Contains($"pid {pid}] akkawsgi: SIGUSR2", StringComparison.Ordinal)), Patience, line),
             server.Describe());
+        var report = server.LogSince(line);
+        Assert.Contains("SIGUSR2 supervisor: generation 1 serving", report, StringComparison.Ordinal);
+        Assert.All(workers, pid => Assert.Contains($"pid {pid}: ready, up ", report, StringComparison.Ordinal));
     }
 
     [Fact]

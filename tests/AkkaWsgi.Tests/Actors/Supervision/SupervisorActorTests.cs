@@ -255,6 +255,25 @@ public sealed class SupervisorActorTests
     }
 
     [Fact]
+    public async Task ReportStatus_LogsEveryWorkerWithItsStateAndAge_AndTheReplacementCount()
+    {
+        await using var h = new Harness(processes: 2);
+        var workers = await h.AllReadyAsync();
+        h.Time.Advance(TimeSpan.FromSeconds(75));
+        h.Exit(workers[1], 137);
+        await h.ReplacementAsync(workers[1]);
+
+        h.Tell(new ReportStatus());
+        await h.SettleAsync();
+
+        var report = Assert.Single(h.Logged("Status"));
+        Assert.Contains("generation 1 serving, reload under way: none, worker processes replaced: 1, reloads: 0", report, StringComparison.Ordinal);
+        Assert.Contains($"{workers[0]}, pid {10_000 + workers[0].Serial}: ready, up 0:01:15, runs cron and timers", report, StringComparison.Ordinal);
+        Assert.Contains("worker 1 (generation 1, #3): starting, up 0:00:00", report, StringComparison.Ordinal);
+        Assert.DoesNotContain("#2)", report, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Reload_ThatBecomesReadyWhileTheFirstGenerationNeverWas_AnnouncesReady()
     {
         await using var h = new Harness(processes: 2, maxStartFailures: 100);
@@ -666,6 +685,9 @@ public sealed class SupervisorActorTests
             Tell(new ForwardSignal(signal));
             await Launcher.WaitForAsync(c => c.Action == LauncherAction.Signal && c.Signal == signal, $"barrier signal {signal}");
         }
+
+        /// <summary>The messages logged so far under the event name <paramref name="name"/>.</summary>
+        public IReadOnlyList<string> Logged(string name) => [.. _logs.Entries.Where(e => e.EventId.Name == name).Select(e => e.Message)];
 
         /// <summary>Waits until the supervisor has logged <paramref name="count"/> start-up failures it will retry.</summary>
         public async Task StartFailuresLoggedAsync(int count)
