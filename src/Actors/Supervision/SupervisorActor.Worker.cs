@@ -29,6 +29,9 @@ public sealed partial class SupervisorActor
         /// <summary>The <see cref="TimeProvider"/> timestamp of its start.</summary>
         public long StartedAt { get; init; }
 
+        /// <summary>The <see cref="TimeProvider"/> timestamp of its becoming ready.</summary>
+        public long ReadyAt { get; set; }
+
         public State State { get; set; }
 
         public bool Retiring { get; set; }

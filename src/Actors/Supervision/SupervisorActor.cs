@@ -15,6 +15,8 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
 
     private readonly Dictionary<WorkerId, Worker> workers = [];
     private readonly Dictionary<int, int> startFailures = [];
+    private readonly Dictionary<int, int> quickDeaths = [];
+    private readonly HashSet<(int Slot, int Generation)> replacementsDue = [];
     private int serial;
     private int servingGeneration = 1;
     private int lastGeneration = 1;
@@ -54,6 +56,7 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
                 OnExited(worker, exited.ExitCode);
                 break;
             case RetrySlot retry:
+                replacementsDue.Remove((retry.Slot, retry.Generation));
                 if (!stopping && (retry.Generation == servingGeneration || retry.Generation == pendingGeneration) &&
                     !workers.Values.Any(w => w.Id.Slot == retry.Slot && w.Id.Generation == retry.Generation &&
                         (w.State == State.Starting || (w.State == State.Ready && !w.Retiring))))
@@ -101,6 +104,7 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
     private void OnReady(Worker worker)
     {
         worker.State = State.Ready;
+        worker.ReadyAt = System.Time.GetTimestamp();
         worker.StartTimer?.Dispose();
         everReady = true;
         var id = worker.Id;
@@ -216,12 +220,30 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
         }
         else
         {
-            SupervisorLog.WorkerDied(logger, worker.Describe(), DescribeStatus(status));
             replaced++;
             var replacementUnderway = workers.Values.Any(w => w.Id.Slot == id.Slot && w.Id.Generation == id.Generation);
             if (!replacementUnderway && (id.Generation == servingGeneration || id.Generation == pendingGeneration))
             {
-                Launch(id.Slot, id.Generation);
+                // A worker that dies soon after it became ready (an application crashing on every request, say) is
+                // replaced after the same doubling delays as start-up failures, not in a tight loop; one that
+                // served a while is replaced at once.
+                var quick = System.Time.GetElapsedTime(worker.ReadyAt) < options.MinimumUptime;
+                var deaths = quickDeaths[id.Slot] = quick ? quickDeaths.GetValueOrDefault(id.Slot) + 1 : 0;
+                var delay = deaths == 0 ? TimeSpan.Zero : RetryDelay(deaths);
+                SupervisorLog.WorkerDied(logger, worker.Describe(), DescribeStatus(status), delay.TotalSeconds);
+                if (delay == TimeSpan.Zero)
+                {
+                    Launch(id.Slot, id.Generation);
+                }
+                else
+                {
+                    replacementsDue.Add((id.Slot, id.Generation));
+                    System.Scheduler.ScheduleTellOnce(delay, Self, new RetrySlot(id.Slot, id.Generation));
+                }
+            }
+            else
+            {
+                SupervisorLog.WorkerDied(logger, worker.Describe(), DescribeStatus(status), 0);
             }
         }
 
@@ -339,7 +361,7 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
 
     // The cron/timer role belongs to worker 0 (of the serving generation) and moves only once its holder has exited:
     // handing it over earlier could run a job in two processes at once. While worker 0 is starting (or being
-    // replaced) the role waits for it; only a worker 0 that is not coming soon (failing, backing off) lets the
+    // replaced, also after a short delay) the role waits for it; only a worker 0 that fails at start-up lets the
     // lowest other ready worker take the role meanwhile.
     private void EnsureLeader()
     {
@@ -350,7 +372,8 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
 
         var serving = workers.Values.Where(w => w.Id.Generation == servingGeneration).ToList();
         var candidate = serving.Where(w => w.State == State.Ready && !w.Retiring).MinBy(w => w.Id.Slot);
-        var zeroStarting = serving.Any(w => w.Id.Slot == 0 && w.State == State.Starting);
+        var zeroStarting = serving.Any(w => w.Id.Slot == 0 && w.State == State.Starting) ||
+            replacementsDue.Contains((0, servingGeneration));
         if (candidate is null || (candidate.Id.Slot != 0 && zeroStarting))
         {
             return;

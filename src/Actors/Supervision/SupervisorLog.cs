@@ -11,8 +11,8 @@ internal static partial class SupervisorLog
     [LoggerMessage(501, LogLevel.Information, "{Worker} ready", EventName = "WorkerReady")]
     public static partial void WorkerReady(ILogger logger, string worker);
 
-    [LoggerMessage(502, LogLevel.Error, "{Worker} exited unexpectedly ({Status}); starting a replacement", EventName = "WorkerDied")]
-    public static partial void WorkerDied(ILogger logger, string worker, string status);
+    [LoggerMessage(502, LogLevel.Error, "{Worker} exited unexpectedly ({Status}); starting a replacement in {Seconds} s", EventName = "WorkerDied")]
+    public static partial void WorkerDied(ILogger logger, string worker, string status, double seconds);
 
     [LoggerMessage(503, LogLevel.Information, "{Worker} stopped ({Status})", EventName = "WorkerStopped")]
     public static partial void WorkerStopped(ILogger logger, string worker, string status);

@@ -28,6 +28,12 @@ public sealed class SupervisorOptions
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// A worker that dies unexpectedly within this time of becoming ready is replaced after the start-up retry
+    /// delays rather than at once, so that an application crashing on every request does not restart in a tight loop.
+    /// </summary>
+    public TimeSpan MinimumUptime { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// Start-up failures in a row, with no worker serving, after which the supervisor gives up and exits instead of
     /// retrying for ever (a service manager then sees the failure). With 1 s doubling that is about 15 s of retries.
     /// </summary>

@@ -255,6 +255,31 @@ public sealed class SupervisorActorTests
     }
 
     [Fact]
+    public async Task ReadyWorker_DyingSoonAfterItBecameReady_IsReplacedAfterDoublingDelays_ThenAtOnceOnceOneLasts()
+    {
+        await using var h = new Harness(processes: 1, minimumUptime: TimeSpan.FromSeconds(10), firstRetryDelay: TimeSpan.FromSeconds(1));
+        var worker = (await h.AllReadyAsync())[0];
+
+        foreach (var delay in new[] { 1, 2, 4 })
+        {
+            h.Time.Advance(TimeSpan.FromSeconds(9));
+            h.Exit(worker, 139);
+            await h.SettleAfterExitAsync();
+            var startsBefore = h.Started.Count;
+            h.Time.Advance(TimeSpan.FromSeconds(delay) - Tick);
+            await h.SettleAfterExitAsync();
+            Assert.Equal(startsBefore, h.Started.Count);
+            h.Time.Advance(Tick);
+            worker = await h.ReplacementAsync(worker);
+            h.Ready(worker);
+        }
+
+        h.Time.Advance(TimeSpan.FromSeconds(10)); // this one lasted: the next death is replaced at once
+        h.Exit(worker, 139);
+        await h.ReplacementAsync(worker);
+    }
+
+    [Fact]
     public async Task ReportStatus_LogsEveryWorkerWithItsStateAndAge_AndTheReplacementCount()
     {
         await using var h = new Harness(processes: 2);
@@ -579,7 +604,8 @@ public sealed class SupervisorActorTests
             TimeSpan? firstRetryDelay = null,
             TimeSpan? maxRetryDelay = null,
             int maxStartFailures = 5,
-            IReadOnlySet<int>? fatalStartExitCodes = null)
+            IReadOnlySet<int>? fatalStartExitCodes = null,
+            TimeSpan? minimumUptime = null)
         {
             _processes = processes;
             var options = new SupervisorOptions
@@ -591,6 +617,8 @@ public sealed class SupervisorActorTests
                 FirstRetryDelay = firstRetryDelay ?? TimeSpan.FromSeconds(1),
                 MaxRetryDelay = maxRetryDelay ?? TimeSpan.FromSeconds(30),
                 MaxStartFailures = maxStartFailures,
+                // Zero unless a test is about it: the other tests' workers die at once and are meant as long-lived.
+                MinimumUptime = minimumUptime ?? TimeSpan.Zero,
                 FatalStartExitCodes = fatalStartExitCodes ?? new HashSet<int>(),
                 OnReady = () =>
                 {
@@ -684,6 +712,22 @@ public sealed class SupervisorActorTests
             var signal = Interlocked.Increment(ref _barrierSignal);
             Tell(new ForwardSignal(signal));
             await Launcher.WaitForAsync(c => c.Action == LauncherAction.Signal && c.Signal == signal, $"barrier signal {signal}");
+        }
+
+        /// <summary>
+        /// Like <see cref="SettleAsync"/>, for moments with no running worker to bounce a signal off: the supervisor
+        /// handles messages in order, so once it has logged a fresh status report, all earlier messages are done.
+        /// </summary>
+        public async Task SettleAfterExitAsync()
+        {
+            var reports = Logged("Status").Count;
+            Tell(new ReportStatus());
+            var deadline = DateTime.UtcNow + Patience;
+            while (Logged("Status").Count <= reports)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the supervisor did not report its status");
+                await Task.Delay(5);
+            }
         }
 
         /// <summary>The messages logged so far under the event name <paramref name="name"/>.</summary>
