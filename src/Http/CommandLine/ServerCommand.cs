@@ -40,6 +40,11 @@ internal sealed class ServerCommand
         Description = "Serve from this process alone, without a supervisor (for platforms that restart it themselves)",
     };
 
+    private readonly Option<string?> pidFile = new("--pidfile")
+    {
+        Description = "Write the server's process id to this file (removed at exit), for scripts that signal it",
+    };
+
     private readonly Option<string?> uid = new("--uid")
     {
         Description = "Run the worker processes as this user (name or id); listeners are bound first, as root",
@@ -209,7 +214,7 @@ internal sealed class ServerCommand
     {
         Root = new RootCommand("akkawsgi: a production WSGI server for Python web applications")
         {
-            module, httpSocket, workers, processes, noSupervisor, uid, gid, maxRequests, maxRequestsJitter, maxRss, python, venv, chdir, logLevel, accessLog, maxBodySize, bufferSize,
+            module, httpSocket, workers, processes, noSupervisor, pidFile, uid, gid, maxRequests, maxRequestsJitter, maxRss, python, venv, chdir, logLevel, accessLog, maxBodySize, bufferSize,
             headerTimeout, keepAliveTimeout, maxHeaderSize, minDataRate, gracefulTimeout, requestTimeout, maxQueue,
             socketMode,
             backgroundTimeout, utc,
@@ -295,6 +300,8 @@ internal sealed class ServerCommand
         Workers = result.GetValue(workers),
         Processes = result.GetValue(processes) is 0 ? Environment.ProcessorCount : result.GetValue(processes),
         NoSupervisor = result.GetValue(noSupervisor),
+        // Absolute now: --chdir moves the current directory before the file is written or removed.
+        PidFile = result.GetValue(pidFile) is { } pid ? Path.GetFullPath(pid) : null,
         Uid = result.GetValue(uid),
         Gid = result.GetValue(gid),
         MaxRequests = result.GetValue(maxRequests),

@@ -52,6 +52,19 @@ internal static class ServerHost
             return ExitCodes.Usage; // a configuration problem: the supervisor does not retry it
         }
 
+        PidFile pidFile;
+        try
+        {
+            pidFile = PidFile.Write(worker is null ? options.PidFile : null); // under a supervisor, it writes its own
+        }
+        catch (IOException e)
+        {
+            ServerLog.StartFailed(logger, e.Message, e);
+            return ExitCodes.Failure;
+        }
+
+        using var removePidFile = pidFile;
+
         string appDirectory;
         try
         {

@@ -19,6 +19,10 @@ public sealed class ServerOptions
     /// </summary>
     public int Processes { get; set; } = 1;
 
+    /// <summary>File to write the server's process id to (the supervisor's, or this process's with --no-supervisor), for
+    /// init scripts that signal it; removed at exit.</summary>
+    public string? PidFile { get; set; }
+
     /// <summary>Serve from this very process, without a supervisor (for platforms that supervise and restart it themselves).</summary>
     public bool NoSupervisor { get; set; }
 

@@ -38,6 +38,19 @@ internal static class SupervisorHost
             return ExitCodes.Failure;
         }
 
+        PidFile pidFile;
+        try
+        {
+            pidFile = PidFile.Write(options.PidFile);
+        }
+        catch (IOException e)
+        {
+            listeners.Dispose();
+            ServerLog.StartFailed(logger, e.Message, e);
+            return ExitCodes.Failure;
+        }
+
+        using (pidFile)
         using (listeners)
         {
             if (user is not null)

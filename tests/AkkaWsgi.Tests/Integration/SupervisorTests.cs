@@ -286,6 +286,41 @@ public sealed partial class SupervisorTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task PidFile_HoldsTheServersProcessId_AndIsRemovedAtExit(bool noSupervisor)
+    {
+        using var files = new TempDirectoryTree();
+        var pidFile = files.PathOf("server.pid");
+        var arguments = Arguments(processes: 1);
+        arguments.AddRange(["--pidfile", pidFile]);
+        if (noSupervisor)
+        {
+            arguments.Remove("--processes");
+            arguments.Remove("1");
+            arguments.Add("--no-supervisor");
+        }
+
+        using var server = await ServerProcess.StartAsync(arguments);
+
+        Assert.Equal($"{server.ProcessId}\n", File.ReadAllText(pidFile));
+        server.SendSignal(ServerProcess.SigTerm);
+        Assert.Equal(0, await server.WaitForExitAsync(Patience));
+        Assert.False(File.Exists(pidFile), server.Describe());
+    }
+
+    [Fact]
+    public async Task PidFile_InADirectoryThatDoesNotExist_ExitsWith1AndSaysWhy()
+    {
+        var arguments = Arguments(processes: 1);
+        arguments.AddRange(["--pidfile", "/nonexistent-akkawsgi/server.pid"]);
+        using var server = ServerProcess.Launch(arguments);
+
+        Assert.Equal(1, await server.WaitForExitAsync(Patience));
+        Assert.Contains("--pidfile /nonexistent-akkawsgi/server.pid", server.Log, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Sigusr2_ToTheSupervisor_ReachesEveryWorker()
     {
