@@ -220,34 +220,38 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
         }
         else
         {
-            replaced++;
-            var replacementUnderway = workers.Values.Any(w => w.Id.Slot == id.Slot && w.Id.Generation == id.Generation);
-            if (!replacementUnderway && (id.Generation == servingGeneration || id.Generation == pendingGeneration))
-            {
-                // A worker that dies soon after it became ready (an application crashing on every request, say) is
-                // replaced after the same doubling delays as start-up failures, not in a tight loop; one that
-                // served a while is replaced at once.
-                var quick = System.Time.GetElapsedTime(worker.ReadyAt) < options.MinimumUptime;
-                var deaths = quickDeaths[id.Slot] = quick ? quickDeaths.GetValueOrDefault(id.Slot) + 1 : 0;
-                var delay = deaths == 0 ? TimeSpan.Zero : RetryDelay(deaths);
-                SupervisorLog.WorkerDied(logger, worker.Describe(), DescribeStatus(status), delay.TotalSeconds);
-                if (delay == TimeSpan.Zero)
-                {
-                    Launch(id.Slot, id.Generation);
-                }
-                else
-                {
-                    replacementsDue.Add((id.Slot, id.Generation));
-                    System.Scheduler.ScheduleTellOnce(delay, Self, new RetrySlot(id.Slot, id.Generation));
-                }
-            }
-            else
-            {
-                SupervisorLog.WorkerDied(logger, worker.Describe(), DescribeStatus(status), 0);
-            }
+            OnDied(worker, status);
         }
 
         EnsureLeader();
+    }
+
+    private void OnDied(Worker worker, int status)
+    {
+        var id = worker.Id;
+        replaced++;
+        var replacementUnderway = workers.Values.Any(w => w.Id.Slot == id.Slot && w.Id.Generation == id.Generation);
+        if (replacementUnderway || (id.Generation != servingGeneration && id.Generation != pendingGeneration))
+        {
+            SupervisorLog.WorkerDied(logger, worker.Describe(), DescribeStatus(status), 0);
+            return;
+        }
+
+        // A worker that dies soon after it became ready (an application crashing on every request, say) is replaced
+        // after the same doubling delays as start-up failures, not in a tight loop; one that served a while, at once.
+        var quick = System.Time.GetElapsedTime(worker.ReadyAt) < options.MinimumUptime;
+        var deaths = quickDeaths[id.Slot] = quick ? quickDeaths.GetValueOrDefault(id.Slot) + 1 : 0;
+        var delay = deaths == 0 ? TimeSpan.Zero : RetryDelay(deaths);
+        SupervisorLog.WorkerDied(logger, worker.Describe(), DescribeStatus(status), delay.TotalSeconds);
+        if (delay == TimeSpan.Zero)
+        {
+            Launch(id.Slot, id.Generation);
+        }
+        else
+        {
+            replacementsDue.Add((id.Slot, id.Generation));
+            System.Scheduler.ScheduleTellOnce(delay, Self, new RetrySlot(id.Slot, id.Generation));
+        }
     }
 
     private void OnStartFailed(Worker worker, int status)
@@ -357,45 +361,6 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
         worker.StartTimer?.Dispose();
         worker.StopTimer = System.Scheduler.ScheduleTellOnce(options.GracefulTimeout + options.KillGrace, Self, new StopTimedOut(worker.Id));
         launcher.Drain(worker.Id);
-    }
-
-    // The cron/timer role belongs to worker 0 (of the serving generation) and moves only once its holder has exited:
-    // handing it over earlier could run a job in two processes at once. While worker 0 is starting (or being
-    // replaced, also after a short delay) the role waits for it; only a worker 0 that fails at start-up lets the
-    // lowest other ready worker take the role meanwhile.
-    private void EnsureLeader()
-    {
-        if (leader is not null || stopping)
-        {
-            return;
-        }
-
-        var serving = workers.Values.Where(w => w.Id.Generation == servingGeneration).ToList();
-        var candidate = serving.Where(w => w.State == State.Ready && !w.Retiring).MinBy(w => w.Id.Slot);
-        var zeroStarting = serving.Any(w => w.Id.Slot == 0 && w.State == State.Starting) ||
-            replacementsDue.Contains((0, servingGeneration));
-        if (candidate is null || (candidate.Id.Slot != 0 && zeroStarting))
-        {
-            return;
-        }
-
-        leader = candidate.Id;
-        launcher.Lead(candidate.Id);
-    }
-
-    private void Report()
-    {
-        var lines = workers.Values
-            .OrderBy(w => w.Id.Generation).ThenBy(w => w.Id.Slot).ThenBy(w => w.Id.Serial)
-            .Select(w =>
-            {
-                var up = System.Time.GetElapsedTime(w.StartedAt);
-                var state = w.State == State.Ready && w.Retiring ? "retiring" : w.State.ToString().ToLowerInvariant();
-                var role = leader == w.Id ? ", runs cron and timers" : "";
-                return $"{w.Describe()}: {state}, up {(long)up.TotalHours}:{up:mm\\:ss}{role}";
-            });
-        SupervisorLog.Status(logger, servingGeneration, pendingGeneration?.ToString(global::System.Globalization.CultureInfo.InvariantCulture) ?? "none",
-            replaced, reloads, string.Join("\n", lines));
     }
 
     private bool SlotsReady(int generation) =>
