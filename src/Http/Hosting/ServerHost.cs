@@ -201,7 +201,11 @@ internal static class ServerHost
         {
             channel.Lead += () =>
             {
-                SupervisionLog.Leading(logger);
+                if (application.BackgroundJobs.Count > 0)
+                {
+                    SupervisionLog.Leading(logger);
+                }
+
                 StartBackgroundJobs();
             };
         }
