@@ -214,6 +214,21 @@ public sealed partial class SupervisorTests
     }
 
     [Fact]
+    public async Task Gid_ChoosesTheWorkersGroup_OverTheUsersOwn()
+    {
+        Assert.True(GetEuid() == 0, "the privilege-drop test needs root (the test script runs as root)");
+        using var app = new TempDirectoryTree();
+        app.Write("processes.py", File.ReadAllText(Path.Combine(RepoPaths.AppsDir, "processes.py")));
+        var arguments = Arguments(processes: 1, chdir: app.Root);
+        arguments.AddRange(["--uid", "nobody", "--gid", "daemon"]);
+
+        using var server = await ServerProcess.StartAsync(arguments);
+        var answer = await GetOnNewConnectionAsync(server, "/");
+
+        Assert.Contains("uid=65534 gid=1 ", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MaxRequests_ReplacesTheWorker_WithoutAFailedRequest()
     {
         var arguments = Arguments(processes: 1);
