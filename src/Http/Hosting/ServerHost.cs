@@ -125,23 +125,18 @@ internal static class ServerHost
 
     private static bool DropPrivileges(ServerOptions options, ILogger logger)
     {
-        if (options.Uid is not { } uid)
-        {
-            return true;
-        }
-
         try
         {
-            var user = Posix.FindUser(uid) ?? throw new InvalidOperationException($"no such user {uid}");
-            var group = options.Gid is { } gid
-                ? Posix.FindGroup(gid) ?? throw new InvalidOperationException($"no such group {gid}")
-                : user.GroupId;
-            Posix.DropPrivileges(user, group);
+            if (WorkerIdentity.Resolve(options) is { } identity)
+            {
+                Posix.DropPrivileges(identity.User, identity.GroupId);
+            }
+
             return true;
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            ServerLog.StartFailed(logger, $"--uid {uid}: {e.Message}", e);
+            ServerLog.StartFailed(logger, $"dropping privileges to --uid {options.Uid}: {e.Message}", e);
             return false;
         }
     }

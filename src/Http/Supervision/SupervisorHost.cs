@@ -3,7 +3,6 @@ using AkkaWsgi.Actors.Kernel;
 using AkkaWsgi.Actors.Supervision;
 using AkkaWsgi.Http.Hosting;
 using AkkaWsgi.Http.Logging;
-using AkkaWsgi.Python.Native;
 using Microsoft.Extensions.Logging;
 
 namespace AkkaWsgi.Http.Supervision;
@@ -24,13 +23,18 @@ internal static class SupervisorHost
         using var loggerFactory = ServerLogging.Create(options.LogLevel);
         var logger = loggerFactory.CreateLogger("akkawsgi.supervisor");
 
-        // Resolved again here although the command line checked them: the worker processes drop to these ids.
-        var user = options.Uid is { } uid ? Posix.FindUser(uid) : null;
-        var group = options.Gid is { } gid ? Posix.FindGroup(gid) : user?.GroupId;
+        WorkerIdentity? identity;
         ListenerSet listeners;
         try
         {
-            listeners = ListenerSet.Bind(options, user?.UserId, group);
+            // The command line checked the names; they are resolved here for the ids unix: sockets are given.
+            identity = WorkerIdentity.Resolve(options);
+            listeners = ListenerSet.Bind(options, identity?.User.UserId, identity?.GroupId);
+        }
+        catch (InvalidOperationException e)
+        {
+            ServerLog.StartFailed(logger, e.Message, e);
+            return ExitCodes.Usage;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -53,9 +57,9 @@ internal static class SupervisorHost
         using (pidFile)
         using (listeners)
         {
-            if (user is not null)
+            if (identity is not null)
             {
-                SupervisionLog.DroppingPrivileges(logger, options.Uid!, user.UserId, group!.Value);
+                SupervisionLog.DroppingPrivileges(logger, options.Uid!, identity.User.UserId, identity.GroupId);
             }
 
             return Supervise(options, arguments, listeners, loggerFactory, logger);
