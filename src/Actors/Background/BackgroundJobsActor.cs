@@ -1,5 +1,5 @@
+using Akka.Actor;
 using AkkaWsgi.Actors.Dispatch;
-using AkkaWsgi.Actors.Kernel;
 using AkkaWsgi.Python.Wsgi;
 using Microsoft.Extensions.Logging;
 
@@ -10,12 +10,24 @@ namespace AkkaWsgi.Actors.Background;
 /// to the dispatcher as background work. A job still running when it is due again is skipped that time, so one job
 /// never runs twice at once.
 /// </summary>
-public sealed class BackgroundJobsActor(IReadOnlyList<BackgroundJob> jobs, IActorRef dispatcher, TimeZoneInfo zone, ILogger logger) : Actor
+/// <remarks>
+/// The schedules are keyed timers (one per job), so they go with the actor when it stops. Its parent restarts it when
+/// it fails (<see cref="Hosting.ServerSupervision"/>): its only state is the schedule, which PreStart sets up afresh.
+/// </remarks>
+public sealed class BackgroundJobsActor(IReadOnlyList<BackgroundJob> jobs, IActorRef dispatcher, TimeZoneInfo zone, TimeProvider time, ILogger logger)
+    : UntypedActor, IWithTimers
 {
     private readonly bool[] running = new bool[jobs.Count];
     private readonly CronSchedule?[] schedules = jobs
         .Select(j => j.CronFields is { } f ? new CronSchedule(f[0], f[1], f[2], f[3], f[4]) : null)
         .ToArray();
+
+    /// <summary>Set by Akka: one timer per job.</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>Creates the props of the actor that keeps <paramref name="jobs"/> on time.</summary>
+    public static Props Props(IReadOnlyList<BackgroundJob> jobs, IActorRef dispatcher, TimeZoneInfo zone, TimeProvider time, ILogger logger) =>
+        Akka.Actor.Props.Create(() => new BackgroundJobsActor(jobs, dispatcher, zone, time, logger));
 
     protected override void PreStart()
     {
@@ -25,7 +37,7 @@ public sealed class BackgroundJobsActor(IReadOnlyList<BackgroundJob> jobs, IActo
         }
     }
 
-    protected override void Receive(object message)
+    protected override void OnReceive(object message)
     {
         switch (message)
         {
@@ -48,6 +60,9 @@ public sealed class BackgroundJobsActor(IReadOnlyList<BackgroundJob> jobs, IActo
             case Finished finished:
                 running[finished.Index] = false;
                 break;
+            default:
+                Unhandled(message);
+                break;
         }
     }
 
@@ -61,7 +76,7 @@ public sealed class BackgroundJobsActor(IReadOnlyList<BackgroundJob> jobs, IActo
         }
         else
         {
-            var now = System.Time.GetUtcNow();
+            var now = time.GetUtcNow();
             if (schedules[index]!.NextAfter(now, zone) is not { } next)
             {
                 BackgroundLog.NeverDue(logger, job.Name);
@@ -71,7 +86,7 @@ public sealed class BackgroundJobsActor(IReadOnlyList<BackgroundJob> jobs, IActo
             delay = next - now;
         }
 
-        System.Scheduler.ScheduleTellOnce(delay, Self, new Due(index));
+        Timers.StartSingleTimer(index, new Due(index), delay);
     }
 
     /// <summary>Job <see cref="Index"/> is due.</summary>

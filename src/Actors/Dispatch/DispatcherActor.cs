@@ -1,8 +1,7 @@
-using AkkaWsgi.Actors.Kernel;
+using Akka.Actor;
+using AkkaWsgi.Actors.Interpreter;
 using AkkaWsgi.Python.Wsgi;
 using Microsoft.Extensions.Logging;
-
-using AkkaWsgi.Actors.Interpreter;
 
 namespace AkkaWsgi.Actors.Dispatch;
 
@@ -20,16 +19,24 @@ namespace AkkaWsgi.Actors.Dispatch;
 /// to interrupt; one waiting in the queue that long is answered 503 without running; a worker still on its request
 /// a grace period after the interrupt is stuck, and when every worker is stuck the server is told to exit.
 /// </para>
-public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions options, IActorRef? watchdog, ILogger logger) : Actor
+/// <para>
+/// It runs on <see cref="Hosting.ActorDispatchers.CallingThread"/>, so the thread that tells it something usually runs
+/// it. When handling a message throws, its parent resumes it (<see cref="Hosting.ServerSupervision"/>): the queue and
+/// the worker list are what the server cannot lose, and the request the failure was about has been answered first.
+/// </para>
+public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions options, IActorRef? watchdog, TimeProvider time, ILogger logger)
+    : UntypedActor, IWithTimers
 {
+    private const string WakeTimer = "wake";
+    private const string DeadlineTimer = "deadlines";
+
     private readonly Stack<IActorRef> idle = new();
     private readonly Dictionary<IActorRef, RunningRequest> running = [];
     private readonly Dictionary<IActorRef, WsgiWorker> bridges = [];
     private readonly Dictionary<IRequestJob, long> queuedSince = [];
     private readonly Queue<Background.BackgroundRun> backgroundDue = new();
     private bool backgroundRunning;
-    private IDisposable? wakeCheck;
-    private IDisposable? deadlineTick;
+    private bool deadlinesScheduled;
     private bool allStuckReported;
     private long timedOut;
     private long expiredInQueue;
@@ -39,13 +46,31 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
     private long dropped;
     private long rejected;
 
-    protected override void Receive(object message)
+    /// <summary>Set by Akka: the dispatcher's wake and deadline timers.</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>Creates the dispatcher's props, on the dispatcher that runs it on its senders' threads.</summary>
+    public static Props Props(IQueuePolicy queue, DispatcherOptions options, IActorRef? watchdog, TimeProvider time, ILogger logger) =>
+        Akka.Actor.Props.Create(() => new DispatcherActor(queue, options, watchdog, time, logger))
+            .WithDispatcher(Hosting.ActorDispatchers.CallingThread);
+
+    protected override void OnReceive(object message)
     {
         switch (message)
         {
             case RequestArrived arrived:
-                queue.Enqueue(arrived.Job);
-                queuedSince[arrived.Job] = System.Time.GetTimestamp();
+                try
+                {
+                    queue.Enqueue(arrived.Job);
+                }
+                catch (Exception)
+                {
+                    // Not queued, so nobody else will ever answer it.
+                    arrived.Job.Reject(503, null);
+                    throw;
+                }
+
+                queuedSince[arrived.Job] = time.GetTimestamp();
                 if (queue.Count > options.MaxQueue && queue.TakeLowest() is { } shed)
                 {
                     queuedSince.Remove(shed);
@@ -87,44 +112,68 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
 
                     if (ended.Stuck)
                     {
-                        DispatcherLog.WorkerRecovered(logger, finished.Worker.Name, ended.Job.Exchange.Description);
+                        DispatcherLog.WorkerRecovered(logger, finished.Worker.Path.Name, ended.Job.Exchange.Description);
                     }
                 }
 
                 NextFor(finished.Worker);
                 break;
             case WakeCheck:
-                wakeCheck = null;
                 WakeIdleWorkers();
                 break;
             case DeadlineTick:
                 CheckDeadlines();
                 break;
+            case InterruptRunning:
+                InterruptAll();
+                break;
             case WorkerReady ready:
                 workers++;
                 bridges[ready.Worker] = ready.Bridge;
-                deadlineTick ??= System.Scheduler.ScheduleTellRepeatedly(
-                    options.DeadlineCheckInterval, options.DeadlineCheckInterval, Self, DeadlineTick.Instance);
-                DispatcherLog.WorkerReady(logger, ready.Worker.Name, workers);
+                if (!deadlinesScheduled)
+                {
+                    deadlinesScheduled = true;
+                    Timers.StartPeriodicTimer(DeadlineTimer, DeadlineTick.Instance, options.DeadlineCheckInterval);
+                }
+
+                DispatcherLog.WorkerReady(logger, ready.Worker.Path.Name, workers);
                 NextFor(ready.Worker);
                 break;
-            case GetWorkerActivity request:
-                var now = System.Time.GetTimestamp();
-                request.ReplyTo.Tell(bridges
+            case GetWorkerActivity:
+                var now = time.GetTimestamp();
+                Sender.Tell(bridges
                     .Select(b => running.TryGetValue(b.Key, out var r)
-                        ? new WorkerActivity(b.Key.Name, b.Value, r.Job.Info, r.Job.Exchange.Description, System.Time.GetElapsedTime(r.Since, now))
-                        : new WorkerActivity(b.Key.Name, b.Value, null, null, TimeSpan.Zero))
+                        ? new WorkerActivity(b.Key.Path.Name, b.Value, r.Job.Info, r.Job.Exchange.Description, time.GetElapsedTime(r.Since, now))
+                        : new WorkerActivity(b.Key.Path.Name, b.Value, null, null, TimeSpan.Zero))
                     .OrderBy(a => a.Worker, StringComparer.Ordinal)
                     .ToList());
                 break;
-            case GetDispatcherStats request:
-                request.ReplyTo.Tell(new DispatcherStats(workers, running.Count, queue.Count, dispatched, dropped, rejected,
+            case GetDispatcherStats:
+                Sender.Tell(new DispatcherStats(workers, running.Count, queue.Count, dispatched, dropped, rejected,
                     timedOut, expiredInQueue, running.Values.Count(r => r.Stuck)));
                 break;
         }
     }
 
     private void NextFor(IActorRef worker)
+    {
+        try
+        {
+            TakeWorkFor(worker);
+        }
+        catch (Exception)
+        {
+            // Whatever failed, the worker must not be lost to the pool.
+            if (!running.ContainsKey(worker) && !idle.Contains(worker))
+            {
+                idle.Push(worker);
+            }
+
+            throw;
+        }
+    }
+
+    private void TakeWorkFor(IActorRef worker)
     {
         // Background work goes first but one run at a time, so it gets done even on a busy site while never
         // holding more than one worker.
@@ -135,7 +184,7 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
             return;
         }
 
-        var now = System.Time.GetTimestamp();
+        var now = time.GetTimestamp();
         while (queue.TakeNext(running.Count) is { } job)
         {
             queuedSince.Remove(job, out var since);
@@ -147,7 +196,7 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
                 continue;
             }
 
-            if (System.Time.GetElapsedTime(since, now) >= options.RequestTimeout)
+            if (time.GetElapsedTime(since, now) >= options.RequestTimeout)
             {
                 // It waited as long as it may run: the client has given up or soon will.
                 expiredInQueue++;
@@ -165,7 +214,7 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
 
     private void Assign(IActorRef worker, IRequestJob job, TimeSpan timeout)
     {
-        lastAssigned = System.Time.GetTimestamp();
+        lastAssigned = time.GetTimestamp();
         running[worker] = new RunningRequest(job, lastAssigned, timeout);
         if (job is not Background.BackgroundRun)
         {
@@ -178,10 +227,10 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
 
     private bool SomeWorkerJustStarted()
     {
-        var now = System.Time.GetTimestamp();
+        var now = time.GetTimestamp();
         foreach (var request in running.Values)
         {
-            if (System.Time.GetElapsedTime(request.Since, now) < options.WakeDelay)
+            if (time.GetElapsedTime(request.Since, now) < options.WakeDelay)
             {
                 return true;
             }
@@ -192,9 +241,9 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
 
     private void ScheduleWakeCheck()
     {
-        if (wakeCheck is null && idle.Count > 0)
+        if (idle.Count > 0 && !Timers.IsTimerActive(WakeTimer))
         {
-            wakeCheck = System.Scheduler.ScheduleTellOnce(options.WakeDelay, Self, WakeCheck.Instance);
+            Timers.StartSingleTimer(WakeTimer, WakeCheck.Instance, options.WakeDelay);
         }
     }
 
@@ -206,7 +255,7 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
     /// </summary>
     private void WakeIdleWorkers()
     {
-        if (queue.Count > 0 && idle.Count > 0 && System.Time.GetElapsedTime(lastAssigned) >= options.WakeDelay)
+        if (queue.Count > 0 && idle.Count > 0 && time.GetElapsedTime(lastAssigned) >= options.WakeDelay)
         {
             NextFor(idle.Pop());
         }
@@ -217,12 +266,25 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
         }
     }
 
-    private void CheckDeadlines()
+    private void InterruptAll()
     {
-        var now = System.Time.GetTimestamp();
+        var now = time.GetTimestamp();
         foreach (var (worker, request) in running)
         {
-            var ranFor = System.Time.GetElapsedTime(request.Since, now);
+            if (!request.Interrupted)
+            {
+                request.Interrupted = true;
+                watchdog?.Tell(new Watchdog.Interrupt(bridges[worker], request.Job, time.GetElapsedTime(request.Since, now)));
+            }
+        }
+    }
+
+    private void CheckDeadlines()
+    {
+        var now = time.GetTimestamp();
+        foreach (var (worker, request) in running)
+        {
+            var ranFor = time.GetElapsedTime(request.Since, now);
             if (ranFor >= request.Timeout && !request.Interrupted)
             {
                 request.Interrupted = true;
@@ -233,7 +295,7 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
             if (ranFor >= request.Timeout + (options.StuckGrace ?? request.Timeout) && !request.Stuck)
             {
                 request.Stuck = true;
-                DispatcherLog.WorkerStuck(logger, worker.Name, request.Job.Exchange.Description, ranFor.TotalSeconds);
+                DispatcherLog.WorkerStuck(logger, worker.Path.Name, request.Job.Exchange.Description, ranFor.TotalSeconds);
             }
         }
 

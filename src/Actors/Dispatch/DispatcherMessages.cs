@@ -1,4 +1,4 @@
-using AkkaWsgi.Actors.Kernel;
+using Akka.Actor;
 using AkkaWsgi.Python.Wsgi;
 
 namespace AkkaWsgi.Actors.Dispatch;
@@ -13,16 +13,31 @@ public sealed record WorkerReady(IActorRef Worker, WsgiWorker Bridge);
 public sealed record RequestFinished(IActorRef Worker);
 
 /// <summary>Asks for the dispatcher's counters.</summary>
-public sealed record GetDispatcherStats(IActorRef ReplyTo);
+public sealed record GetDispatcherStats
+{
+    /// <summary>The one instance; the reply goes to the sender.</summary>
+    public static readonly GetDispatcherStats Instance = new();
+}
 
 /// <summary>The dispatcher's view of the pool at one moment.</summary>
 public sealed record DispatcherStats(int Workers, int Busy, int Queued, long Dispatched, long Dropped, long Rejected, long TimedOut, long ExpiredInQueue, int Stuck);
 
 /// <summary>Asks what every worker is doing (for SIGUSR1).</summary>
-public sealed record GetWorkerActivity(IActorRef ReplyTo);
+public sealed record GetWorkerActivity
+{
+    /// <summary>The one instance; the reply goes to the sender.</summary>
+    public static readonly GetWorkerActivity Instance = new();
+}
 
 /// <summary>One worker's current request, or null while it is idle.</summary>
 public sealed record WorkerActivity(string Worker, WsgiWorker Bridge, RequestInfo? Request, string? Description, TimeSpan RanFor);
 
 /// <summary>A cron or timer job is due: run it on the next free worker, one background run at a time.</summary>
 public sealed record BackgroundJobDue(Background.BackgroundRun Run);
+
+/// <summary>The server is stopping: interrupt every request still running, as if its deadline had passed.</summary>
+public sealed record InterruptRunning
+{
+    /// <summary>The one instance.</summary>
+    public static readonly InterruptRunning Instance = new();
+}

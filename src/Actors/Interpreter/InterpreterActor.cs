@@ -1,5 +1,5 @@
+using Akka.Actor;
 using AkkaWsgi.Actors.Dispatch;
-using AkkaWsgi.Actors.Kernel;
 using AkkaWsgi.Python.Native;
 using AkkaWsgi.Python.Wsgi;
 using Microsoft.Extensions.Logging;
@@ -14,19 +14,31 @@ namespace AkkaWsgi.Actors.Interpreter;
 /// The worker takes the GIL for a request and keeps it while more requests are already waiting in its mailbox (up
 /// to <see cref="InterpreterOptions.MaxBatch"/> and <see cref="InterpreterOptions.MaxBatchTime"/>); it lets go when
 /// the mailbox is empty. The bridge itself releases the GIL whenever it waits for the network.
+/// <para>
+/// It runs on <see cref="Hosting.ActorDispatchers.Pinned"/>: its own OS thread for life, on which the thread state is
+/// created (PreStart) and deleted (PostStop). A failure that escapes a request has already been answered (the
+/// connection aborted) and the dispatcher told; its parent resumes it (<see cref="Hosting.ServerSupervision"/>), since a
+/// restart would throw away a thread state the application's <c>threading.local</c> data lives in.
+/// </para>
 /// </remarks>
 public sealed class InterpreterActor(
     WsgiApplication application,
     IActorRef dispatcher,
     InterpreterOptions options,
-    ILogger logger) : DedicatedActor
+    TimeProvider time,
+    ILogger logger) : UntypedActor
 {
     private PythonThread? python;
     private WsgiWorker? worker;
     private long batchStarted;
     private int batchCount;
 
-    protected override void OnThreadStart()
+    /// <summary>Creates a worker's props, on a thread of its own.</summary>
+    public static Props Props(WsgiApplication application, IActorRef dispatcher, InterpreterOptions options, TimeProvider time, ILogger logger) =>
+        Akka.Actor.Props.Create(() => new InterpreterActor(application, dispatcher, options, time, logger))
+            .WithDispatcher(Hosting.ActorDispatchers.Pinned);
+
+    protected override void PreStart()
     {
         python = PythonThread.CreateForCurrentThread();
         python.Enter();
@@ -42,10 +54,11 @@ public sealed class InterpreterActor(
         dispatcher.Tell(new WorkerReady(Self, worker!));
     }
 
-    protected override void Receive(object message)
+    protected override void OnReceive(object message)
     {
         if (message is not Run run)
         {
+            Unhandled(message);
             return;
         }
 
@@ -60,7 +73,6 @@ public sealed class InterpreterActor(
             {
                 worker!.Run(run.Job.Exchange);
             }
-
         }
 #pragma warning disable CA1031 // whatever a request does, the worker must live on to serve the next one
         catch (Exception e)
@@ -74,20 +86,37 @@ public sealed class InterpreterActor(
         }
         finally
         {
-            run.Job.Complete();
-            dispatcher.Tell(new RequestFinished(Self));
+            Finish(run.Job);
         }
     }
 
-    protected override void OnMailboxEmpty()
+    /// <summary>
+    /// Ends the job and tells the dispatcher, which must hear of it even if ending the job throws (the failure then goes
+    /// to the supervisor, which resumes this actor), or this worker would never be given work again.
+    /// </summary>
+    private void Finish(IRequestJob job)
     {
-        if (python is { HoldsGil: true })
+        var failed = true;
+        try
         {
-            python.Exit();
+            job.Complete();
+            failed = false;
+        }
+        finally
+        {
+            dispatcher.Tell(new RequestFinished(Self));
+
+            // The dispatcher usually runs on this thread during that Tell, so a next request is already queued here if
+            // there is one: keep the GIL for it, and let go when there is nothing to do, or when this actor is about to
+            // be suspended for its supervisor's decision.
+            if (python is { HoldsGil: true } && (failed || !((ActorCell)Context).HasMessages))
+            {
+                python.Exit();
+            }
         }
     }
 
-    protected override void OnThreadStop()
+    protected override void PostStop()
     {
         if (python is null)
         {
@@ -105,7 +134,7 @@ public sealed class InterpreterActor(
 
     private void TakeGil()
     {
-        var now = System.Time.GetTimestamp();
+        var now = time.GetTimestamp();
         if (!python!.HoldsGil)
         {
             python.Enter();
@@ -113,12 +142,12 @@ public sealed class InterpreterActor(
             return;
         }
 
-        if (++batchCount >= options.MaxBatch || System.Time.GetElapsedTime(batchStarted, now) >= options.MaxBatchTime)
+        if (++batchCount >= options.MaxBatch || time.GetElapsedTime(batchStarted, now) >= options.MaxBatchTime)
         {
             // Offer the GIL to workers that are waiting for it; CPython hands it over if one asked.
             python.Exit();
             python.Enter();
-            (batchStarted, batchCount) = (System.Time.GetTimestamp(), 0);
+            (batchStarted, batchCount) = (time.GetTimestamp(), 0);
         }
     }
 }

@@ -1,4 +1,4 @@
-using AkkaWsgi.Actors.Kernel;
+using Akka.Actor;
 
 namespace AkkaWsgi.Actors.Parking;
 
@@ -6,13 +6,21 @@ namespace AkkaWsgi.Actors.Parking;
 /// Owns the park channels: pub-sub topics whose subscribers are parked requests. Every parked request leaves through
 /// exactly one of a notification, its timeout or its client leaving, and then from all its channels at once.
 /// </summary>
-public sealed class ParkingLot(ParkingStats stats) : Actor
+/// <remarks>
+/// Timeouts are scheduled messages (<see cref="ParkExpired"/>), cancelled when the request leaves earlier. A failure
+/// while handling a message is resumed by its parent (<see cref="Hosting.ServerSupervision"/>): the parked requests
+/// are its state, and a restart would leave their connections waiting for ever.
+/// </remarks>
+public sealed class ParkingLot(ParkingStats stats) : UntypedActor
 {
     private readonly Dictionary<string, HashSet<ParkedRequest>> channels = new(StringComparer.Ordinal);
-    private readonly Dictionary<ParkedRequest, IDisposable> timers = [];
+    private readonly Dictionary<ParkedRequest, ICancelable> timers = [];
     private bool stopping;
 
-    protected override void Receive(object message)
+    /// <summary>Creates the parking lot's props.</summary>
+    public static Props Props(ParkingStats stats) => Akka.Actor.Props.Create(() => new ParkingLot(stats));
+
+    protected override void OnReceive(object message)
     {
         switch (message)
         {
@@ -35,6 +43,9 @@ public sealed class ParkingLot(ParkingStats stats) : Actor
                     Expire(request);
                 }
 
+                break;
+            default:
+                Unhandled(message);
                 break;
         }
     }
@@ -65,7 +76,7 @@ public sealed class ParkingLot(ParkingStats stats) : Actor
             subscribers.Add(request);
         }
 
-        timers[request] = System.Scheduler.ScheduleTellOnce(request.Timeout, Self, new ParkExpired(request));
+        timers[request] = Context.System.Scheduler.ScheduleTellOnceCancelable(request.Timeout, Self, new ParkExpired(request), Self);
         if (stopping)
         {
             Expire(request);
@@ -110,7 +121,7 @@ public sealed class ParkingLot(ParkingStats stats) : Actor
             return false;
         }
 
-        timer.Dispose();
+        timer.Cancel();
         foreach (var channel in request.Channels)
         {
             if (channels.TryGetValue(channel, out var subscribers) && subscribers.Remove(request) && subscribers.Count == 0)

@@ -8,7 +8,7 @@ namespace AkkaWsgi.Actors.Supervision;
 public interface IWorkerLauncher
 {
     /// <summary>Starts a worker process; it reports to <paramref name="supervisor"/>.</summary>
-    void Start(WorkerId worker, Kernel.IActorRef supervisor);
+    void Start(WorkerId worker, Akka.Actor.IActorRef supervisor);
 
     /// <summary>Asks the worker to stop gracefully: stop accepting, finish what is in flight, exit (SIGTERM).</summary>
     void Drain(WorkerId worker);

@@ -9,7 +9,7 @@ public sealed partial class SupervisorActor
             .OrderBy(w => w.Id.Generation).ThenBy(w => w.Id.Slot).ThenBy(w => w.Id.Serial)
             .Select(w =>
             {
-                var up = System.Time.GetElapsedTime(w.StartedAt);
+                var up = time.GetElapsedTime(w.StartedAt);
                 var state = w.State == State.Ready && w.Retiring ? "retiring" : w.State.ToString().ToLowerInvariant();
                 var role = leader == w.Id ? ", runs cron and timers" : "";
                 return $"{w.Describe()}: {state}, up {(long)up.TotalHours}:{up:mm\\:ss}{role}";

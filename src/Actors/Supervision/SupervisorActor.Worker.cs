@@ -36,10 +36,6 @@ public sealed partial class SupervisorActor
 
         public bool Retiring { get; set; }
 
-        public IDisposable? StartTimer { get; set; }
-
-        public IDisposable? StopTimer { get; set; }
-
         public string Describe() => ProcessId is { } pid ? $"{Id}, pid {pid}" : Id.ToString();
     }
 }

@@ -1,4 +1,4 @@
-using AkkaWsgi.Actors.Kernel;
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
 
 namespace AkkaWsgi.Actors.Supervision;
@@ -9,7 +9,16 @@ namespace AkkaWsgi.Actors.Supervision;
 /// successor is ready, runs SIGHUP reloads as a whole new generation that takes over only when all of it is ready,
 /// and keeps the cron/timer role on exactly one live worker.
 /// </summary>
-public sealed partial class SupervisorActor(IWorkerLauncher launcher, SupervisorOptions options, ILogger logger) : Actor
+/// <remarks>
+/// Its schedules (retries, start and stop timeouts) are Akka timers, each keyed by the message it sends (a record, so
+/// equal messages are one key); elapsed times are read from the
+/// <see cref="TimeProvider"/> it is given, so tests drive both from one virtual clock. It runs under the user guardian
+/// of the supervisor process's own actor system, which restarts an actor that throws; a restart here would forget every
+/// worker process, so handling of a message catches nothing and the code keeps its invariants instead, and the
+/// supervisor host treats the actor's termination as the end of the process (exit 1).
+/// </remarks>
+public sealed partial class SupervisorActor(IWorkerLauncher launcher, SupervisorOptions options, TimeProvider time, ILogger logger)
+    : UntypedActor, IWithTimers
 {
     private const int GiveUpStatus = 1;
 
@@ -30,6 +39,13 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
     private int replaced;
     private int reloads;
 
+    /// <summary>Set by Akka: retries and the start and stop timeouts, keyed by slot or worker.</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>Creates the supervisor's props.</summary>
+    public static Props Props(IWorkerLauncher launcher, SupervisorOptions options, TimeProvider time, ILogger logger) =>
+        Akka.Actor.Props.Create(() => new SupervisorActor(launcher, options, time, logger));
+
     protected override void PreStart()
     {
         for (var slot = 0; slot < options.Processes; slot++)
@@ -38,7 +54,7 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
         }
     }
 
-    protected override void Receive(object message)
+    protected override void OnReceive(object message)
     {
         switch (message)
         {
@@ -104,8 +120,8 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
     private void OnReady(Worker worker)
     {
         worker.State = State.Ready;
-        worker.ReadyAt = System.Time.GetTimestamp();
-        worker.StartTimer?.Dispose();
+        worker.ReadyAt = time.GetTimestamp();
+        Timers.Cancel(new StartTimedOut(worker.Id));
         everReady = true;
         var id = worker.Id;
         SupervisorLog.WorkerReady(logger, worker.Describe());
@@ -191,8 +207,8 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
 
     private void OnExited(Worker worker, int status)
     {
-        worker.StartTimer?.Dispose();
-        worker.StopTimer?.Dispose();
+        Timers.Cancel(new StartTimedOut(worker.Id));
+        Timers.Cancel(new StopTimedOut(worker.Id));
         var id = worker.Id;
         if (leader == id)
         {
@@ -239,7 +255,7 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
 
         // A worker that dies soon after it became ready (an application crashing on every request, say) is replaced
         // after the same doubling delays as start-up failures, not in a tight loop; one that served a while, at once.
-        var quick = System.Time.GetElapsedTime(worker.ReadyAt) < options.MinimumUptime;
+        var quick = time.GetElapsedTime(worker.ReadyAt) < options.MinimumUptime;
         var deaths = quickDeaths[id.Slot] = quick ? quickDeaths.GetValueOrDefault(id.Slot) + 1 : 0;
         var delay = deaths == 0 ? TimeSpan.Zero : RetryDelay(deaths);
         SupervisorLog.WorkerDied(logger, worker.Describe(), DescribeStatus(status), delay.TotalSeconds);
@@ -250,7 +266,7 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
         else
         {
             replacementsDue.Add((id.Slot, id.Generation));
-            System.Scheduler.ScheduleTellOnce(delay, Self, new RetrySlot(id.Slot, id.Generation));
+            Timers.StartSingleTimer(new RetrySlot(id.Slot, id.Generation), new RetrySlot(id.Slot, id.Generation), delay);
         }
     }
 
@@ -294,7 +310,7 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
 
         var delay = RetryDelay(failures);
         SupervisorLog.StartFailed(logger, worker.Describe(), DescribeStatus(status), failures, delay.TotalSeconds);
-        System.Scheduler.ScheduleTellOnce(delay, Self, new RetrySlot(id.Slot, id.Generation));
+        Timers.StartSingleTimer(new RetrySlot(id.Slot, id.Generation), new RetrySlot(id.Slot, id.Generation), delay);
     }
 
     private void Reload()
@@ -349,17 +365,17 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
 
     private void Launch(int slot, int generation)
     {
-        var worker = new Worker(new WorkerId(slot, generation, ++serial)) { StartedAt = System.Time.GetTimestamp() };
+        var worker = new Worker(new WorkerId(slot, generation, ++serial)) { StartedAt = time.GetTimestamp() };
         workers[worker.Id] = worker;
-        worker.StartTimer = System.Scheduler.ScheduleTellOnce(options.StartTimeout, Self, new StartTimedOut(worker.Id));
+        Timers.StartSingleTimer(new StartTimedOut(worker.Id), new StartTimedOut(worker.Id), options.StartTimeout);
         launcher.Start(worker.Id, Self);
     }
 
     private void StopWorker(Worker worker)
     {
         worker.State = State.Stopping;
-        worker.StartTimer?.Dispose();
-        worker.StopTimer = System.Scheduler.ScheduleTellOnce(options.GracefulTimeout + options.KillGrace, Self, new StopTimedOut(worker.Id));
+        Timers.Cancel(new StartTimedOut(worker.Id));
+        Timers.StartSingleTimer(new StopTimedOut(worker.Id), new StopTimedOut(worker.Id), options.GracefulTimeout + options.KillGrace);
         launcher.Drain(worker.Id);
     }
 

@@ -1,5 +1,6 @@
 using AkkaWsgi.Actors.Dispatch;
-using AkkaWsgi.Actors.Kernel;
+using Akka.Actor;
+using Akka.Hosting;
 using AkkaWsgi.Actors.Parking;
 using AkkaWsgi.Http.Front.Blocking;
 using AkkaWsgi.Http.Front.Parking;
@@ -14,7 +15,7 @@ namespace AkkaWsgi.Http.Front;
 /// The connection side of the pipeline: Kestrel calls it per request; it reads the body, turns the request into a
 /// message for the dispatcher actor and waits until an interpreter worker has produced the response.
 /// </summary>
-internal sealed class WsgiEndpoint(IActorRef dispatcher, ServerOptions options, BlockList blocks, ParkingGate parking)
+internal sealed class WsgiEndpoint(IRequiredActor<DispatcherActor> dispatcher, ServerOptions options, BlockList blocks, ParkingGate parking)
 {
     private const string KestrelMovedContentLength = "X-Content-Length";
 
@@ -84,7 +85,7 @@ internal sealed class WsgiEndpoint(IActorRef dispatcher, ServerOptions options, 
 
     private async Task<HttpWsgiExchange> RunAsync(HttpWsgiExchange exchange)
     {
-        dispatcher.Tell(new RequestArrived(exchange));
+        dispatcher.ActorRef.Tell(new RequestArrived(exchange));
         await exchange.Completion.ConfigureAwait(false);
         if (exchange.IsIncomplete)
         {

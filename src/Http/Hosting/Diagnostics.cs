@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using AkkaWsgi.Actors.Dispatch;
-using AkkaWsgi.Actors.Kernel;
+using Akka.Actor;
 using AkkaWsgi.Actors.Parking;
 using AkkaWsgi.Http.Front.Blocking;
 using AkkaWsgi.Http.Front.Cache;
@@ -63,7 +63,7 @@ internal sealed class Diagnostics(IActorRef dispatcher, PythonRuntime runtime, S
 
     private void DumpStacks()
     {
-        var activity = dispatcher.Ask<List<WorkerActivity>>(r => new GetWorkerActivity(r), AskTimeout).GetAwaiter().GetResult();
+        var activity = dispatcher.Ask<List<WorkerActivity>>(GetWorkerActivity.Instance, AskTimeout).GetAwaiter().GetResult();
         var stacks = runtime.FormatStacks(activity.Select(a => a.Bridge.PythonThreadId).ToList());
         var report = new StringBuilder();
         foreach (var worker in activity)
@@ -86,7 +86,7 @@ internal sealed class Diagnostics(IActorRef dispatcher, PythonRuntime runtime, S
 
     private void DumpCounters()
     {
-        var stats = dispatcher.Ask<DispatcherStats>(r => new GetDispatcherStats(r), AskTimeout).GetAwaiter().GetResult();
+        var stats = dispatcher.Ask<DispatcherStats>(GetDispatcherStats.Instance, AskTimeout).GetAwaiter().GetResult();
         ServerLog.Counters(logger,
             $"requests={counters.Requests} responses: 1xx={counters.Responses(1)} 2xx={counters.Responses(2)} " +
             $"3xx={counters.Responses(3)} 4xx={counters.Responses(4)} 5xx={counters.Responses(5)} | " +

@@ -13,7 +13,9 @@ namespace AkkaWsgi.Http.Hosting;
 internal static class KestrelSetup
 {
     /// <param name="handedOver">Listening descriptors a supervisor bound for this worker process; null to bind our own.</param>
-    public static WebApplication Build(ServerOptions options, ILoggerFactory loggerFactory, IReadOnlyList<int>? handedOver)
+    /// <param name="services">Adds the server's own services (its actor system).</param>
+    public static WebApplication Build(ServerOptions options, ILoggerFactory loggerFactory, IReadOnlyList<int>? handedOver,
+        Action<IServiceCollection> services)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
@@ -21,6 +23,7 @@ internal static class KestrelSetup
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(options.GracefulTimeout));
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.WebHost.ConfigureKestrel(kestrel => Configure(kestrel, options, handedOver));
+        services(builder.Services);
         return builder.Build();
     }
 

@@ -3,7 +3,9 @@ using AkkaWsgi.Actors.Background;
 using AkkaWsgi.Actors.Dispatch;
 using AkkaWsgi.Actors.Dispatch.Priority;
 using AkkaWsgi.Actors.Interpreter;
-using AkkaWsgi.Actors.Kernel;
+using Akka.Actor;
+using Akka.Hosting;
+using AkkaWsgi.Actors.Hosting;
 using AkkaWsgi.Actors.Parking;
 using AkkaWsgi.Actors.Watchdog;
 using AkkaWsgi.Http.Front;
@@ -34,7 +36,8 @@ namespace AkkaWsgi.Http.Hosting;
 /// </summary>
 internal static class ServerHost
 {
-    // After the grace period, workers still inside a request get this long before the process exits without them.
+    // After the grace period, workers still inside a request get this long (interrupted) before the process exits
+    // without them.
     private static readonly TimeSpan WorkerStopTimeout = TimeSpan.FromSeconds(5);
 
     /// <param name="options">The command line.</param>
@@ -111,15 +114,12 @@ internal static class ServerHost
         }
 
         runtime.ReleaseMainThread();
-        var exitCode = Serve(options, worker, channel, runtime, application, loggerFactory, logger, out var workersStopped);
-        if (!workersStopped)
+        var exitCode = Serve(options, worker, channel, runtime, application, loggerFactory, logger, out var pythonFinalised);
+        if (pythonFinalised)
         {
-            // A worker still runs Python; finalising now would pull the interpreter from under it.
-            return exitCode;
+            ServerLog.Stopped(logger);
         }
 
-        runtime.Shutdown(application);
-        ServerLog.Stopped(logger);
         return exitCode;
     }
 
@@ -145,73 +145,60 @@ internal static class ServerHost
         WsgiApplication application, ILoggerFactory loggerFactory, ILogger logger, out bool workersStopped)
     {
         var time = TimeProvider.System;
-        var web = KestrelSetup.Build(options, loggerFactory, worker?.ListenDescriptors);
-        var lifetime = web.Services.GetRequiredService<IHostApplicationLifetime>();
         var allStuck = 0;
-        var system = new ActorSystem(time, loggerFactory);
-        var watchdog = system.ActorOfDedicated(new WatchdogActor(loggerFactory.CreateLogger("akkawsgi.watchdog")), "watchdog");
-        var dispatcherOptions = new DispatcherOptions
+        var interpretersStuck = 0;
+        var fatal = 0;
+        IHostApplicationLifetime? lifetime = null;
+        var parkingStats = new ParkingStats(options.MaxParked);
+        var pythonExit = new PythonExitHandOff();
+        var settings = new ServerActorsSettings
         {
-            MaxQueue = options.MaxQueue,
-            RequestTimeout = TimeSpan.FromSeconds(options.RequestTimeout),
-            BackgroundTimeout = TimeSpan.FromSeconds(options.BackgroundTimeout),
-            OnAllWorkersStuck = _ =>
+            Workers = options.Workers,
+            WorkerProps = (dispatcher, _) => InterpreterActor.Props(application, dispatcher, new InterpreterOptions(), time,
+                loggerFactory.CreateLogger("akkawsgi.interpreter")),
+            Queue = new PriorityQueuePolicy(
+                new PriorityOptions { Prefixes = options.PriorityPrefixes.Select(PriorityPrefix.Parse).ToList() }, time),
+            Dispatcher = new DispatcherOptions
             {
-                Interlocked.Exchange(ref allStuck, 1);
-                lifetime.StopApplication();
+                MaxQueue = options.MaxQueue,
+                RequestTimeout = TimeSpan.FromSeconds(options.RequestTimeout),
+                BackgroundTimeout = TimeSpan.FromSeconds(options.BackgroundTimeout),
+                OnAllWorkersStuck = _ =>
+                {
+                    Interlocked.Exchange(ref allStuck, 1);
+                    lifetime?.StopApplication();
+                },
+            },
+            Parking = parkingStats,
+            BackgroundJobs = application.BackgroundJobs,
+            CronZone = options.Utc ? TimeZoneInfo.Utc : TimeZoneInfo.Local,
+            Time = time,
+            LoggerFactory = loggerFactory,
+            OnInterpretersStuck = () => Interlocked.Exchange(ref interpretersStuck, 1),
+            OnFatal = _ =>
+            {
+                Interlocked.Exchange(ref fatal, 1);
+                lifetime?.StopApplication();
             },
         };
-        var queuePolicy = new PriorityQueuePolicy(
-            new PriorityOptions { Prefixes = options.PriorityPrefixes.Select(PriorityPrefix.Parse).ToList() }, time);
-        var dispatcher = system.ActorOf(
-            new DispatcherActor(queuePolicy, dispatcherOptions, watchdog, loggerFactory.CreateLogger("akkawsgi.dispatcher")),
-            "dispatcher");
-        var interpreterOptions = new InterpreterOptions();
-        var interpreters = Enumerable.Range(0, options.Workers)
-            .Select(i => system.ActorOfDedicated(
-                new InterpreterActor(application, dispatcher, interpreterOptions, loggerFactory.CreateLogger("akkawsgi.interpreter")),
-                $"python-worker-{i}"))
-            .ToList();
-        var backgroundStarted = 0;
-        void StartBackgroundJobs()
-        {
-            if (application.BackgroundJobs.Count == 0 || Interlocked.Exchange(ref backgroundStarted, 1) == 1)
+        var web = KestrelSetup.Build(options, loggerFactory, worker?.ListenDescriptors, services => services.AddAkka("akkawsgi", akka => akka
+            .AddHocon(ServerShutdown.Hocon(TimeSpan.FromSeconds(options.GracefulTimeout), WorkerStopTimeout), HoconAddMode.Prepend)
+            .ConfigureLoggers(loggers =>
             {
-                return;
-            }
-
-            system.ActorOf(
-                new BackgroundJobsActor(application.BackgroundJobs, dispatcher, options.Utc ? TimeZoneInfo.Utc : TimeZoneInfo.Local,
-                    loggerFactory.CreateLogger("akkawsgi.background")),
-                "background-jobs");
-            ServerLog.BackgroundJobs(logger, application.BackgroundJobs.Count, string.Join(", ", application.BackgroundJobs.Select(j => j.Name)));
-        }
-
-        // Under a supervisor only the worker it names runs them, so that each job runs once across the processes.
-        if (channel is null)
-        {
-            StartBackgroundJobs();
-        }
-        else
-        {
-            channel.Lead += () =>
-            {
-                if (application.BackgroundJobs.Count > 0)
-                {
-                    SupervisionLog.Leading(logger);
-                }
-
-                StartBackgroundJobs();
-            };
-        }
+                loggers.LogLevel = Enum.Parse<LogLevel>(options.LogLevel, ignoreCase: true) <= LogLevel.Debug ? Akka.Event.LogLevel.DebugLevel : Akka.Event.LogLevel.WarningLevel;
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory(loggerFactory);
+            })
+            .WithAkkaWsgiActors(settings, WorkerStopTimeout)));
+        lifetime = web.Services.GetRequiredService<IHostApplicationLifetime>();
+        var registry = web.Services.GetRequiredService<ActorRegistry>();
 
         var counters = new ServerCounters();
         using var blocks = new BlockList(time, loggerFactory.CreateLogger("akkawsgi.block"));
-        var parkingStats = new ParkingStats(options.MaxParked);
-        var parking = new ParkingGate(system.ActorOf(new ParkingLot(parkingStats), "parking-lot"), parkingStats,
+        var parking = new ParkingGate(web.Services.GetRequiredService<IRequiredActor<ParkingLot>>(), parkingStats,
             loggerFactory.CreateLogger("akkawsgi.park"));
         application.ParkNotifier = parking.Notify;
-        var endpoint = new WsgiEndpoint(dispatcher, options, blocks, parking);
+        var endpoint = new WsgiEndpoint(web.Services.GetRequiredService<IRequiredActor<DispatcherActor>>(), options, blocks, parking);
         var accessLog = options.AccessLog ? loggerFactory.CreateLogger("akkawsgi.access") : null;
         web.Use(new ForwardedHeader(TrustedProxies.Networks(options.TrustedProxies)).InvokeAsync);
         web.UseForwardedHeaders(TrustedProxies.Options(options.TrustedProxies));
@@ -227,6 +214,38 @@ internal static class ServerHost
         }
 
         web.Run(endpoint.HandleAsync);
+
+        // The actor system starts first (Kestrel is always the host's last service) and stops through its
+        // CoordinatedShutdown, which ServerShutdown orders; this thread finalises Python when its turn comes.
+        var system = web.Services.GetRequiredService<ActorSystem>();
+        var grace = TimeSpan.FromSeconds(options.GracefulTimeout);
+        ServerShutdown.Register(system, web.Services.GetRequiredService<IServer>(), () => grace, pythonExit);
+        bool Stop()
+        {
+            var shutdown = CoordinatedShutdown.Get(system).Run(ServerShutdown.Reason.Instance);
+            var finalised = pythonExit.FinaliseWhenAsked(shutdown, () =>
+            {
+                if (Volatile.Read(ref interpretersStuck) == 1)
+                {
+                    return false; // a worker still runs Python; finalising now would pull the interpreter from under it
+                }
+
+                runtime.Shutdown(application);
+                return true;
+            });
+            if (Volatile.Read(ref interpretersStuck) == 1)
+            {
+                // A worker is still inside Python (a C call the interrupt cannot reach) and the actor system would wait
+                // for it to stop: leave now, as the process's exit is the only thing that ends such a worker.
+                return false;
+            }
+
+            shutdown.Wait(ServerShutdown.ActorSystemStopTimeout);
+            web.StopAsync().Wait(ServerShutdown.ActorSystemStopTimeout);
+            web.DisposeAsync().AsTask().Wait(ServerShutdown.ActorSystemStopTimeout);
+            return finalised;
+        }
+
         try
         {
             web.StartAsync().GetAwaiter().GetResult();
@@ -234,8 +253,44 @@ internal static class ServerHost
         catch (IOException e)
         {
             ServerLog.StartFailed(logger, e.Message, e);
-            workersStopped = StopWorkers(system, interpreters, logger);
+            workersStopped = Stop();
             return ExitCodes.Failure;
+        }
+
+        var guardian = registry.Get<ServerGuardian>();
+        var dispatcherRef = registry.Get<DispatcherActor>();
+
+        void StartBackgroundJobs()
+        {
+            if (application.BackgroundJobs.Count > 0)
+            {
+                guardian.Tell(Actors.Hosting.StartBackgroundJobs.Instance);
+                ServerLog.BackgroundJobs(logger, application.BackgroundJobs.Count, string.Join(", ", application.BackgroundJobs.Select(j => j.Name)));
+            }
+        }
+
+        // Under a supervisor only the worker it names runs them, so that each job runs once across the processes.
+        if (channel is null)
+        {
+            StartBackgroundJobs();
+        }
+        else
+        {
+            var leading = 0;
+            channel.Lead += () =>
+            {
+                if (Interlocked.Exchange(ref leading, 1) == 1)
+                {
+                    return;
+                }
+
+                if (application.BackgroundJobs.Count > 0)
+                {
+                    SupervisionLog.Leading(logger);
+                }
+
+                StartBackgroundJobs();
+            };
         }
 
         if (worker is null)
@@ -248,7 +303,7 @@ internal static class ServerHost
 
         var python = $"Python {runtime.Version} {runtime.Installation.Executable ?? runtime.Installation.Library}";
         var applicationName = $"{application.Module}:{application.CallableName}";
-        using var diagnostics = new Diagnostics(dispatcher, runtime, counters, blocks, pageCache, parkingStats, logger);
+        using var diagnostics = new Diagnostics(dispatcherRef, runtime, counters, blocks, pageCache, parkingStats, logger);
         diagnostics.Start();
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {
@@ -285,36 +340,24 @@ internal static class ServerHost
         }
 
         var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lifetime.ApplicationStopping.Register(() =>
-        {
-            parking.WakeAll();
-            stopping.TrySetResult();
-        });
+        lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
         stopping.Task.GetAwaiter().GetResult();
 
         // When every worker is stuck nothing in flight can finish: do not wait out the grace period for it.
-        var grace = Volatile.Read(ref allStuck) == 1 ? WorkerStopTimeout : TimeSpan.FromSeconds(options.GracefulTimeout);
+        if (Volatile.Read(ref allStuck) == 1)
+        {
+            grace = WorkerStopTimeout;
+        }
+
         ServerLog.Stopping(logger, grace.TotalSeconds);
-        using (var graceEnds = new CancellationTokenSource(grace))
+        workersStopped = Stop();
+        if (!workersStopped)
         {
-            web.StopAsync(graceEnds.Token).GetAwaiter().GetResult();
+            ServerLog.WorkersStuckAtExit(logger, options.Workers);
         }
 
-        web.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        workersStopped = StopWorkers(system, interpreters, logger);
-        return Volatile.Read(ref allStuck) == 1 ? ExitCodes.WorkersStuck : ExitCodes.Success;
-    }
-
-    private static bool StopWorkers(ActorSystem system, List<IActorRef> interpreters, ILogger logger)
-    {
-        var stops = interpreters.Select(system.StopAsync).ToArray();
-        if (Task.WaitAll(stops, WorkerStopTimeout))
-        {
-            system.DisposeAsync().AsTask().Wait(WorkerStopTimeout);
-            return true;
-        }
-
-        ServerLog.WorkersStuckAtExit(logger, stops.Count(t => !t.IsCompleted));
-        return false;
+        return Volatile.Read(ref allStuck) == 1 ? ExitCodes.WorkersStuck
+            : Volatile.Read(ref fatal) == 1 ? ExitCodes.Failure
+            : ExitCodes.Success;
     }
 }

@@ -1,8 +1,11 @@
 using System.Runtime.InteropServices;
-using AkkaWsgi.Actors.Kernel;
+using Akka.Actor;
+using Akka.Hosting;
 using AkkaWsgi.Actors.Supervision;
 using AkkaWsgi.Http.Hosting;
 using AkkaWsgi.Http.Logging;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace AkkaWsgi.Http.Supervision;
@@ -70,7 +73,6 @@ internal static class SupervisorHost
         ILoggerFactory loggerFactory, ILogger logger)
     {
         var finished = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var system = new ActorSystem(TimeProvider.System, loggerFactory);
         using var launcher = new WorkerProcessLauncher(arguments, listeners.Descriptors, logger);
         var supervisorOptions = new SupervisorOptions
         {
@@ -81,7 +83,11 @@ internal static class SupervisorHost
                 options.Module, Environment.ProcessId),
             OnFinished = status => finished.TrySetResult(status),
         };
-        var supervisor = system.ActorOf(new SupervisorActor(launcher, supervisorOptions, logger), "supervisor");
+        using var host = SupervisorProcessHost.Build(loggerFactory, options.LogLevel,
+            SupervisorActor.Props(launcher, supervisorOptions, TimeProvider.System, logger));
+        host.Start();
+        var supervisor = host.Services.GetRequiredService<ActorRegistry>().Get<SupervisorActor>();
+        _ = supervisor.WatchAsync().ContinueWith(_ => finished.TrySetResult(ExitCodes.Failure), TaskScheduler.Default);
 
         var registrations = new List<PosixSignalRegistration>
         {
@@ -114,7 +120,7 @@ internal static class SupervisorHost
                 registration.Dispose();
             }
 
-            system.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(5));
+            host.StopAsync().Wait(TimeSpan.FromSeconds(5));
         }
     }
 

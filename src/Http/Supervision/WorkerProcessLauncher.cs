@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.IO.Pipes;
-using AkkaWsgi.Actors.Kernel;
+using Akka.Actor;
 using AkkaWsgi.Actors.Supervision;
 using AkkaWsgi.Http.Hosting;
 using AkkaWsgi.Python.Native;

@@ -1,11 +1,12 @@
-using AkkaWsgi.Actors.Kernel;
+using Akka.Actor;
+using Akka.Hosting;
 using AkkaWsgi.Actors.Parking;
 using Microsoft.Extensions.Logging;
 
 namespace AkkaWsgi.Http.Front.Parking;
 
 /// <summary>The front's side of request parking: reserves places, holds a parked connection, forwards notifications.</summary>
-internal sealed class ParkingGate(IActorRef lot, ParkingStats stats, ILogger logger)
+internal sealed class ParkingGate(IRequiredActor<ParkingLot> lot, ParkingStats stats, ILogger logger)
 {
     public ParkingStats Stats => stats;
 
@@ -20,11 +21,8 @@ internal sealed class ParkingGate(IActorRef lot, ParkingStats stats, ILogger log
             return;
         }
 
-        lot.Tell(new Notify(channels, parsed, arg));
+        lot.ActorRef.Tell(new Notify(channels, parsed, arg));
     }
-
-    /// <summary>Applies every parked request's timeout action now, and to any parked later (the server is stopping).</summary>
-    public void WakeAll() => lot.Tell(new WakeAll());
 
     /// <summary>
     /// Waits, costing no thread, until <paramref name="request"/> is woken, times out or its client leaves; then
@@ -40,8 +38,8 @@ internal sealed class ParkingGate(IActorRef lot, ParkingStats stats, ILogger log
             }
 
             // Park is told before the registration can tell Unpark, so the lot always sees them in that order.
-            lot.Tell(new Park(request));
-            using (clientGone.Register(() => lot.Tell(new Unpark(request))))
+            lot.ActorRef.Tell(new Park(request));
+            using (clientGone.Register(() => lot.ActorRef.Tell(new Unpark(request))))
             {
                 return await request.Woken.ConfigureAwait(false);
             }

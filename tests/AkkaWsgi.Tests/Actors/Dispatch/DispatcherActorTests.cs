@@ -1,8 +1,8 @@
-using System.Collections.Concurrent;
+using Akka.Actor;
+using Akka.TestKit;
 using AkkaWsgi.Actors.Background;
 using AkkaWsgi.Actors.Dispatch;
 using AkkaWsgi.Actors.Interpreter;
-using AkkaWsgi.Actors.Kernel;
 using AkkaWsgi.Actors.Watchdog;
 using AkkaWsgi.Python.Wsgi;
 using AkkaWsgi.Tests.Support;
@@ -10,7 +10,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AkkaWsgi.Tests.Actors.Dispatch;
 
-public sealed class DispatcherActorTests : IAsyncDisposable
+/// <summary>
+/// The dispatcher on its calling-thread dispatcher, as in the server: every Tell from the test runs it before returning,
+/// so what it has done can be checked at once; workers and the watchdog are test probes, time is the TestScheduler's.
+/// </summary>
+public sealed class DispatcherActorTests : ActorTest
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
     private static readonly DispatcherOptions Options = new()
@@ -19,16 +23,11 @@ public sealed class DispatcherActorTests : IAsyncDisposable
         MaxQueue = 2,
         RequestTimeout = TimeSpan.FromSeconds(60),
     };
-    private readonly ManualTimeProvider time = new();
-    private readonly ActorSystem system;
     private readonly IActorRef dispatcher;
 
     public DispatcherActorTests()
     {
-        system = new ActorSystem(time, NullLoggerFactory.Instance);
-        dispatcher = system.ActorOf(
-            new DispatcherActor(new FifoQueuePolicy(), Options, watchdog: null, NullLogger.Instance),
-            "dispatcher");
+        dispatcher = Start(DispatcherActor.Props(new FifoQueuePolicy(), Options, watchdog: null, Clock, NullLogger.Instance), "dispatcher");
     }
 
     [Fact]
@@ -40,7 +39,7 @@ public sealed class DispatcherActorTests : IAsyncDisposable
 
         dispatcher.Tell(new RequestArrived(job));
 
-        Assert.Equal(["a"], await worker.WaitForRuns(1));
+        Assert.Equal(["a"], worker.WaitForRuns(1));
     }
 
     [Fact]
@@ -53,12 +52,12 @@ public sealed class DispatcherActorTests : IAsyncDisposable
             dispatcher.Tell(new RequestArrived(new FakeJob(name)));
         }
 
-        Assert.Equal(["a"], await worker.WaitForRuns(1));
+        Assert.Equal(["a"], worker.WaitForRuns(1));
         dispatcher.Tell(new RequestFinished(worker.Ref));
-        Assert.Equal(["a", "b"], await worker.WaitForRuns(2));
+        Assert.Equal(["a", "b"], worker.WaitForRuns(2));
         dispatcher.Tell(new RequestFinished(worker.Ref));
-        Assert.Equal(["a", "b", "c"], await worker.WaitForRuns(3));
-        var stats = await dispatcher.Ask<DispatcherStats>(r => new GetDispatcherStats(r), Patience);
+        Assert.Equal(["a", "b", "c"], worker.WaitForRuns(3));
+        var stats = await dispatcher.Ask<DispatcherStats>(GetDispatcherStats.Instance, Patience);
         Assert.Equal(new DispatcherStats(Workers: 1, Busy: 1, Queued: 0, Dispatched: 3, Dropped: 0, Rejected: 0, TimedOut: 0, ExpiredInQueue: 0, Stuck: 0), stats);
     }
 
@@ -72,7 +71,7 @@ public sealed class DispatcherActorTests : IAsyncDisposable
 
         dispatcher.Tell(new RequestArrived(new FakeJob("a")));
 
-        Assert.Equal(["a"], await second.WaitForRuns(1));
+        Assert.Equal(["a"], second.WaitForRuns(1));
         Assert.Empty(first.Runs);
     }
 
@@ -85,14 +84,14 @@ public sealed class DispatcherActorTests : IAsyncDisposable
         var abandoned = new FakeJob("gone");
         dispatcher.Tell(new RequestArrived(abandoned));
         dispatcher.Tell(new RequestArrived(new FakeJob("c")));
-        await worker.WaitForRuns(1);
+        worker.WaitForRuns(1);
 
         abandoned.IsAbandoned = true;
         dispatcher.Tell(new RequestFinished(worker.Ref));
 
-        Assert.Equal(["a", "c"], await worker.WaitForRuns(2));
+        Assert.Equal(["a", "c"], worker.WaitForRuns(2));
         Assert.Equal(1, abandoned.Completions);
-        var stats = await dispatcher.Ask<DispatcherStats>(r => new GetDispatcherStats(r), Patience);
+        var stats = await dispatcher.Ask<DispatcherStats>(GetDispatcherStats.Instance, Patience);
         Assert.Equal(1, stats.Dropped);
     }
 
@@ -104,7 +103,7 @@ public sealed class DispatcherActorTests : IAsyncDisposable
 
         dispatcher.Tell(new WorkerReady(worker.Ref, null!));
 
-        Assert.Equal(["early"], await worker.WaitForRuns(1));
+        Assert.Equal(["early"], worker.WaitForRuns(1));
     }
 
     [Fact]
@@ -115,14 +114,14 @@ public sealed class DispatcherActorTests : IAsyncDisposable
         dispatcher.Tell(new WorkerReady(first.Ref, null!));
         dispatcher.Tell(new WorkerReady(second.Ref, null!));
         dispatcher.Tell(new RequestArrived(new FakeJob("a")));
-        await second.WaitForRuns(1);
+        second.WaitForRuns(1);
 
         dispatcher.Tell(new RequestArrived(new FakeJob("b")));
-        var stats = await dispatcher.Ask<DispatcherStats>(r => new GetDispatcherStats(r), Patience);
+        var stats = await dispatcher.Ask<DispatcherStats>(GetDispatcherStats.Instance, Patience);
         dispatcher.Tell(new RequestFinished(second.Ref));
 
         Assert.Equal(1, stats.Queued);
-        Assert.Equal(["a", "b"], await second.WaitForRuns(2));
+        Assert.Equal(["a", "b"], second.WaitForRuns(2));
         Assert.Empty(first.Runs);
     }
 
@@ -136,21 +135,21 @@ public sealed class DispatcherActorTests : IAsyncDisposable
         }
 
         dispatcher.Tell(new RequestArrived(new FakeJob("slow")));
-        await workers[2].WaitForRuns(1);
+        workers[2].WaitForRuns(1);
         dispatcher.Tell(new RequestArrived(new FakeJob("b")));
         dispatcher.Tell(new RequestArrived(new FakeJob("c")));
-        time.Advance(TimeSpan.FromMilliseconds(0.5));
-        var before = await dispatcher.Ask<DispatcherStats>(r => new GetDispatcherStats(r), Patience);
+        Advance(TimeSpan.FromMilliseconds(0.5));
+        var before = await dispatcher.Ask<DispatcherStats>(GetDispatcherStats.Instance, Patience);
 
-        time.Advance(TimeSpan.FromMilliseconds(0.5));
-        var afterOneDelay = await workers[1].WaitForRuns(1);
-        var stillQueued = await dispatcher.Ask<DispatcherStats>(r => new GetDispatcherStats(r), Patience);
-        time.Advance(TimeSpan.FromMilliseconds(1));
+        Advance(TimeSpan.FromMilliseconds(0.5));
+        var afterOneDelay = workers[1].WaitForRuns(1);
+        var stillQueued = await dispatcher.Ask<DispatcherStats>(GetDispatcherStats.Instance, Patience);
+        Advance(TimeSpan.FromMilliseconds(1));
 
         Assert.Equal(2, before.Queued);
         Assert.Equal(["b"], afterOneDelay);
         Assert.Equal(1, stillQueued.Queued);
-        Assert.Equal(["c"], await workers[0].WaitForRuns(1));
+        Assert.Equal(["c"], workers[0].WaitForRuns(1));
     }
 
     [Fact]
@@ -161,12 +160,12 @@ public sealed class DispatcherActorTests : IAsyncDisposable
         dispatcher.Tell(new WorkerReady(first.Ref, null!));
         dispatcher.Tell(new WorkerReady(second.Ref, null!));
         dispatcher.Tell(new RequestArrived(new FakeJob("slow")));
-        await second.WaitForRuns(1);
-        time.Advance(TimeSpan.FromMilliseconds(5));
+        second.WaitForRuns(1);
+        Advance(TimeSpan.FromMilliseconds(5));
 
         dispatcher.Tell(new RequestArrived(new FakeJob("b")));
 
-        Assert.Equal(["b"], await first.WaitForRuns(1));
+        Assert.Equal(["b"], first.WaitForRuns(1));
     }
 
     [Fact]
@@ -181,7 +180,7 @@ public sealed class DispatcherActorTests : IAsyncDisposable
             dispatcher.Tell(new RequestArrived(job));
         }
 
-        var stats = await dispatcher.Ask<DispatcherStats>(r => new GetDispatcherStats(r), Patience);
+        var stats = await dispatcher.Ask<DispatcherStats>(GetDispatcherStats.Instance, Patience);
         Assert.Equal(2, stats.Queued);
         Assert.Equal(1, stats.Rejected);
         Assert.Equal(503, jobs[3].RejectedWith); // FIFO ranks the newest lowest
@@ -189,39 +188,39 @@ public sealed class DispatcherActorTests : IAsyncDisposable
         Assert.Null(jobs[1].RejectedWith);
         dispatcher.Tell(new RequestFinished(worker.Ref));
         dispatcher.Tell(new RequestFinished(worker.Ref));
-        Assert.Equal(["running", "a", "b"], await worker.WaitForRuns(3));
+        Assert.Equal(["running", "a", "b"], worker.WaitForRuns(3));
     }
 
     [Fact]
     public async Task RunningPastTheTimeout_HandsTheRequestToTheWatchdogOnce_AndDeclaresItStuckAfterTheGrace()
     {
-        var interrupts = new List<Interrupt>();
         string? stuckReason = null;
-        var watchdog = system.ActorOf(new Probe(m => { lock (interrupts) { interrupts.Add((Interrupt)m); } }), "watchdog");
+        var watchdog = CreateTestProbe("watchdog");
         var options = new DispatcherOptions { RequestTimeout = TimeSpan.FromSeconds(10), OnAllWorkersStuck = r => stuckReason = r };
-        var timed = system.ActorOf(new DispatcherActor(new FifoQueuePolicy(), options, watchdog, NullLogger.Instance), "timed");
+        var timed = Start(DispatcherActor.Props(new FifoQueuePolicy(), options, watchdog.Ref, Clock, NullLogger.Instance), "timed");
         var worker = Worker("w1");
         timed.Tell(new WorkerReady(worker.Ref, null!));
         var job = new FakeJob("slow");
         timed.Tell(new RequestArrived(job));
-        await worker.WaitForRuns(1);
+        worker.WaitForRuns(1);
 
-        time.Advance(TimeSpan.FromSeconds(9));
-        var beforeDeadline = Count(interrupts);
-        time.Advance(TimeSpan.FromSeconds(2));
-        time.Advance(TimeSpan.FromSeconds(2));
-        var afterDeadline = Count(interrupts);
+        Advance(TimeSpan.FromSeconds(9));
+        var beforeDeadline = watchdog.HasMessages;
+        Advance(TimeSpan.FromSeconds(2));
+        Advance(TimeSpan.FromSeconds(2));
+        var interrupt = watchdog.ExpectMsg<Interrupt>(Patience);
+        var afterDeadline = watchdog.HasMessages;
         var notYetStuck = stuckReason;
-        time.Advance(TimeSpan.FromSeconds(8));
+        Advance(TimeSpan.FromSeconds(8));
 
-        Assert.Equal(0, beforeDeadline);
-        Assert.Equal(1, afterDeadline);
-        Assert.Same(job, interrupts[0].Job);
-        Assert.InRange(interrupts[0].RanFor, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(12));
+        Assert.False(beforeDeadline);
+        Assert.False(afterDeadline); // once only
+        Assert.Same(job, interrupt.Job);
+        Assert.InRange(interrupt.RanFor, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(12));
         Assert.Null(notYetStuck);
         Assert.NotNull(stuckReason);
         Assert.Contains("GET /slow", stuckReason, StringComparison.Ordinal);
-        var stats = await timed.Ask<DispatcherStats>(r => new GetDispatcherStats(r), Patience);
+        var stats = await timed.Ask<DispatcherStats>(GetDispatcherStats.Instance, Patience);
         Assert.Equal((1L, 1), (stats.TimedOut, stats.Stuck));
     }
 
@@ -238,62 +237,52 @@ public sealed class DispatcherActorTests : IAsyncDisposable
 
         dispatcher.Tell(new BackgroundJobDue(jobA));
         dispatcher.Tell(new BackgroundJobDue(jobB));
-        time.Advance(TimeSpan.FromSeconds(1)); // no worker "just started" any more: the request may wake an idle one
+        Advance(TimeSpan.FromSeconds(1)); // no worker "just started" any more: the request may wake an idle one
         dispatcher.Tell(new RequestArrived(new FakeJob("request")));
 
-        Assert.Equal(["background job app.a"], await second.WaitForRuns(1));
-        Assert.Equal(["request"], await first.WaitForRuns(1));
+        Assert.Equal(["background job app.a"], second.WaitForRuns(1));
+        Assert.Equal(["request"], first.WaitForRuns(1));
         dispatcher.Tell(new RequestFinished(second.Ref));
-        Assert.Equal(["background job app.a", "background job app.b"], await second.WaitForRuns(2));
+        Assert.Equal(["background job app.a", "background job app.b"], second.WaitForRuns(2));
     }
 
-    public async ValueTask DisposeAsync() => await system.DisposeAsync();
+    private RecordingWorker Worker(string name) => new(CreateTestProbe(name));
 
-    private RecordingWorker Worker(string name)
+    /// <summary>A worker played by a probe: the names of the requests it was given to run, in order.</summary>
+    private sealed class RecordingWorker(TestProbe probe)
     {
-        var worker = new RecordingWorker();
-        worker.Ref = system.ActorOf(worker, name);
-        return worker;
-    }
+        private readonly List<string> runs = [];
 
-    private static int Count<T>(List<T> items)
-    {
-        lock (items)
+        public IActorRef Ref => probe.Ref;
+
+        /// <summary>Everything it was given so far (the dispatcher runs on the test's thread, so nothing is in flight).</summary>
+        public IReadOnlyList<string> Runs
         {
-            return items.Count;
+            get
+            {
+                while (probe.HasMessages)
+                {
+                    Take();
+                }
+
+                return runs;
+            }
         }
-    }
 
-    private sealed class Probe(Action<object> onMessage) : Actor
-    {
-        protected override void Receive(object message) => onMessage(message);
-    }
-
-    private sealed class RecordingWorker : Actor
-    {
-        private readonly ConcurrentQueue<string> runs = new();
-
-        public IActorRef Ref { get; set; } = null!;
-
-        public IReadOnlyCollection<string> Runs => runs;
-
-        public async Task<string[]> WaitForRuns(int count)
+        public string[] WaitForRuns(int count)
         {
-            using var timeout = new CancellationTokenSource(Patience);
             while (runs.Count < count)
             {
-                await Task.Delay(5, timeout.Token);
+                Take();
             }
 
             return [.. runs];
         }
 
-        protected override void Receive(object message)
+        private void Take()
         {
-            if (message is Run run)
-            {
-                runs.Enqueue(run.Job is FakeJob fake ? fake.Name : run.Job.Exchange.Description);
-            }
+            var run = probe.ExpectMsg<Run>(Patience);
+            runs.Add(run.Job is FakeJob fake ? fake.Name : run.Job.Exchange.Description);
         }
     }
 }

@@ -1,4 +1,4 @@
-using AkkaWsgi.Actors.Kernel;
+using Akka.Actor;
 using AkkaWsgi.Actors.Supervision;
 
 namespace AkkaWsgi.Tests.Actors.Supervision;

@@ -1,6 +1,5 @@
 using System.Net;
 using AkkaWsgi.Http.Front.Blocking;
-using AkkaWsgi.Tests.Actors.Kernel;
 using AkkaWsgi.Tests.Support;
 using Microsoft.Extensions.Logging;
 

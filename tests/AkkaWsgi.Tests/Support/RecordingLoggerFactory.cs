@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace AkkaWsgi.Tests.Actors.Kernel;
+namespace AkkaWsgi.Tests.Support;
 
 /// <summary>Hands out loggers that all record into <see cref="Entries"/>.</summary>
 internal sealed class RecordingLoggerFactory : ILoggerFactory

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace AkkaWsgi.Tests.Actors.Kernel;
+namespace AkkaWsgi.Tests.Support;
 
 /// <summary>A logger that keeps every entry, at every level, in its factory's list.</summary>
 internal sealed class RecordingLogger(ConcurrentQueue<LogEntry> entries) : ILogger

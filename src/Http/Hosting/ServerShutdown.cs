@@ -1,0 +1,71 @@
+using System.Globalization;
+using Akka;
+using Akka.Actor;
+using Microsoft.AspNetCore.Hosting.Server;
+
+namespace AkkaWsgi.Http.Hosting;
+
+/// <summary>
+/// The order in which a serving process stops, as CoordinatedShutdown phases: answer parked requests
+/// (<c>before-service-unbind</c>), stop accepting and drain in-flight requests up to the grace period
+/// (<c>service-unbind</c>), interrupt what still runs and stop the interpreter workers (<c>service-stop</c>), run the
+/// application's atexit handlers and finalise Python (<c>before-actor-system-terminate</c>), then terminate the actor
+/// system.
+/// </summary>
+internal static class ServerShutdown
+{
+    /// <summary>How long terminating the actor system itself may take once Python is done.</summary>
+    public static readonly TimeSpan ActorSystemStopTimeout = TimeSpan.FromSeconds(10);
+
+    // Enough for atexit handlers that flush a log or close a connection; CPython gives them no limit at all.
+    private static readonly TimeSpan PythonExitTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Phase timeouts that fit the server's own limits, and no hooks of Akka's own into process exit: the server runs
+    /// the shutdown itself when the host is told to stop, and must not run it a second time from a ProcessExit handler.
+    /// </summary>
+    public static string Hocon(TimeSpan grace, TimeSpan interpreterStop) => string.Create(CultureInfo.InvariantCulture, $$"""
+        akka.coordinated-shutdown {
+          run-by-clr-shutdown-hook = off
+          exit-clr = off
+          phases {
+            service-unbind.timeout = {{(grace + TimeSpan.FromSeconds(5)).TotalMilliseconds}}ms
+            service-stop.timeout = {{(interpreterStop + TimeSpan.FromSeconds(5)).TotalMilliseconds}}ms
+            before-actor-system-terminate.timeout = {{PythonExitTimeout.TotalMilliseconds}}ms
+          }
+        }
+        """);
+
+    /// <summary>Adds the drain and the Python exit to the actor system's CoordinatedShutdown.</summary>
+    /// <param name="grace">Read when the drain begins: shorter when every worker is stuck and nothing can finish.</param>
+    public static void Register(ActorSystem system, IServer server, Func<TimeSpan> grace, PythonExitHandOff pythonExit)
+    {
+        var shutdown = CoordinatedShutdown.Get(system);
+        shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "akkawsgi-drain", async () =>
+        {
+            // Kestrel stops accepting at once, waits for in-flight requests until the token fires, then aborts them.
+            using var graceEnds = new CancellationTokenSource(grace());
+            await server.StopAsync(graceEnds.Token).ConfigureAwait(false);
+            return Done.Instance;
+        });
+        shutdown.AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "akkawsgi-python-exit", async () =>
+        {
+            await pythonExit.RequestAsync().ConfigureAwait(false);
+            return Done.Instance;
+        });
+    }
+
+    /// <summary>Why the server stopped, as CoordinatedShutdown records it.</summary>
+    public sealed class Reason : CoordinatedShutdown.Reason
+    {
+        public static readonly Reason Instance = new();
+
+        private Reason()
+        {
+        }
+
+        public override int ExitCode => 0;
+
+        public override string ToString() => "server stopping";
+    }
+}

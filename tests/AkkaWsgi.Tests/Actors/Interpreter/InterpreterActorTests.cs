@@ -1,0 +1,112 @@
+using Akka.Actor;
+using Akka.TestKit;
+using AkkaWsgi.Actors.Dispatch;
+using AkkaWsgi.Actors.Hosting;
+using AkkaWsgi.Actors.Interpreter;
+using AkkaWsgi.Python.Wsgi;
+using AkkaWsgi.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AkkaWsgi.Tests.Actors.Interpreter;
+
+/// <summary>A real interpreter worker (pinned thread, own CPython thread state) against the shared embedded Python.</summary>
+public sealed class InterpreterActorTests : ActorTest
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    // Counts calls in threading.local: the count survives only while the worker keeps its thread state.
+    private const string CountingApp = """
+        import threading
+        local = threading.local()
+
+        def application(environ, start_response):
+            local.calls = getattr(local, "calls", 0) + 1
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [b"%d %d" % (local.calls, threading.get_ident())]
+        """;
+
+    [Fact]
+    public void Requests_RunOnOneThreadState_SoThreadLocalDataPersists()
+    {
+        var dispatcher = CreateTestProbe();
+        var worker = StartWorker(dispatcher);
+
+        var bodies = Enumerable.Range(0, 3).Select(_ => RunOne(worker, dispatcher, new Job())).ToList();
+
+        Assert.Equal(["1", "2", "3"], bodies.Select(b => b.Split(' ')[0]));
+        Assert.Single(bodies.Select(b => b.Split(' ')[1]).Distinct());
+    }
+
+    [Fact]
+    public void Failure_EscapingARequest_IsAnswered_AndTheWorkerIsResumedWithItsThreadState()
+    {
+        var dispatcher = CreateTestProbe();
+        var worker = StartWorker(dispatcher);
+        Assert.StartsWith("1 ", RunOne(worker, dispatcher, new Job()), StringComparison.Ordinal);
+
+        // The connection side failing when told the request is over: the worker's own code cannot catch that.
+        var failing = new Job { FailOnComplete = true };
+        worker.Tell(new Run(failing));
+        dispatcher.ExpectMsg<RequestFinished>(Patience);
+
+        Assert.Equal(1, failing.Completions);
+        Assert.StartsWith("3 ", RunOne(worker, dispatcher, new Job()), StringComparison.Ordinal);
+    }
+
+    private IActorRef StartWorker(TestProbe dispatcher)
+    {
+        var (application, _) = EmbeddedPython.Shared.Load(CountingApp);
+        var parent = Start(Props.Create(() => new SupervisingParent(
+            InterpreterActor.Props(application, dispatcher.Ref, new InterpreterOptions(), Clock, NullLogger.Instance))));
+        var worker = parent.Ask<IActorRef>("child", Patience).GetAwaiter().GetResult();
+        Assert.Equal(worker, dispatcher.ExpectMsg<WorkerReady>(Patience).Worker);
+        return worker;
+    }
+
+    private static string RunOne(IActorRef worker, TestProbe dispatcher, Job job)
+    {
+        worker.Tell(new Run(job));
+        dispatcher.ExpectMsg<RequestFinished>(Patience);
+        return job.Exchange.BodyText;
+    }
+
+    /// <summary>A parent that applies the server's supervision decisions to the one child it makes.</summary>
+    private sealed class SupervisingParent : ReceiveActor
+    {
+        public SupervisingParent(Props child)
+        {
+            var made = Context.ActorOf(child, "python-worker-0");
+            Receive<string>(_ => Sender.Tell(made));
+        }
+
+        protected override SupervisorStrategy SupervisorStrategy() => ServerSupervision.Strategy();
+    }
+
+    /// <summary>A request with a recording exchange; optionally its completion throws once.</summary>
+    private sealed class Job : IRequestJob
+    {
+        private int completions;
+
+        public RecordingExchange Exchange { get; } = new();
+
+        IWsgiExchange IRequestJob.Exchange => Exchange;
+
+        public RequestInfo Info { get; } = new(null, "/", false, null);
+
+        public bool IsAbandoned => false;
+
+        public bool FailOnComplete { get; init; }
+
+        public int Completions => Volatile.Read(ref completions);
+
+        public void Complete()
+        {
+            if (Interlocked.Increment(ref completions) == 1 && FailOnComplete)
+            {
+                throw new InvalidOperationException("the connection side failed");
+            }
+        }
+
+        public void Reject(int statusCode, TimeSpan? retryAfter) => Complete();
+    }
+}
