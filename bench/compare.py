@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Compares builds of akkawsgi with each other, interleaved, on the same machine and in the same run.
+
+    bench/compare.py BUILD [BUILD ...]
+
+Each BUILD is LABEL=PATH_TO_akkawsgi_EXECUTABLE (for example before=/tmp/before/akkawsgi after=artifacts/akkawsgi/akkawsgi).
+For every round, every application and every connection count, each build is started on 127.0.0.1, warmed up, measured
+with wrk and stopped, in turn; so drift on a noisy machine hits every build alike. It prints one table with the median
+of the rounds and every round's figures, and writes it to bench/compare-latest.md.
+
+"CPU/req" is the server's CPU time (user + system of every process in its group: supervisor and worker) during the
+measured period, divided by the requests wrk completed: steadier than throughput on a shared machine, and what a site
+with many cores pays.
+
+Environment: ROUNDS (3), DURATION (8s), WARMUP (2s), CONNECTIONS ("64 128"), APPS ("hello flask"), WORKERS (16),
+PYTHON (the interpreter to embed; default /usr/bin/python3 when Debian's libpython3.11 is installed), EXTRA (more
+akkawsgi flags). Only 127.0.0.1 is ever contacted.
+"""
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+APPS = {
+    "hello": (os.path.join(ROOT, "examples"), "hello"),
+    "flask": (os.path.join(ROOT, "bench", "apps"), "flask_json"),
+}
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def default_python():
+    if os.path.exists("/usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0") and os.path.exists("/usr/bin/python3"):
+        return "/usr/bin/python3"
+    return "python3"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def group_cpu_seconds(pgid):
+    total = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                rest = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(rest[2]) == pgid:  # fields after the name: state, ppid, pgrp, ...
+            total += int(rest[11]) + int(rest[12])  # utime, stime
+    return total / CLK_TCK
+
+
+def wait_ready(port, proc, timeout=60):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode} during start-up")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                if s.recv(64).startswith(b"HTTP/1.1 200"):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("server did not answer 200 in time")
+
+
+def parse_wrk(out):
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rps, total, float(p99.group(1)) * scale, errors + (int(non2xx.group(1)) if non2xx else 0)
+
+
+def measure(exe, app, conns, env_conf):
+    chdir, module = APPS[app]
+    port = free_port()
+    log = open(os.path.join(ROOT, "bench", "compare-server.log"), "ab")
+    cmd = [exe, "--module", module, "--chdir", chdir, "--http-socket", f"127.0.0.1:{port}",
+           "--workers", env_conf["workers"], "--python", env_conf["python"]] + env_conf["extra"]
+    proc = subprocess.Popen(cmd, stdout=log, stderr=log, start_new_session=True)
+    try:
+        wait_ready(port, proc)
+        url = f"http://127.0.0.1:{port}/"
+        subprocess.run(["wrk", "-t1", f"-c{conns}", f"-d{env_conf['warmup']}", url], capture_output=True, check=True)
+        cpu0 = group_cpu_seconds(proc.pid)
+        out = subprocess.run(["wrk", "-t1", f"-c{conns}", f"-d{env_conf['duration']}", "--latency", url],
+                             capture_output=True, text=True, check=True).stdout
+        cpu1 = group_cpu_seconds(proc.pid)
+        rps, total, p99, errors = parse_wrk(out)
+        return rps, p99, (cpu1 - cpu0) / max(total, 1) * 1e6, errors
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=20)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
+
+
+def main():
+    builds = [a.split("=", 1) for a in sys.argv[1:]]
+    if not builds or any(len(b) != 2 or not os.access(b[1], os.X_OK) for b in builds):
+        sys.exit(__doc__)
+    if shutil.which("wrk") is None:
+        if os.geteuid() != 0 or shutil.which("apt-get") is None:
+            sys.exit("wrk is not installed (apt-get install wrk)")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(["apt-get", "-q", "update"], env=env, capture_output=True, check=True)
+        subprocess.run(["apt-get", "-q", "-y", "install", "wrk"], env=env, capture_output=True, check=True)
+    conf = {
+        "rounds": int(os.environ.get("ROUNDS", "3")),
+        "duration": os.environ.get("DURATION", "8s"),
+        "warmup": os.environ.get("WARMUP", "2s"),
+        "workers": os.environ.get("WORKERS", "16"),
+        "python": os.environ.get("PYTHON", default_python()),
+        "extra": os.environ.get("EXTRA", "").split(),
+    }
+    conns_list = [int(c) for c in os.environ.get("CONNECTIONS", "64 128").split()]
+    apps = os.environ.get("APPS", "hello flask").split()
+    results = {}
+    for rnd in range(conf["rounds"]):
+        for app in apps:
+            for conns in conns_list:
+                for label, exe in builds:
+                    r = measure(exe, app, conns, conf)
+                    results.setdefault((app, conns, label), []).append(r)
+                    print(f"round {rnd + 1} {app} c={conns} {label}: {r[0]:.0f} req/s, p99 {r[1]:.2f} ms, "
+                          f"{r[2]:.1f} µs CPU/req, {r[3]} errors", file=sys.stderr, flush=True)
+    lines = [f"python {conf['python']}, {conf['workers']} workers, {conf['rounds']} rounds of {conf['duration']}, "
+             f"wrk -t1 on the same machine", "",
+             "| app | conns | build | req/s (median) | ratio | p99 ms (median) | ratio | CPU µs/req (median) | rounds: req/s | errors |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for app in apps:
+        for conns in conns_list:
+            base = None
+            for label, _ in builds:
+                rs = results[(app, conns, label)]
+                rps = statistics.median(r[0] for r in rs)
+                p99 = statistics.median(r[1] for r in rs)
+                cpu = statistics.median(r[2] for r in rs)
+                base = base or (rps, p99)
+                lines.append(f"| {app} | {conns} | {label} | {rps:,.0f} | {rps / base[0]:.2f} | {p99:.2f} | "
+                             f"{p99 / base[1]:.2f} | {cpu:.1f} | {' / '.join(f'{r[0]:,.0f}' for r in rs)} | "
+                             f"{sum(r[3] for r in rs)} |")
+    table = "\n".join(lines)
+    print(table)
+    with open(os.path.join(ROOT, "bench", "compare-latest.md"), "w") as f:
+        f.write(table + "\n")
+
+
+if __name__ == "__main__":
+    main()
