@@ -1,8 +1,6 @@
-using System.Globalization;
 using AkkaWsgi.Http.Hosting;
 using AkkaWsgi.Http.Logging;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace AkkaWsgi.Http.Front;
 
@@ -10,7 +8,7 @@ namespace AkkaWsgi.Http.Front;
 /// Counts every request the front answers, and with --access-log writes its line: the application's responses,
 /// static files and refusals alike, since it sits in front of all of them.
 /// </summary>
-internal sealed class RequestAccounting(ServerCounters counters, TimeProvider time, ILogger? accessLog)
+internal sealed class RequestAccounting(ServerCounters counters, TimeProvider time, AccessLogStream? accessLog)
 {
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
@@ -25,22 +23,22 @@ internal sealed class RequestAccounting(ServerCounters counters, TimeProvider ti
             counters.ResponseSent(context.Response.StatusCode);
             if (accessLog is not null)
             {
-                LogAccess(accessLog, context, time.GetElapsedTime(started));
+                accessLog.Post(Entry(context, time.GetElapsedTime(started)));
             }
         }
     }
 
-    private void LogAccess(ILogger logger, HttpContext context, TimeSpan duration)
+    private AccessEntry Entry(HttpContext context, TimeSpan duration)
     {
         var request = context.Request;
-        ServerLog.Access(logger,
+        return new AccessEntry(
             context.Connection.RemoteIpAddress?.ToString() ?? "-",
-            time.GetUtcNow().ToString("dd/MMM/yyyy:HH:mm:ss +0000", CultureInfo.InvariantCulture),
+            time.GetUtcNow(),
             $"{request.Method} {RequestTarget.Raw(context)} {request.Protocol}",
             context.Response.StatusCode,
-            context.Response.ContentLength?.ToString(CultureInfo.InvariantCulture) ?? "-",
+            context.Response.ContentLength,
             request.Headers.Referer.ToString() is { Length: > 0 } referer ? referer : "-",
             request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : "-",
-            duration.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture));
+            duration);
     }
 }

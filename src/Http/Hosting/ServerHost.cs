@@ -199,7 +199,7 @@ internal static class ServerHost
             loggerFactory.CreateLogger("akkawsgi.park"));
         application.ParkNotifier = parking.Notify;
         var endpoint = new WsgiEndpoint(web.Services.GetRequiredService<IRequiredActor<DispatcherActor>>(), options, blocks, parking);
-        var accessLog = options.AccessLog ? loggerFactory.CreateLogger("akkawsgi.access") : null;
+        var accessLog = options.AccessLog ? new AccessLogStream(loggerFactory.CreateLogger("akkawsgi.access")) : null;
         web.Use(new ForwardedHeader(TrustedProxies.Networks(options.TrustedProxies)).InvokeAsync);
         web.UseForwardedHeaders(TrustedProxies.Options(options.TrustedProxies));
         web.Use(new RequestAccounting(counters, time, accessLog).InvokeAsync);
@@ -219,7 +219,8 @@ internal static class ServerHost
         // CoordinatedShutdown, which ServerShutdown orders; this thread finalises Python when its turn comes.
         var system = web.Services.GetRequiredService<ActorSystem>();
         var grace = TimeSpan.FromSeconds(options.GracefulTimeout);
-        ServerShutdown.Register(system, web.Services.GetRequiredService<IServer>(), () => grace, pythonExit);
+        ServerShutdown.Register(system, web.Services.GetRequiredService<IServer>(), () => grace, pythonExit, accessLog);
+        accessLog?.Start(system);
         bool Stop()
         {
             var shutdown = CoordinatedShutdown.Get(system).Run(ServerShutdown.Reason.Instance);

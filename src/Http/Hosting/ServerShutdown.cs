@@ -1,6 +1,7 @@
 using System.Globalization;
 using Akka;
 using Akka.Actor;
+using AkkaWsgi.Http.Logging;
 using Microsoft.AspNetCore.Hosting.Server;
 
 namespace AkkaWsgi.Http.Hosting;
@@ -38,9 +39,20 @@ internal static class ServerShutdown
 
     /// <summary>Adds the drain and the Python exit to the actor system's CoordinatedShutdown.</summary>
     /// <param name="grace">Read when the drain begins: shorter when every worker is stuck and nothing can finish.</param>
-    public static void Register(ActorSystem system, IServer server, Func<TimeSpan> grace, PythonExitHandOff pythonExit)
+    /// <param name="accessLog">Its last lines are written once the drain is over (phase <c>service-requests-done</c>).</param>
+    public static void Register(ActorSystem system, IServer server, Func<TimeSpan> grace, PythonExitHandOff pythonExit,
+        AccessLogStream? accessLog)
     {
         var shutdown = CoordinatedShutdown.Get(system);
+        if (accessLog is not null)
+        {
+            shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "akkawsgi-access-log", async () =>
+            {
+                await accessLog.CompleteAsync().ConfigureAwait(false);
+                return Done.Instance;
+            });
+        }
+
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "akkawsgi-drain", async () =>
         {
             // Kestrel stops accepting at once, waits for in-flight requests until the token fires, then aborts them.

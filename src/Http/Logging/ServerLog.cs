@@ -47,4 +47,8 @@ internal static partial class ServerLog
 
     [LoggerMessage(1012, LogLevel.Information, "{Count} background job(s): {Jobs}", EventName = "BackgroundJobs")]
     public static partial void BackgroundJobs(ILogger logger, int count, string jobs);
+
+    [LoggerMessage(1013, LogLevel.Warning, "access log: {Lost} lines dropped because the output did not keep up ({Total} in all)",
+        EventName = "AccessLinesDropped")]
+    public static partial void AccessLinesDropped(ILogger logger, long lost, long total);
 }
