@@ -12,6 +12,9 @@ of the rounds and every round's figures, and writes it to bench/compare-latest.m
 measured period, divided by the requests wrk completed: steadier than throughput on a shared machine, and what a site
 with many cores pays.
 
+Applications: hello (examples/hello.py), flask (a Flask JSON view), sleep10 (waits 10 ms without the GIL, like a view
+waiting on a database: 16 workers can serve at most 1,600 req/s).
+
 Environment: ROUNDS (3), DURATION (8s), WARMUP (2s), CONNECTIONS ("64 128"), APPS ("hello flask"), WORKERS (16),
 PYTHON (the interpreter to embed; default /usr/bin/python3 when Debian's libpython3.11 is installed), EXTRA (more
 akkawsgi flags). Only 127.0.0.1 is ever contacted.
@@ -30,6 +33,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 APPS = {
     "hello": (os.path.join(ROOT, "examples"), "hello"),
     "flask": (os.path.join(ROOT, "bench", "apps"), "flask_json"),
+    "sleep10": (os.path.join(ROOT, "bench", "apps"), "sleep10"),
 }
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -87,7 +91,7 @@ def parse_wrk(out):
     return rps, total, float(p99.group(1)) * scale, errors + (int(non2xx.group(1)) if non2xx else 0)
 
 
-def measure(exe, app, conns, env_conf):
+def measure(label, exe, app, conns, env_conf):
     chdir, module = APPS[app]
     port = free_port()
     log = open(os.path.join(ROOT, "bench", "compare-server.log"), "ab")
@@ -103,14 +107,18 @@ def measure(exe, app, conns, env_conf):
                              capture_output=True, text=True, check=True).stdout
         cpu1 = group_cpu_seconds(proc.pid)
         rps, total, p99, errors = parse_wrk(out)
+        if errors:
+            log.write(f"--- wrk reported errors against {label}:\n{out}\n".encode())
         return rps, p99, (cpu1 - cpu0) / max(total, 1) * 1e6, errors
     finally:
         try:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=20)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
+        except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+        except ProcessLookupError:
+            proc.wait()  # it had exited already (a failed start), which the caller hears of
         log.close()
 
 
@@ -139,7 +147,7 @@ def main():
         for app in apps:
             for conns in conns_list:
                 for label, exe in builds:
-                    r = measure(exe, app, conns, conf)
+                    r = measure(label, exe, app, conns, conf)
                     results.setdefault((app, conns, label), []).append(r)
                     print(f"round {rnd + 1} {app} c={conns} {label}: {r[0]:.0f} req/s, p99 {r[1]:.2f} ms, "
                           f"{r[2]:.1f} µs CPU/req, {r[3]} errors", file=sys.stderr, flush=True)

@@ -11,8 +11,9 @@ namespace AkkaWsgi.Actors.Background;
 /// never runs twice at once.
 /// </summary>
 /// <remarks>
-/// The schedules are keyed timers (one per job), so they go with the actor when it stops. Its parent restarts it when
-/// it fails (<see cref="Hosting.ServerSupervision"/>): its only state is the schedule, which PreStart sets up afresh.
+/// The schedules are keyed timers (one per job), so they go with the actor when it stops. Its parent resumes it when
+/// handling a message fails (<see cref="Hosting.ServerSupervision"/>): a restart would forget which runs are in
+/// progress and could start a job again while it still runs.
 /// </remarks>
 public sealed class BackgroundJobsActor(IReadOnlyList<BackgroundJob> jobs, IActorRef dispatcher, TimeZoneInfo zone, TimeProvider time, ILogger logger)
     : UntypedActor, IWithTimers

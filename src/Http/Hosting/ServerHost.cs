@@ -182,7 +182,7 @@ internal static class ServerHost
             },
         };
         var web = KestrelSetup.Build(options, loggerFactory, worker?.ListenDescriptors, services => services.AddAkka("akkawsgi", akka => akka
-            .AddHocon(ServerShutdown.Hocon(TimeSpan.FromSeconds(options.GracefulTimeout), WorkerStopTimeout), HoconAddMode.Prepend)
+            .AddHocon(ServerActorSystemConfig.Hocon(TimeSpan.FromSeconds(options.GracefulTimeout), WorkerStopTimeout), HoconAddMode.Prepend)
             .ConfigureLoggers(loggers =>
             {
                 loggers.LogLevel = Enum.Parse<LogLevel>(options.LogLevel, ignoreCase: true) <= LogLevel.Debug ? Akka.Event.LogLevel.DebugLevel : Akka.Event.LogLevel.WarningLevel;

@@ -70,6 +70,23 @@ public sealed class StartupShutdownTests : IDisposable
     }
 
     [Fact]
+    public async Task Sigterm_UnderLoad_AnswersEveryRequestAlreadySent_RunningOrQueued()
+    {
+        using var server = await ServerProcess.StartAsync(ServerProcess.AppArguments("atexit_app", PythonInstalls.Default, workers: 4));
+        using var http = TestHttp.Client(server);
+        // Three rounds' worth for four workers: when the signal comes, four run and eight wait in the queue.
+        var inFlight = Enumerable.Range(0, 12).Select(_ => http.GetStringAsync(new Uri("/slow?s=0.5", UriKind.Relative))).ToList();
+        await Task.Delay(300);
+
+        server.SendSignal(ServerProcess.SigTerm);
+
+        var answers = await Task.WhenAll(inFlight);
+        Assert.All(answers, a => Assert.Equal("finished after 0.5 s", a));
+        var exit = await server.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(exit == 0, $"exit code {exit}\n{server.Describe()}");
+    }
+
+    [Fact]
     public async Task GracefulTimeout_StopsWaitingForARequestThatRunsTooLong()
     {
         var arguments = ServerProcess.AppArguments("atexit_app", PythonInstalls.Default, workers: 2);
