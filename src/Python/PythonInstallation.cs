@@ -8,8 +8,44 @@ namespace AkkaWsgi.Python;
 /// <param name="VirtualEnv">The virtualenv whose site-packages and sys.prefix the app gets, if any.</param>
 public sealed record PythonInstallation(string? Executable, string Library, Version Version, string? Home, string? VirtualEnv)
 {
-    public static readonly Version Oldest = new(3, 9);
-    public static readonly Version NewestTested = new(3, 14);
+    /// <summary>The oldest CPython not past its end of life, and the oldest the embedding supports.</summary>
+    public static readonly Version Oldest = new(3, 11);
+
+    /// <summary>The newest CPython the embedding knows the object layout of (3.15, with its free-threaded build).</summary>
+    public static readonly Version Newest = new(3, 15);
 
     public string ShortVersion => $"{Version.Major}.{Version.Minor}";
+
+    /// <summary>The supported range, as messages say it.</summary>
+    public static string SupportedRange => $"CPython {Oldest.Major}.{Oldest.Minor} to {Newest.Major}.{Newest.Minor}";
+
+    /// <summary>
+    /// Refuses a version outside the supported range, with a message that says why: past its end of life (with the
+    /// date, from the CPython release schedule), or newer than this build knows.
+    /// </summary>
+    /// <param name="what">What was found, for the message: an interpreter's or a library's path.</param>
+    public static void CheckSupported(Version version, string what)
+    {
+        if (version.Major == Oldest.Major && version.Minor < Oldest.Minor || version.Major < Oldest.Major)
+        {
+            var ended = (version.Major, version.Minor) switch
+            {
+                (3, 10) => " (October 2026)",
+                (3, 9) => " (October 2025)",
+                (3, 8) => " (October 2024)",
+                (3, 7) => " (June 2023)",
+                (3, 6) => " (December 2021)",
+                (2, 7) => " (January 2020)",
+                _ => "",
+            };
+            throw new PythonNotFoundException(
+                $"{what} is Python {version}, which is past its end of life{ended}; akkawsgi supports {SupportedRange} (pass --python)");
+        }
+
+        if (version.Major > Newest.Major || version.Major == Newest.Major && version.Minor > Newest.Minor)
+        {
+            throw new PythonNotFoundException(
+                $"{what} is Python {version}, newer than this akkawsgi supports ({SupportedRange}); pass --python to choose another");
+        }
+    }
 }

@@ -73,11 +73,7 @@ public static partial class PythonLocator
         var numbers = root.GetProperty("version").EnumerateArray().Select(e => e.GetInt32()).ToArray();
         var version = new Version(numbers[0], numbers[1], numbers[2]);
         var executable = root.GetProperty("executable").GetString() ?? interpreter;
-        if (version < PythonInstallation.Oldest)
-        {
-            throw new PythonNotFoundException(
-                $"{executable} is Python {version}; akkawsgi needs CPython {PythonInstallation.Oldest} or later (pass --python)");
-        }
+        PythonInstallation.CheckSupported(version, executable);
 
         string? Text(string name) => root.GetProperty(name).ValueKind == JsonValueKind.String ? root.GetProperty(name).GetString() : null;
         var basePrefix = Text("base_prefix")!;
@@ -179,11 +175,7 @@ public static partial class PythonLocator
 
         var version = new Version(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
             int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
-        if (version < PythonInstallation.Oldest)
-        {
-            throw new PythonNotFoundException(
-                $"{library} is Python {version}; akkawsgi needs CPython {PythonInstallation.Oldest} or later");
-        }
+        PythonInstallation.CheckSupported(version, library);
 
         // The standard library sits at PREFIX/lib/pythonX.Y; walk up from the library to find that prefix.
         string? home = null;

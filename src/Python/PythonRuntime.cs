@@ -1,19 +1,28 @@
+using System.Runtime.InteropServices;
 using AkkaWsgi.Python.Native;
 using AkkaWsgi.Python.Wsgi;
 using Microsoft.Extensions.Logging;
+using PyNet = Python.Runtime;
 
 namespace AkkaWsgi.Python;
 
 /// <summary>
-/// The embedded interpreter: started on the calling thread (the process's main thread), which imports the
-/// application, then gives the GIL away to the workers and takes it back to finalise.
+/// The embedded interpreter, hosted by pythonnet: started on the calling thread (the process's main thread), which
+/// imports the application, then gives the GIL away to the workers and takes it back to stop.
 /// </summary>
+/// <remarks>
+/// pythonnet loads libpython, initialises it and is what the application is imported through; it owns the thread
+/// states, the server's Python module, exceptions and tracebacks. The per-request WSGI call runs on direct C-API calls
+/// against the same loaded library (<see cref="Native"/>), where pythonnet's finalizable object wrappers would cost
+/// throughput (docs/performance.md).
+/// </remarks>
 public sealed class PythonRuntime
 {
     private const string ServerModuleName = "_akkawsgi_server";
 
     private readonly PythonThread mainThread;
     private readonly ILoggerFactory loggerFactory;
+    private PyNet.PyModule? netServerModule;
     private PyObject? serverModule;
 
     private PythonRuntime(PythonInstallation installation, LibPython lib, PythonThread mainThread, ILoggerFactory loggerFactory)
@@ -29,11 +38,18 @@ public sealed class PythonRuntime
     /// <summary>The version the loaded library reports (major.minor.micro).</summary>
     public Version Version { get; }
 
+    /// <summary>True on a free-threaded build running without the GIL.</summary>
+    public bool FreeThreaded { get; private set; }
+
+    /// <summary>Whether the application may use .NET through pythonnet's <c>clr</c> module (--allow-clr).</summary>
+    public bool ClrAllowed { get; private set; }
+
     /// <summary>
     /// Loads libpython and initialises it. <paramref name="appDirectory"/> goes first on sys.path, as the script
-    /// directory does for <c>python app.py</c>.
+    /// directory does for <c>python app.py</c>. Unless <paramref name="allowClr"/>, the application cannot import
+    /// <c>clr</c> (nor .NET namespaces through it).
     /// </summary>
-    public static PythonRuntime Start(PythonInstallation installation, string appDirectory, ILoggerFactory loggerFactory)
+    public static PythonRuntime Start(PythonInstallation installation, string appDirectory, ILoggerFactory loggerFactory, bool allowClr = false)
     {
         LibPython lib;
         try
@@ -47,38 +63,77 @@ public sealed class PythonRuntime
                 e);
         }
 
-        if (lib.Version < PythonInstallation.Oldest)
-        {
-            throw new PythonNotFoundException(
-                $"{installation.Library} is Python {lib.Version}; akkawsgi needs CPython {PythonInstallation.Oldest} or later");
-        }
-
+        PythonInstallation.CheckSupported(lib.Version, installation.Library);
         if (installation.Home is { } home && !Directory.Exists(home.Split(':')[0]))
         {
             throw new PythonNotFoundException($"the Python home {home} of {installation.Library} does not exist");
         }
 
-        // Prints from the application should reach the log as they happen, not when a block buffer fills.
+        // Read by CPython at start-up, from the native environment (which .NET's own setter does not reach).
         if (Environment.GetEnvironmentVariable("PYTHONUNBUFFERED") is null)
         {
+            // Prints from the application should reach the log as they happen, not when a block buffer fills.
             LibC.SetNativeEnvironment("PYTHONUNBUFFERED", "1");
         }
 
-        var main = Embedding.Initialize(lib, installation.Home);
-        var runtime = new PythonRuntime(installation, lib, main, loggerFactory);
-        runtime.serverModule = LoadServerModule();
-        using (var install = runtime.serverModule.GetAttr("install_public_module"))
-        using (var version = Py.Str(typeof(PythonRuntime).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"))
-        using (install.Call(version))
+        if (installation.Home is not null && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("PYTHONHOME")))
         {
+            LibC.SetNativeEnvironment("PYTHONHOME", installation.Home);
         }
 
-        using var configure = runtime.serverModule.GetAttr("configure");
-        using var argv0 = Py.Str("akkawsgi");
-        using var executable = installation.Executable is null ? Py.None() : Py.Str(installation.Executable);
-        using var venv = installation.VirtualEnv is null ? Py.None() : Py.Str(installation.VirtualEnv);
-        using var path0 = Py.Str(appDirectory);
-        using var _ = configure.Call(argv0, executable, venv, path0);
+        Py.Use(lib);
+        try
+        {
+            PyNet.Runtime.PythonDLL = installation.Library;
+            // No sys.argv of pythonnet's (configure sets it) and no Python signal handlers: SIGINT and SIGTERM belong to
+            // the server, which stops gracefully on them.
+            PyNet.PythonEngine.Initialize(setSysArgv: false, initSigs: false);
+        }
+        catch (Exception e) when (e is NotSupportedException or InvalidOperationException or DllNotFoundException or TypeInitializationException)
+        {
+            throw new PythonNotFoundException($"cannot start Python from {installation.Library}: {e.Message}", e);
+        }
+
+        var runtime = new PythonRuntime(installation, lib, PythonThread.AdoptInitializingThread(), loggerFactory);
+        runtime.netServerModule = LoadServerModule();
+        var server = runtime.netServerModule;
+        using (var version = new PyNet.PyString(typeof(PythonRuntime).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"))
+        {
+            server.InvokeMethod("install_public_module", version).Dispose();
+        }
+
+        using (var argv0 = new PyNet.PyString("akkawsgi"))
+        using (var executable = installation.Executable is null ? PyNet.PyObject.None : new PyNet.PyString(installation.Executable))
+        using (var venv = installation.VirtualEnv is null ? PyNet.PyObject.None : new PyNet.PyString(installation.VirtualEnv))
+        using (var path0 = new PyNet.PyString(appDirectory))
+        {
+            server.InvokeMethod("configure", argv0, executable, venv, path0).Dispose();
+        }
+
+        runtime.ClrAllowed = allowClr;
+        if (!allowClr)
+        {
+            // pythonnet imports clr.interop the first time it turns a Python exception into a .NET one; do that while
+            // clr is still importable, as every import error of the application will need it.
+            try
+            {
+                PyNet.PyModule.Import("_akkawsgi_probe_that_does_not_exist").Dispose();
+            }
+            catch (PyNet.PythonException)
+            {
+            }
+
+            using var message = new PyNet.PyString("import clr: the application may not use .NET; start akkawsgi with --allow-clr to let it");
+            using var runtimeDir = new PyNet.PyString(RuntimeEnvironment.GetRuntimeDirectory());
+            server.InvokeMethod("disable_clr", message, runtimeDir).Dispose();
+        }
+
+        using (var enabled = server.InvokeMethod("gil_enabled"))
+        {
+            runtime.FreeThreaded = !enabled.IsTrue();
+        }
+
+        runtime.serverModule = Py.Adopt(server);
         return runtime;
     }
 
@@ -89,38 +144,49 @@ public sealed class PythonRuntime
     {
         var (module, callableName) = ParseSpec(spec);
         var target = $"{module}:{callableName}";
-        PyObject imported;
+        PyNet.PyObject imported;
         try
         {
-            imported = Py.Import(module);
+            imported = PyNet.PyModule.Import(module);
         }
-        catch (PythonException e)
+        catch (PyNet.PythonException e)
         {
             var hint = module.EndsWith(".py", StringComparison.Ordinal) ? $" (name the module, not the file: --module {module[..^3]})" : "";
             throw new ApplicationLoadException(
-                $"cannot import module '{module}' for application {target}: {e.TypeName}: {e.PythonMessage}{hint}", e.Traceback);
+                $"cannot import module '{module}' for application {target}: {e.Type.Name}: {e.Message}{hint}", FormatTraceback(e));
         }
 
-        using (imported)
+        var callable = imported;
+        try
         {
-            PyObject callable = imported.NewReference();
             foreach (var part in callableName.Split('.'))
             {
-                using var owner = callable;
-                callable = owner.TryGetAttr(part)
-                    ?? throw new ApplicationLoadException($"module '{module}' has no attribute '{callableName}' (application {target})", "");
+                if (!callable.HasAttr(part))
+                {
+                    throw new ApplicationLoadException($"module '{module}' has no attribute '{callableName}' (application {target})", "");
+                }
+
+                var owner = callable;
+                callable = owner.GetAttr(part);
+                owner.Dispose();
             }
 
-            if (!callable.IsCallable)
+            if (!callable.IsCallable())
             {
-                var type = callable.TypeName();
-                callable.Dispose();
-                throw new ApplicationLoadException($"{target} is a {type}, not a WSGI callable", "");
+                using var type = callable.GetPythonType();
+                throw new ApplicationLoadException($"{target} is a {type.Name}, not a WSGI callable", "");
             }
 
-            var application = new WsgiApplication(module, callableName, callable, serverModule!.NewReference(), loggerFactory) { Settings = settings };
+            var application = new WsgiApplication(module, callableName, Py.Adopt(callable), serverModule!.NewReference(), loggerFactory)
+            {
+                Settings = settings,
+            };
             application.LoadBackgroundJobs();
             return application;
+        }
+        finally
+        {
+            callable.Dispose();
         }
     }
 
@@ -130,23 +196,22 @@ public sealed class PythonRuntime
     /// </summary>
     public IReadOnlyDictionary<nuint, string> FormatStacks(IReadOnlyCollection<nuint> threadIds) => ForeignThreadGil.Run(() =>
     {
-        using var format = serverModule!.GetAttr("format_stacks");
-        using var ids = Py.List();
+        using var ids = new PyNet.PyList();
         foreach (var id in threadIds)
         {
-            using var value = Py.Long((long)id);
+            using var value = new PyNet.PyInt((ulong)id);
             ids.Append(value);
         }
 
-        using var stacks = format.Call(ids);
+        using var stacks = new PyNet.PyDict(netServerModule!.InvokeMethod("format_stacks", ids));
         var result = new Dictionary<nuint, string>();
         foreach (var id in threadIds)
         {
-            using var key = Py.Long((long)id);
-            using var stack = stacks.GetItem(key);
-            if (stack is not null)
+            using var key = new PyNet.PyInt((ulong)id);
+            if (stacks.HasKey(key))
             {
-                result[id] = stack.AsString();
+                using var stack = stacks[key];
+                result[id] = stack.ToString() ?? "";
             }
         }
 
@@ -156,19 +221,22 @@ public sealed class PythonRuntime
     /// <summary>How many objects Python's garbage collector tracks (takes the GIL).</summary>
     public long ObjectCount() => ForeignThreadGil.Run(() =>
     {
-        using var count = serverModule!.GetAttr("object_count");
-        using var result = count.Call();
-        return result.ToInt64();
+        using var count = netServerModule!.InvokeMethod("object_count");
+        return count.As<long>();
     });
 
     /// <summary>Gives the GIL away after start-up so the interpreter workers can run.</summary>
     public void ReleaseMainThread() => mainThread.Exit();
 
     /// <summary>
-    /// Takes the GIL back on the main thread and finalises Python, which runs atexit handlers and waits for the
-    /// application's non-daemon threads. Every worker thread must have ended first. Returns Py_FinalizeEx's status.
+    /// Takes the GIL back on the main thread and stops Python as a graceful exit does: waits for the application's
+    /// non-daemon threads, runs its atexit handlers, then shuts pythonnet down (which releases the GIL for good and
+    /// unhooks its own process-exit handler). Every worker thread must have ended first.
     /// </summary>
-    public int Shutdown(WsgiApplication? application)
+    /// <remarks>
+    /// pythonnet never calls Py_FinalizeEx, so without this the application's atexit handlers would not run at all.
+    /// </remarks>
+    public void Shutdown(WsgiApplication? application)
     {
         if (!mainThread.HoldsGil)
         {
@@ -178,7 +246,37 @@ public sealed class PythonRuntime
         application?.Dispose();
         serverModule?.Dispose();
         serverModule = null;
-        return Embedding.FinalizeInterpreter();
+        if (netServerModule is { } server)
+        {
+            try
+            {
+                server.InvokeMethod("run_exit_handlers").Dispose();
+            }
+            catch (PyNet.PythonException e)
+            {
+                PythonLog.ExitHandlersFailed(loggerFactory.CreateLogger("akkawsgi"), FormatTraceback(e));
+            }
+
+            server.InvokeMethod("restore_clr").Dispose();
+            server.Dispose();
+            netServerModule = null;
+        }
+
+        PyNet.PythonEngine.Shutdown();
+    }
+
+    private static string FormatTraceback(PyNet.PythonException e)
+    {
+        try
+        {
+            return e.Format();
+        }
+#pragma warning disable CA1031 // a traceback that cannot be formatted still leaves the message
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return "";
+        }
     }
 
     internal static (string Module, string Callable) ParseSpec(string spec)
@@ -194,21 +292,15 @@ public sealed class PythonRuntime
         return (module, callable);
     }
 
-    private static PyObject LoadServerModule()
+    private static PyNet.PyModule LoadServerModule()
     {
         using var stream = typeof(PythonRuntime).Assembly.GetManifestResourceStream("akkawsgi_server.py")
             ?? throw new InvalidOperationException("the server's Python module is missing from the assembly");
         using var reader = new StreamReader(stream);
-        var source = reader.ReadToEnd();
-        var module = Py.NewModule(ServerModuleName);
-        using var globals = module.ModuleDict();
-        using (var builtins = Py.Import("builtins"))
-        {
-            // Code executed in a bare module dict on 3.9 gets a near-empty builtins unless this is set.
-            globals.SetItem("__builtins__", builtins);
-        }
-
-        Py.Exec(source, "<akkawsgi server>", globals);
+        var module = PyNet.PyModule.FromString(ServerModuleName, reader.ReadToEnd(), "<akkawsgi server>");
+        using var sys = PyNet.PyModule.Import("sys");
+        using var modules = sys.GetAttr("modules");
+        modules.SetItem(ServerModuleName, module);
         return module;
     }
 }

@@ -30,6 +30,9 @@ def application(environ, start_response):
     elif path == "/sleep":
         # time.sleep is one C call: the exception can only be raised when it returns.
         time.sleep(float(q["s"]))
+    elif path == "/hold-gil":
+        # One C call that never runs a bytecode and never lets the GIL go: no interrupt and no other thread gets in.
+        sum(range(10**13))
     elif path == "/hold-log-lock":
         # Takes the handler's lock the way a timeout between acquire() and try: would leave it: held, never released.
         log.handlers[0].acquire()

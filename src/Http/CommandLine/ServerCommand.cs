@@ -93,6 +93,11 @@ internal sealed class ServerCommand
         DefaultValueFactory = _ => Defaults.LogLevel,
     };
 
+    private readonly Option<bool> allowClr = new("--allow-clr")
+    {
+        Description = "Let the application use .NET through pythonnet's clr module (off: import clr raises ImportError)",
+    };
+
     private readonly Option<bool> accessLog = new("--access-log")
     {
         Description = "Log every request (combined log format plus duration)",
@@ -214,7 +219,7 @@ internal sealed class ServerCommand
     {
         Root = new RootCommand("akkawsgi: a production WSGI server for Python web applications")
         {
-            module, httpSocket, workers, processes, noSupervisor, pidFile, uid, gid, maxRequests, maxRequestsJitter, maxRss, python, venv, chdir, logLevel, accessLog, maxBodySize, bufferSize,
+            module, httpSocket, workers, processes, noSupervisor, pidFile, uid, gid, maxRequests, maxRequestsJitter, maxRss, python, venv, chdir, allowClr, logLevel, accessLog, maxBodySize, bufferSize,
             headerTimeout, keepAliveTimeout, maxHeaderSize, minDataRate, gracefulTimeout, requestTimeout, maxQueue,
             socketMode,
             backgroundTimeout, utc,
@@ -312,6 +317,7 @@ internal sealed class ServerCommand
         Chdir = result.GetValue(chdir),
         LogLevel = result.GetValue(logLevel)!.ToLowerInvariant(),
         AccessLog = result.GetValue(accessLog),
+        AllowClr = result.GetValue(allowClr),
         MaxBodySize = result.GetValue(maxBodySize),
         BufferSize = result.GetValue(bufferSize),
         HeaderTimeout = result.GetValue(headerTimeout),

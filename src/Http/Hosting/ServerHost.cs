@@ -89,7 +89,7 @@ internal static class ServerHost
         try
         {
             var installation = PythonLocator.Locate(options.Python, options.Venv);
-            runtime = PythonRuntime.Start(installation, appDirectory, loggerFactory);
+            runtime = PythonRuntime.Start(installation, appDirectory, loggerFactory, options.AllowClr);
         }
         catch (PythonNotFoundException e)
         {
@@ -118,8 +118,15 @@ internal static class ServerHost
         if (pythonFinalised)
         {
             ServerLog.Stopped(logger);
+            return exitCode;
         }
 
+        // A worker is still inside Python, and a normal exit would run pythonnet's process-exit handler, which takes the
+        // GIL and would wait for that worker for ever: tidy up what this process owns, then end it at once.
+        removePidFile.Dispose();
+        channel?.Dispose();
+        loggerFactory.Dispose();
+        Posix.ExitImmediately(exitCode);
         return exitCode;
     }
 
@@ -302,7 +309,8 @@ internal static class ServerHost
             }
         }
 
-        var python = $"Python {runtime.Version} {runtime.Installation.Executable ?? runtime.Installation.Library}";
+        var python = $"Python {runtime.Version}{(runtime.FreeThreaded ? " (free-threaded)" : "")} " +
+            $"{runtime.Installation.Executable ?? runtime.Installation.Library}{(runtime.ClrAllowed ? ", .NET allowed" : "")}";
         var applicationName = $"{application.Module}:{application.CallableName}";
         using var diagnostics = new Diagnostics(dispatcherRef, runtime, counters, blocks, pageCache, parkingStats, logger);
         diagnostics.Start();
@@ -354,7 +362,7 @@ internal static class ServerHost
         workersStopped = Stop();
         if (!workersStopped)
         {
-            ServerLog.WorkersStuckAtExit(logger, options.Workers);
+            ServerLog.WorkersStuckAtExit(logger);
         }
 
         return Volatile.Read(ref allStuck) == 1 ? ExitCodes.WorkersStuck

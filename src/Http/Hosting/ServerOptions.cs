@@ -53,6 +53,14 @@ public sealed class ServerOptions
     /// <summary>Directory to change to before importing the application; it is put first on sys.path.</summary>
     public string? Chdir { get; set; }
 
+    /// <summary>
+    /// Lets the application import pythonnet's <c>clr</c> and with it any .NET type in the process. Off by default:
+    /// it would give the application the server's own types and state (its actors, its configuration), and code that
+    /// can reach .NET can do everything the process can, which Python's own sandboxing does not know of. An application
+    /// that needs .NET says so explicitly.
+    /// </summary>
+    public bool AllowClr { get; set; }
+
     /// <summary>Minimum level of log records: trace, debug, information, warning, error or critical.</summary>
     public string LogLevel { get; set; } = "information";
 

@@ -21,9 +21,10 @@ internal static partial class ServerLog
     [LoggerMessage(1004, LogLevel.Information, "stopping: finishing in-flight requests (up to {Seconds} s)", EventName = "Stopping")]
     public static partial void Stopping(ILogger logger, double seconds);
 
-    [LoggerMessage(1005, LogLevel.Warning, "{Count} interpreter workers still busy after the grace period; exiting without finalising Python",
-        EventName = "WorkersStuckAtExit")]
-    public static partial void WorkersStuckAtExit(ILogger logger, int count);
+    [LoggerMessage(1005, LogLevel.Warning,
+        "interpreter workers are still running Python after the grace period and their stop timeout; exiting at once, " +
+        "without the application's exit handlers", EventName = "WorkersStuckAtExit")]
+    public static partial void WorkersStuckAtExit(ILogger logger);
 
     [LoggerMessage(1006, LogLevel.Information, "stopped", EventName = "Stopped")]
     public static partial void Stopped(ILogger logger);

@@ -6,33 +6,20 @@ namespace AkkaWsgi.Python.Native;
 /// The CPython C-API entry points the server uses, resolved from a libpython loaded at run time.
 /// </summary>
 /// <remarks>
+/// These are the per-request fast path's calls only; pythonnet initialises the interpreter and owns everything else.
 /// Only exported functions are used, never macros that read object structs (Py_INCREF, PyTuple_GET_ITEM, ...): struct
-/// layouts differ between 3.9 and 3.14 and in free-threaded builds, while these exports are the same in all of them,
-/// so one build serves every supported version.
+/// layouts differ between versions and in free-threaded builds, while these exports are the same in all of them, so
+/// one build serves every supported version.
 /// </remarks>
 #pragma warning disable CA1707, IDE1006 // the C names are kept so each line can be checked against the C-API docs
 internal sealed unsafe class LibPython
 {
-    public const int PyFileInput = 257;   // Py_file_input from <compile.h>
     public const int MethFastCall = 0x80; // METH_FASTCALL from <methodobject.h>
 
     public string LibraryPath { get; }
     public Version Version { get; }
-
-    public readonly delegate* unmanaged<int, void> Py_InitializeEx;
-    public readonly delegate* unmanaged<int> Py_FinalizeEx;
-    public readonly delegate* unmanaged<int> Py_IsInitialized;
     public readonly delegate* unmanaged<byte*> Py_GetVersion;
-    public readonly delegate* unmanaged<nint> PyEval_SaveThread;
-    public readonly delegate* unmanaged<nint, void> PyEval_RestoreThread;
-    public readonly delegate* unmanaged<nint> PyInterpreterState_Main;
-    public readonly delegate* unmanaged<nint, nint> PyThreadState_New;
-    public readonly delegate* unmanaged<nint, void> PyThreadState_Clear;
-    public readonly delegate* unmanaged<nint> PyThreadState_Get;
-    public readonly delegate* unmanaged<void> PyThreadState_DeleteCurrent;
     public readonly delegate* unmanaged<int> PyGILState_Check;
-    public readonly delegate* unmanaged<int> PyGILState_Ensure;
-    public readonly delegate* unmanaged<int, void> PyGILState_Release;
     public readonly delegate* unmanaged<nuint> PyThread_get_thread_ident;
     public readonly delegate* unmanaged<nuint, nint, int> PyThreadState_SetAsyncExc;
 
@@ -87,11 +74,6 @@ internal sealed unsafe class LibPython
     public readonly delegate* unmanaged<nint, nint> PyBool_FromLong;
 
     public readonly delegate* unmanaged<byte*, nint> PyImport_ImportModule;
-    public readonly delegate* unmanaged<nint> PyImport_GetModuleDict;
-    public readonly delegate* unmanaged<byte*, nint> PyModule_New;
-    public readonly delegate* unmanaged<nint, nint> PyModule_GetDict;
-    public readonly delegate* unmanaged<byte*, byte*, int, nint, int, nint> Py_CompileStringExFlags;
-    public readonly delegate* unmanaged<nint, nint, nint, nint> PyEval_EvalCode;
     public readonly delegate* unmanaged<nint, nint, nint, nint> PyCFunction_NewEx;
     public readonly delegate* unmanaged<byte*, nint> PySys_GetObject;
 
@@ -112,27 +94,14 @@ internal sealed unsafe class LibPython
         LibraryPath = path;
         nint Fn(string name) => NativeLibrary.TryGetExport(handle, name, out var address)
             ? address
-            : throw new EntryPointNotFoundException($"{path} does not export {name}; is it a CPython 3.9 or later library?");
+            : throw new EntryPointNotFoundException($"{path} does not export {name}; is it a CPython 3.11 or later library?");
         // Exception and type objects are exported as data: an exception is a PyObject* variable (read it), a type is
         // the object itself (its address is the PyObject*).
         nint ObjectVariable(string name) => *(nint*)Fn(name);
 
         Py_GetVersion = (delegate* unmanaged<byte*>)Fn(nameof(Py_GetVersion));
         Version = ParseVersion(Marshal.PtrToStringUTF8((nint)Py_GetVersion()) ?? "");
-
-        Py_InitializeEx = (delegate* unmanaged<int, void>)Fn(nameof(Py_InitializeEx));
-        Py_FinalizeEx = (delegate* unmanaged<int>)Fn(nameof(Py_FinalizeEx));
-        Py_IsInitialized = (delegate* unmanaged<int>)Fn(nameof(Py_IsInitialized));
-        PyEval_SaveThread = (delegate* unmanaged<nint>)Fn(nameof(PyEval_SaveThread));
-        PyEval_RestoreThread = (delegate* unmanaged<nint, void>)Fn(nameof(PyEval_RestoreThread));
-        PyInterpreterState_Main = (delegate* unmanaged<nint>)Fn(nameof(PyInterpreterState_Main));
-        PyThreadState_New = (delegate* unmanaged<nint, nint>)Fn(nameof(PyThreadState_New));
-        PyThreadState_Clear = (delegate* unmanaged<nint, void>)Fn(nameof(PyThreadState_Clear));
-        PyThreadState_Get = (delegate* unmanaged<nint>)Fn(nameof(PyThreadState_Get));
-        PyThreadState_DeleteCurrent = (delegate* unmanaged<void>)Fn(nameof(PyThreadState_DeleteCurrent));
         PyGILState_Check = (delegate* unmanaged<int>)Fn(nameof(PyGILState_Check));
-        PyGILState_Ensure = (delegate* unmanaged<int>)Fn(nameof(PyGILState_Ensure));
-        PyGILState_Release = (delegate* unmanaged<int, void>)Fn(nameof(PyGILState_Release));
         PyThread_get_thread_ident = (delegate* unmanaged<nuint>)Fn(nameof(PyThread_get_thread_ident));
         PyThreadState_SetAsyncExc = (delegate* unmanaged<nuint, nint, int>)Fn(nameof(PyThreadState_SetAsyncExc));
 
@@ -187,11 +156,6 @@ internal sealed unsafe class LibPython
         PyBool_FromLong = (delegate* unmanaged<nint, nint>)Fn(nameof(PyBool_FromLong));
 
         PyImport_ImportModule = (delegate* unmanaged<byte*, nint>)Fn(nameof(PyImport_ImportModule));
-        PyImport_GetModuleDict = (delegate* unmanaged<nint>)Fn(nameof(PyImport_GetModuleDict));
-        PyModule_New = (delegate* unmanaged<byte*, nint>)Fn(nameof(PyModule_New));
-        PyModule_GetDict = (delegate* unmanaged<nint, nint>)Fn(nameof(PyModule_GetDict));
-        Py_CompileStringExFlags = (delegate* unmanaged<byte*, byte*, int, nint, int, nint>)Fn(nameof(Py_CompileStringExFlags));
-        PyEval_EvalCode = (delegate* unmanaged<nint, nint, nint, nint>)Fn(nameof(PyEval_EvalCode));
         PyCFunction_NewEx = (delegate* unmanaged<nint, nint, nint, nint>)Fn(nameof(PyCFunction_NewEx));
         PySys_GetObject = (delegate* unmanaged<byte*, nint>)Fn(nameof(PySys_GetObject));
 

@@ -32,6 +32,9 @@ public static unsafe partial class Posix
     [LibraryImport("libc", EntryPoint = "unsetenv", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int UnsetEnv(string name);
 
+    [LibraryImport("libc", EntryPoint = "_exit")]
+    private static partial void ExitNow(int status);
+
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int processId, int signal);
 
@@ -76,6 +79,12 @@ public static unsafe partial class Posix
 
     /// <summary>The effective user id of this process (geteuid).</summary>
     public static uint EffectiveUserId => GetEUid();
+
+    /// <summary>
+    /// Ends the process at once with <paramref name="status"/>, running no exit handlers: for when a thread is still
+    /// inside Python and a handler that takes the GIL (pythonnet's own, on process exit) would wait for it for ever.
+    /// </summary>
+    public static void ExitImmediately(int status) => ExitNow(status);
 
     /// <summary>
     /// Clears or sets FD_CLOEXEC so the descriptor does (or does not) survive exec into a child process; .NET opens

@@ -54,6 +54,27 @@ internal static unsafe partial class Py
 
     public static void DeferDecRef(nint o) => DeferredDecRefs.Enqueue(o);
 
+    /// <summary>Schedules <paramref name="exceptionType"/> to be raised in the thread CPython knows as <paramref name="threadId"/>.</summary>
+    public static void RaiseAsync(nuint threadId, PyObject exceptionType) => Lib.PyThreadState_SetAsyncExc(threadId, exceptionType.Handle);
+
+    /// <summary>The calling thread's id as CPython knows it (threading.get_ident()).</summary>
+    public static nuint CurrentThreadIdent() => Lib.PyThread_get_thread_ident();
+
+    /// <summary>Withdraws an asynchronous exception scheduled for that thread and not yet raised.</summary>
+    public static void ClearPendingAsync(nuint threadId) => Lib.PyThreadState_SetAsyncExc(threadId, 0);
+
+    /// <summary>
+    /// A fast-path reference to an object pythonnet holds: the per-request code works on raw owned references, which
+    /// pythonnet's finalizable wrappers would cost (docs/performance.md), so objects cross over once, at start-up.
+    /// </summary>
+    public static PyObject Adopt(global::Python.Runtime.PyObject value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+#pragma warning disable CS0612, CS0618 // Handle is marked for pythonnet's internal use; it is its only way out to the C-API
+        return PyObject.FromBorrowed(value.Handle);
+#pragma warning restore CS0612, CS0618
+    }
+
     /// <summary>Releases references dropped on threads without the GIL; called by threads that just took it.</summary>
     public static void DrainDeferred()
     {
@@ -183,36 +204,6 @@ internal static unsafe partial class Py
         {
             var borrowed = Lib.PySys_GetObject(p);
             return borrowed == 0 ? null : PyObject.FromBorrowed(borrowed);
-        }
-    }
-
-    /// <summary>Runs Python source in a namespace, as exec() would; the file name appears in tracebacks.</summary>
-    public static void Exec(string source, string fileName, PyObject globals)
-    {
-        var src = Utf8Z(source);
-        var file = Utf8Z(fileName);
-        fixed (byte* s = src)
-        fixed (byte* f = file)
-        {
-            using var code = PyObject.Steal(Lib.Py_CompileStringExFlags(s, f, LibPython.PyFileInput, 0, -1));
-            using var result = PyObject.Steal(Lib.PyEval_EvalCode(code.Handle, globals.Handle, globals.Handle));
-        }
-    }
-
-    /// <summary>Creates an empty module registered in sys.modules under <paramref name="name"/>.</summary>
-    public static PyObject NewModule(string name)
-    {
-        var bytes = Utf8Z(name);
-        fixed (byte* p = bytes)
-        {
-            var module = PyObject.Steal(Lib.PyModule_New(p));
-            if (Lib.PyDict_SetItemString(Lib.PyImport_GetModuleDict(), p, module.Handle) != 0)
-            {
-                module.Dispose();
-                throw FetchError();
-            }
-
-            return module;
         }
     }
 

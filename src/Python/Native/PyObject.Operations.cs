@@ -272,7 +272,4 @@ public sealed unsafe partial class PyObject
 
     /// <summary>Item <paramref name="index"/> of a tuple, owned.</summary>
     public PyObject TupleItem(int index) => FromBorrowed(Py.Lib.PyTuple_GetItem(Handle, index));
-
-    /// <summary>A module's namespace dict, owned.</summary>
-    public PyObject ModuleDict() => FromBorrowed(Py.Lib.PyModule_GetDict(Handle));
 }

@@ -1,3 +1,6 @@
+using PythonEngine = Python.Runtime.PythonEngine;
+using PythonNetGil = Python.Runtime.Py.GILState;
+
 namespace AkkaWsgi.Python.Native;
 
 /// <summary>
@@ -5,51 +8,43 @@ namespace AkkaWsgi.Python.Native;
 /// <c>threading.local</c> values survive between the requests a worker runs.
 /// </summary>
 /// <remarks>
-/// PyGILState_Ensure/Release per call would create and destroy a thread state each time and lose those values.
-/// Every method must be called on the owning thread.
+/// The thread state comes from pythonnet: an outermost <c>Py.GIL()</c> (PyGILState_Ensure) creates it, and it is held
+/// for the thread's whole life, the GIL being released between requests with <c>BeginAllowThreads</c> and taken back
+/// with <c>EndAllowThreads</c> (PyEval_SaveThread/RestoreThread, as cheap as the C calls themselves). A
+/// <c>Py.GIL()</c> per request would delete the thread state each time and lose those values (pythonnet issue 1452),
+/// and extension modules that cache a thread's state would be left with a dangling one. Every method must be called on
+/// the owning thread; the <c>Py.GIL()</c> scope must end on it too, or pythonnet's finalizer fails.
 /// </remarks>
-public sealed unsafe class PythonThread : IDisposable
+public sealed class PythonThread : IDisposable
 {
     private readonly int ownerManagedThreadId;
-    private nint state;
+    private readonly PythonNetGil? lifetime;
+    private nint savedState;
     private bool holdsGil;
 
-    private PythonThread(nint state, bool holdsGil)
+    private PythonThread(PythonNetGil? lifetime, bool holdsGil)
     {
-        this.state = state;
+        this.lifetime = lifetime;
         this.holdsGil = holdsGil;
         ownerManagedThreadId = Environment.CurrentManagedThreadId;
+        PythonThreadId = Py.CurrentThreadIdent();
     }
 
     /// <summary>The thread id CPython knows this thread by (what PyThreadState_SetAsyncExc needs).</summary>
-    public nuint PythonThreadId { get; private set; }
+    public nuint PythonThreadId { get; }
 
     public bool HoldsGil => holdsGil;
 
-    /// <summary>Creates a thread state for the calling thread, which must not hold the GIL.</summary>
+    /// <summary>Creates a thread state for the calling thread, which must not hold the GIL; returns with it released.</summary>
     public static PythonThread CreateForCurrentThread()
     {
-        var lib = Py.Lib;
-        var thread = new PythonThread(lib.PyThreadState_New(lib.PyInterpreterState_Main()), holdsGil: false);
-        if (thread.state == 0)
-        {
-            throw new InvalidOperationException("PyThreadState_New failed");
-        }
-
-        thread.Enter();
-        thread.PythonThreadId = lib.PyThread_get_thread_ident();
+        var thread = new PythonThread(global::Python.Runtime.Py.GIL(), holdsGil: true);
         thread.Exit();
         return thread;
     }
 
     /// <summary>Adopts the thread state of the thread that initialised Python (which holds the GIL).</summary>
-    internal static PythonThread AdoptInitializingThread()
-    {
-        return new PythonThread(Py.Lib.PyThreadState_Get(), holdsGil: true)
-        {
-            PythonThreadId = Py.Lib.PyThread_get_thread_ident(),
-        };
-    }
+    internal static PythonThread AdoptInitializingThread() => new(lifetime: null, holdsGil: true);
 
     /// <summary>Takes the GIL for this thread, then releases references other threads dropped without it.</summary>
     public void Enter()
@@ -60,7 +55,7 @@ public sealed unsafe class PythonThread : IDisposable
             throw new InvalidOperationException("this thread already holds the GIL");
         }
 
-        Py.Lib.PyEval_RestoreThread(state);
+        PythonEngine.EndAllowThreads(savedState);
         holdsGil = true;
         Py.DrainDeferred();
     }
@@ -74,7 +69,7 @@ public sealed unsafe class PythonThread : IDisposable
             throw new InvalidOperationException("this thread does not hold the GIL");
         }
 
-        state = Py.Lib.PyEval_SaveThread();
+        savedState = PythonEngine.BeginAllowThreads();
         holdsGil = false;
     }
 
@@ -82,6 +77,10 @@ public sealed unsafe class PythonThread : IDisposable
     /// Raises <paramref name="exceptionType"/> in this thread the next time it runs Python bytecode. Any thread may
     /// call it, holding the GIL. A thread inside a long C call (or time.sleep) sees it only when that call returns.
     /// </summary>
+    /// <remarks>
+    /// pythonnet's own <c>Interrupt</c> raises only KeyboardInterrupt; the server raises its own exception class
+    /// through the same loaded library.
+    /// </remarks>
     public void RaiseAsync(PyObject exceptionType)
     {
         if (!Py.HoldsGil)
@@ -89,19 +88,19 @@ public sealed unsafe class PythonThread : IDisposable
             throw new InvalidOperationException("raising in another thread needs the GIL");
         }
 
-        Py.Lib.PyThreadState_SetAsyncExc(PythonThreadId, exceptionType.Handle);
+        Py.RaiseAsync(PythonThreadId, exceptionType);
     }
 
     /// <summary>Withdraws an asynchronous exception not yet raised, so it cannot hit a later request.</summary>
-    public void ClearPendingAsync() => Py.Lib.PyThreadState_SetAsyncExc(PythonThreadId, 0);
+    public void ClearPendingAsync() => Py.ClearPendingAsync(PythonThreadId);
 
     /// <summary>Releases the GIL for a blocking wait and takes it back when the scope ends.</summary>
     public GilRelease ReleaseGil() => new(this);
 
-    /// <summary>Destroys the thread state; a worker thread does this as it ends.</summary>
+    /// <summary>Destroys a worker's thread state (ending its outermost <c>Py.GIL()</c>), as its thread ends.</summary>
     public void Dispose()
     {
-        if (state == 0 && !holdsGil)
+        if (lifetime is null || (!holdsGil && savedState == 0))
         {
             return;
         }
@@ -112,10 +111,10 @@ public sealed unsafe class PythonThread : IDisposable
             Enter();
         }
 
-        Py.Lib.PyThreadState_Clear(state);
-        Py.Lib.PyThreadState_DeleteCurrent(); // also releases the GIL
+        // PyGILState_Release at the outermost level clears and deletes the thread state and releases the GIL.
+        lifetime.Dispose();
         holdsGil = false;
-        state = 0;
+        savedState = 0;
     }
 
     private void CheckOwner()

@@ -262,3 +262,51 @@ def _use_venv(venv):
     for directory in site.getsitepackages([venv]):
         if os.path.isdir(directory):
             site.addsitedir(directory)
+
+
+_hidden_clr = None
+
+
+def disable_clr(message, runtime_dir):
+    """Takes pythonnet's `clr` away from the application: `import clr` and .NET namespace imports raise ImportError.
+
+    pythonnet's finder for .NET namespaces does nothing while `clr` is not in sys.modules, so hiding the module turns
+    both off; the module is kept to be put back before pythonnet shuts down (restore_clr).
+    """
+    global _hidden_clr
+    _hidden_clr = sys.modules.pop("clr", None)
+
+    class ClrRefused:
+        @classmethod
+        def find_spec(cls, fullname, path=None, target=None):
+            if fullname == "clr" or fullname.startswith("clr."):
+                raise ImportError(message, name=fullname)
+            return None
+
+    sys.meta_path.insert(0, ClrRefused)
+    # pythonnet puts the .NET runtime's directory on sys.path for assemblies; without clr it is of no use.
+    sys.path[:] = [p for p in sys.path if p != runtime_dir]
+
+
+def restore_clr():
+    global _hidden_clr
+    if _hidden_clr is not None:
+        sys.modules["clr"] = _hidden_clr
+        _hidden_clr = None
+    sys.meta_path[:] = [f for f in sys.meta_path if getattr(f, "__name__", "") != "ClrRefused"]
+
+
+def run_exit_handlers():
+    """What Py_FinalizeEx would do for the application, which the embedding does not call: wait for the non-daemon
+    threads the application started, then run its atexit handlers."""
+    import atexit
+    import threading
+
+    threading._shutdown()
+    atexit._run_exitfuncs()
+
+
+def gil_enabled():
+    """False on a free-threaded build running without the GIL (3.13 and later)."""
+    check = getattr(sys, "_is_gil_enabled", None)
+    return True if check is None else bool(check())

@@ -105,6 +105,27 @@ public sealed class StartupShutdownTests : IDisposable
     }
 
     [Fact]
+    public async Task Sigterm_WithAWorkerHoldingTheGilInC_StillExits()
+    {
+        var arguments = ServerProcess.AppArguments("timeouts", PythonInstalls.Default, workers: 2);
+        arguments.AddRange(["--graceful-timeout", "1", "--no-supervisor"]);
+        using var server = await ServerProcess.StartAsync(arguments);
+        using var http = TestHttp.Client(server);
+        var stuck = http.GetStringAsync(new Uri("/hold-gil", UriKind.Relative));
+        await Task.Delay(700);
+        var clock = Stopwatch.StartNew();
+
+        server.SendSignal(ServerProcess.SigTerm);
+        await server.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        // The grace period, the workers' stop timeout (5 s), and nothing more: in particular no wait for the GIL that
+        // the stuck worker will never give back.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"stopping took {clock.Elapsed}\n{server.Describe()}");
+        Assert.Contains("still running Python", server.Log, StringComparison.Ordinal);
+        await Assert.ThrowsAnyAsync<Exception>(() => stuck);
+    }
+
+    [Fact]
     public async Task MissingLibpython_ExitsWith3NamingTheLibrary()
     {
         var missing = Path.Combine(_scratch, "lib", "libpython3.11.so.1.0");
@@ -127,7 +148,7 @@ public sealed class StartupShutdownTests : IDisposable
     }
 
     [RequiresUnsupportedPythonFact]
-    public async Task InterpreterOlderThan39_ExitsWith3NamingTheMinimum()
+    public async Task InterpreterPastEndOfLife_ExitsWith3NamingItsVersionAndTheSupportedRange()
     {
         foreach (var python in PythonInstalls.Unsupported)
         {
@@ -135,7 +156,8 @@ public sealed class StartupShutdownTests : IDisposable
             var exit = await server.WaitForExitAsync(FailFast);
 
             Assert.True(exit == 3, $"{python}: exit code {exit}\n{server.Describe()}");
-            Assert.Contains("3.9", server.Log, StringComparison.Ordinal);
+            Assert.Matches(@"is Python [23]\.\d+\.\d+, which is past its end of life \(\w+ 20\d\d\); akkawsgi supports CPython 3\.11 to 3\.15", server.Log);
+            Assert.Single(server.Log.Split('\n'), l => l.Contains("past its end of life", StringComparison.Ordinal));
         }
     }
 

@@ -72,13 +72,14 @@ public sealed class TimeoutTests
     [Fact]
     public async Task RequestWaitingLongerThanTheTimeout_Gets503WithoutRunning()
     {
-        // Stuck would be declared at twice the timeout (4 s), after the 3 s sleep ends.
+        // Stuck would be declared at twice the timeout (4 s), after the 3.5 s sleep ends.
         using var server = await Start(workers: 1, timeoutSeconds: 2);
         using var http = TestHttp.Client(server);
 
-        // The only worker sleeps in C for 3 s (the timeout cannot reach it there); the second request waits meanwhile.
-        var busy = http.GetAsync(new Uri("/sleep?s=3", UriKind.Relative));
-        await Task.Delay(300);
+        // The only worker sleeps in C for 3.5 s (the timeout cannot reach it there); the second request waits meanwhile,
+        // sent late enough that the first has surely reached the worker on a loaded machine, early enough to wait 2 s.
+        var busy = http.GetAsync(new Uri("/sleep?s=3.5", UriKind.Relative));
+        await Task.Delay(800);
         using var waited = await http.GetAsync(new Uri("/ok?name=waited", UriKind.Relative)).WaitAsync(Patience);
         using var busyResponse = await busy.WaitAsync(Patience);
         using var hits = await http.GetAsync(new Uri("/hits?name=waited", UriKind.Relative));

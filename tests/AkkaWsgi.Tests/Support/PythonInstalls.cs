@@ -4,7 +4,7 @@ namespace AkkaWsgi.Tests.Support;
 
 /// <summary>
 /// The Python interpreters on this machine that the server can embed. <c>AKKAWSGI_TEST_PYTHONS</c>
-/// (colon separated) overrides discovery; otherwise every pyenv 3.9+ install and /usr/bin/python3
+/// (colon separated) overrides discovery; otherwise every pyenv install and /usr/bin/python3
 /// are probed, and only those whose sysconfig names a shared libpython that exists are kept
 /// (a static-only build cannot be embedded).
 /// </summary>
@@ -12,7 +12,7 @@ public static class PythonInstalls
 {
     public const string SystemPython = "/usr/bin/python3";
 
-    private const int MinimumMinor = 9;
+    private const int MinimumMinor = 11; // the oldest CPython not past its end of life
 
     // Static builds name a libpython*.a here; only a .so can be loaded into the server.
     private const string ProbeScript =
@@ -24,11 +24,11 @@ public static class PythonInstalls
 
     private static readonly Lazy<IReadOnlyList<PythonInstall>> LazyProbed = new(Probe);
 
-    /// <summary>Supported interpreters (3.9 and later) with a shared libpython.</summary>
+    /// <summary>Supported interpreters (3.11 and later) with a shared libpython.</summary>
     public static IReadOnlyList<string> Supported =>
         LazyProbed.Value.Where(p => p.Shared && p.Supported).Select(p => p.Path).ToList();
 
-    /// <summary>Interpreters older than 3.9 (with a shared libpython) that the server must refuse.</summary>
+    /// <summary>Interpreters past their end of life (older than 3.11, with a shared libpython) that the server must refuse.</summary>
     public static IReadOnlyList<string> Unsupported =>
         LazyProbed.Value.Where(p => p.Shared && !p.Supported).Select(p => p.Path).ToList();
 
@@ -45,7 +45,7 @@ public static class PythonInstalls
     }
 
     public static string NoneFoundMessage =>
-        "No supported Python (3.9+ with a shared libpython) was found. Probed: " +
+        "No supported Python (3.11+ with a shared libpython) was found. Probed: " +
         string.Join(", ", LazyProbed.Value.Select(p => $"{p.Path} ({p.Version}, {(p.Shared ? "shared" : "static")})")) +
         ". Set AKKAWSGI_TEST_PYTHONS or install libpython3.x.";
 

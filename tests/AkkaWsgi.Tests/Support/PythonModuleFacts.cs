@@ -45,14 +45,14 @@ public sealed class RequiresPythonModuleFactAttribute : FactAttribute
     public string Module { get; }
 }
 
-/// <summary>A fact that is skipped when no interpreter older than 3.9 with a shared libpython is installed.</summary>
+/// <summary>A fact that is skipped when no interpreter past its end of life (older than 3.11) with a shared libpython is installed.</summary>
 public sealed class RequiresUnsupportedPythonFactAttribute : FactAttribute
 {
     public RequiresUnsupportedPythonFactAttribute()
     {
         if (PythonInstalls.Unsupported.Count == 0)
         {
-            Skip = "no Python older than 3.9 with a shared libpython is installed under pyenv";
+            Skip = "no Python older than 3.11 with a shared libpython is installed under pyenv";
         }
     }
 }
