@@ -7,6 +7,8 @@ namespace AkkaWsgi.Python.Native;
 /// </summary>
 /// <remarks>
 /// These are the per-request fast path's calls only; pythonnet initialises the interpreter and owns everything else.
+/// Measured (bench/wsgi-call, Python 3.11, one hello-world call): 2.0–2.1 µs on these calls, 9.4–9.5 µs with the same
+/// environ, call and body iteration through pythonnet's finalizable object wrappers, so the request path stays here.
 /// Only exported functions are used, never macros that read object structs (Py_INCREF, PyTuple_GET_ITEM, ...): struct
 /// layouts differ between versions and in free-threaded builds, while these exports are the same in all of them, so
 /// one build serves every supported version.
