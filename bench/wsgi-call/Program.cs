@@ -30,7 +30,7 @@ var thread = new Thread(() =>
     var worker = application.CreateWorker(state);
     var exchange = new HelloExchange();
     server = Measure(calls, () => worker.Run(exchange));
-    wrapped = Wrappers.Measure(application, calls);
+    wrapped = Wrappers.Measure(application, call => Measure(calls, call));
     state.Exit();
 });
 thread.Start();
