@@ -37,6 +37,9 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
     private readonly Queue<Background.BackgroundRun> backgroundDue = new();
     private bool backgroundRunning;
     private bool deadlinesScheduled;
+
+    // Exponentially weighted average of the sampled requests' CPU share; until the first samples, assume they compute.
+    private double computeShare = 1;
     private bool allStuckReported;
     private long timedOut;
     private long expiredInQueue;
@@ -79,7 +82,7 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
                     shed.Reject(503, options.QueueFullRetryAfter);
                 }
 
-                if (idle.Count > 0 && !SomeWorkerJustStarted())
+                if (idle.Count > 0 && !HoldForBusyWorker())
                 {
                     NextFor(idle.Pop());
                 }
@@ -99,6 +102,11 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
 
                 break;
             case RequestFinished finished:
+                if (finished.Sample is { } sample)
+                {
+                    Learn(sample);
+                }
+
                 if (running.Remove(finished.Worker, out var ended))
                 {
                     if (ended.Job is Background.BackgroundRun)
@@ -223,6 +231,26 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
 
         dispatched++;
         worker.Tell(new Run(job));
+    }
+
+    /// <summary>
+    /// Whether a new request should wait for a worker that has just started one rather than wake an idle worker. Only
+    /// while requests compute: then the busy worker holds the GIL and will soon be free, and a second thread would only
+    /// fight it for the GIL. When requests mostly wait (a database, an API, a sleep) the busy worker is not using the
+    /// GIL and will not be free soon, so an idle worker is woken at once.
+    /// </summary>
+    private bool HoldForBusyWorker() => computeShare >= options.ComputeShareToHold && SomeWorkerJustStarted();
+
+    /// <summary>Folds one request's CPU share (CPU time over wall time) into the running average.</summary>
+    private void Learn(WorkSample sample)
+    {
+        if (sample.Wall <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var share = Math.Clamp(sample.Cpu / sample.Wall, 0, 1);
+        computeShare += (share - computeShare) / 8;
     }
 
     private bool SomeWorkerJustStarted()

@@ -10,7 +10,11 @@ public sealed record RequestArrived(IRequestJob Job);
 public sealed record WorkerReady(IActorRef Worker, WsgiWorker Bridge);
 
 /// <summary>An interpreter worker finished its request and can take another.</summary>
-public sealed record RequestFinished(IActorRef Worker);
+/// <param name="Sample">For some requests, the CPU time and the wall time it took (how much of it the worker computed).</param>
+public sealed record RequestFinished(IActorRef Worker, WorkSample? Sample = null);
+
+/// <summary>How long one request ran on its worker and how much CPU it used meanwhile.</summary>
+public sealed record WorkSample(TimeSpan Cpu, TimeSpan Wall);
 
 /// <summary>Asks for the dispatcher's counters.</summary>
 public sealed record GetDispatcherStats

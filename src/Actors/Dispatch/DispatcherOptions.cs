@@ -17,6 +17,13 @@ public sealed record DispatcherOptions
     public TimeSpan WakeDelay { get; init; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>
+    /// The share of their time on a worker that requests must spend computing (CPU time over wall time, averaged over
+    /// recent samples) for <see cref="WakeDelay"/> to apply. Below it the requests mostly wait on I/O with the GIL
+    /// released, a busy worker will not be free soon, and a new request goes to an idle worker at once.
+    /// </summary>
+    public double ComputeShareToHold { get; init; } = 0.5;
+
+    /// <summary>
     /// Requests that may wait for a worker. When one more arrives, the waiting request the queue policy ranks
     /// lowest is answered 503 at once: a queue that only grows answers everyone too late.
     /// </summary>

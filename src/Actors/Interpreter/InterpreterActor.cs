@@ -32,6 +32,7 @@ public sealed class InterpreterActor(
     private WsgiWorker? worker;
     private long batchStarted;
     private int batchCount;
+    private int requestCount;
 
     /// <summary>Creates a worker's props, on a thread of its own.</summary>
     public static Props Props(WsgiApplication application, IActorRef dispatcher, InterpreterOptions options, TimeProvider time, ILogger logger) =>
@@ -62,12 +63,17 @@ public sealed class InterpreterActor(
             return;
         }
 
+        WorkSample? sample = null;
         try
         {
             TakeGil();
             if (run.Job is Background.BackgroundRun background)
             {
                 worker!.RunBackground(background.Job, background.Exchange);
+            }
+            else if (++requestCount % options.SampleEvery == 0)
+            {
+                sample = RunSampled(run.Job);
             }
             else
             {
@@ -86,15 +92,27 @@ public sealed class InterpreterActor(
         }
         finally
         {
-            Finish(run.Job);
+            Finish(run.Job, sample);
         }
+    }
+
+    /// <summary>Runs a request measuring its wall and CPU time, so the dispatcher learns whether requests compute or wait.</summary>
+    private WorkSample? RunSampled(IRequestJob job)
+    {
+        var cpuBefore = ThreadCpuClock.Now();
+        var started = time.GetTimestamp();
+        worker!.Run(job.Exchange);
+        var cpuAfter = ThreadCpuClock.Now();
+        return cpuBefore is { } before && cpuAfter is { } after
+            ? new WorkSample(after - before, time.GetElapsedTime(started))
+            : null;
     }
 
     /// <summary>
     /// Ends the job and tells the dispatcher, which must hear of it even if ending the job throws (the failure then goes
     /// to the supervisor, which resumes this actor), or this worker would never be given work again.
     /// </summary>
-    private void Finish(IRequestJob job)
+    private void Finish(IRequestJob job, WorkSample? sample)
     {
         var failed = true;
         try
@@ -104,7 +122,7 @@ public sealed class InterpreterActor(
         }
         finally
         {
-            dispatcher.Tell(new RequestFinished(Self));
+            dispatcher.Tell(new RequestFinished(Self, sample));
 
             // The dispatcher usually runs on this thread during that Tell, so a next request is already queued here if
             // there is one: keep the GIL for it, and let go when there is nothing to do, or when this actor is about to

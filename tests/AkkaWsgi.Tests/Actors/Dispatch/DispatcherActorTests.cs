@@ -126,6 +126,47 @@ public sealed class DispatcherActorTests : ActorTest
     }
 
     [Fact]
+    public void RequestArrived_WhileAWorkerHasJustStarted_WhenRequestsMostlyWait_GoesToAnIdleWorkerAtOnce()
+    {
+        var first = Worker("w1");
+        var second = Worker("w2");
+        dispatcher.Tell(new WorkerReady(first.Ref, null!));
+        dispatcher.Tell(new WorkerReady(second.Ref, null!));
+        // Requests that spend a tenth of their time computing, as one waiting on a database does.
+        for (var i = 0; i < 20; i++)
+        {
+            dispatcher.Tell(new RequestArrived(new FakeJob($"io{i}")));
+            dispatcher.Tell(new RequestFinished(second.Ref, new WorkSample(TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(10))));
+        }
+
+        dispatcher.Tell(new RequestArrived(new FakeJob("a")));
+        dispatcher.Tell(new RequestArrived(new FakeJob("b")));
+
+        Assert.Equal("a", second.Runs[^1]);
+        Assert.Equal(["b"], first.Runs);
+    }
+
+    [Fact]
+    public void RequestArrived_WhileAWorkerHasJustStarted_WhenRequestsCompute_StillWaitsForIt()
+    {
+        var first = Worker("w1");
+        var second = Worker("w2");
+        dispatcher.Tell(new WorkerReady(first.Ref, null!));
+        dispatcher.Tell(new WorkerReady(second.Ref, null!));
+        for (var i = 0; i < 20; i++)
+        {
+            dispatcher.Tell(new RequestArrived(new FakeJob($"cpu{i}")));
+            dispatcher.Tell(new RequestFinished(second.Ref, new WorkSample(TimeSpan.FromMicroseconds(90), TimeSpan.FromMicroseconds(100))));
+        }
+
+        dispatcher.Tell(new RequestArrived(new FakeJob("a")));
+        dispatcher.Tell(new RequestArrived(new FakeJob("b")));
+
+        Assert.Equal("a", second.Runs[^1]);
+        Assert.Empty(first.Runs);
+    }
+
+    [Fact]
     public async Task WaitingRequests_NotTakenWithinTheWakeDelay_WakeOneIdleWorkerPerDelay()
     {
         var workers = new[] { Worker("w1"), Worker("w2"), Worker("w3") };
