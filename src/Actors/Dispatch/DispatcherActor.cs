@@ -29,6 +29,7 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
 {
     private const string WakeTimer = "wake";
     private const string DeadlineTimer = "deadlines";
+    private const string LoadTimer = "load";
 
     private readonly Stack<IActorRef> idle = new();
     private readonly Dictionary<IActorRef, RunningRequest> running = [];
@@ -38,8 +39,13 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
     private bool backgroundRunning;
     private bool deadlinesScheduled;
 
-    // Exponentially weighted average of the sampled requests' CPU share; until the first samples, assume they compute.
-    private double computeShare = 1;
+    private readonly Dictionary<IActorRef, Interpreter.IThreadCpuClock> cpuClocks = [];
+    private long lastLoadCheck;
+    private TimeSpan lastCpuUsed;
+    private TimeSpan lastInRequests;
+
+    // Whether the workers' Python was busy over the last load tick; until measured, assume so (the batching default).
+    private bool pythonBusy = true;
     private bool allStuckReported;
     private long timedOut;
     private long expiredInQueue;
@@ -102,11 +108,6 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
 
                 break;
             case RequestFinished finished:
-                if (finished.Sample is { } sample)
-                {
-                    Learn(sample);
-                }
-
                 if (running.Remove(finished.Worker, out var ended))
                 {
                     if (ended.Job is Background.BackgroundRun)
@@ -132,16 +133,25 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
             case DeadlineTick:
                 CheckDeadlines();
                 break;
+            case LoadTick:
+                MeasurePythonLoad();
+                break;
             case InterruptRunning:
                 InterruptAll();
                 break;
             case WorkerReady ready:
                 workers++;
                 bridges[ready.Worker] = ready.Bridge;
+                if (ready.Cpu is { } cpu)
+                {
+                    cpuClocks[ready.Worker] = cpu;
+                }
+
                 if (!deadlinesScheduled)
                 {
                     deadlinesScheduled = true;
                     Timers.StartPeriodicTimer(DeadlineTimer, DeadlineTick.Instance, options.DeadlineCheckInterval);
+                    Timers.StartPeriodicTimer(LoadTimer, LoadTick.Instance, options.LoadCheckInterval);
                 }
 
                 DispatcherLog.WorkerReady(logger, ready.Worker.Path.Name, workers);
@@ -239,18 +249,37 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
     /// fight it for the GIL. When requests mostly wait (a database, an API, a sleep) the busy worker is not using the
     /// GIL and will not be free soon, so an idle worker is woken at once.
     /// </summary>
-    private bool HoldForBusyWorker() => computeShare >= options.ComputeShareToHold && SomeWorkerJustStarted();
+    private bool HoldForBusyWorker() => pythonBusy && SomeWorkerJustStarted();
 
-    /// <summary>Folds one request's CPU share (CPU time over wall time) into the running average.</summary>
-    private void Learn(WorkSample sample)
+    /// <summary>
+    /// Measures how much CPU the workers used since the last tick, and how long they spent in requests. With the GIL,
+    /// Python runs on at most one core however many workers run it. Python counts as busy when the workers used half a
+    /// core or more (it is near its limit), or when they spent half their time in requests or more on a CPU (their
+    /// requests compute). Otherwise their requests mostly wait (on I/O, with the GIL released), and waking another
+    /// worker is what serves the next request sooner.
+    /// </summary>
+    private void MeasurePythonLoad()
     {
-        if (sample.Wall <= TimeSpan.Zero)
+        var now = time.GetTimestamp();
+        var used = TimeSpan.Zero;
+        var inRequests = TimeSpan.Zero;
+        foreach (var clock in cpuClocks.Values)
         {
-            return;
+            used += clock.CpuTime() ?? TimeSpan.Zero;
+            inRequests += clock.RequestTime();
         }
 
-        var share = Math.Clamp(sample.Cpu / sample.Wall, 0, 1);
-        computeShare += (share - computeShare) / 8;
+        if (lastLoadCheck != 0 && used >= lastCpuUsed)
+        {
+            var elapsed = time.GetElapsedTime(lastLoadCheck, now);
+            var cpu = used - lastCpuUsed;
+            var requests = inRequests - lastInRequests;
+            pythonBusy = elapsed <= TimeSpan.Zero
+                || cpu / elapsed >= options.PythonLoadToHold
+                || (requests > TimeSpan.Zero && cpu / requests >= options.PythonLoadToHold);
+        }
+
+        (lastLoadCheck, lastCpuUsed, lastInRequests) = (now, used, inRequests);
     }
 
     private bool SomeWorkerJustStarted()
@@ -356,6 +385,12 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
     private sealed record DeadlineTick
     {
         public static readonly DeadlineTick Instance = new();
+    }
+
+    /// <summary>Scheduled by the dispatcher to itself: time to measure how busy the workers' Python is.</summary>
+    private sealed record LoadTick
+    {
+        public static readonly LoadTick Instance = new();
     }
 
     /// <summary>Scheduled by the dispatcher to itself: time to look at requests that are still waiting.</summary>

@@ -7,14 +7,11 @@ namespace AkkaWsgi.Actors.Dispatch;
 public sealed record RequestArrived(IRequestJob Job);
 
 /// <summary>An interpreter worker is ready for its first request; the watchdog interrupts it through its bridge.</summary>
-public sealed record WorkerReady(IActorRef Worker, WsgiWorker Bridge);
+/// <param name="Cpu">The worker thread's CPU clock, for telling whether Python is busy; null where there is none.</param>
+public sealed record WorkerReady(IActorRef Worker, WsgiWorker Bridge, Interpreter.IThreadCpuClock? Cpu = null);
 
 /// <summary>An interpreter worker finished its request and can take another.</summary>
-/// <param name="Sample">For some requests, the CPU time and the wall time it took (how much of it the worker computed).</param>
-public sealed record RequestFinished(IActorRef Worker, WorkSample? Sample = null);
-
-/// <summary>How long one request ran on its worker and how much CPU it used meanwhile.</summary>
-public sealed record WorkSample(TimeSpan Cpu, TimeSpan Wall);
+public sealed record RequestFinished(IActorRef Worker);
 
 /// <summary>Asks for the dispatcher's counters.</summary>
 public sealed record GetDispatcherStats

@@ -17,11 +17,17 @@ public sealed record DispatcherOptions
     public TimeSpan WakeDelay { get; init; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>
-    /// The share of their time on a worker that requests must spend computing (CPU time over wall time, averaged over
-    /// recent samples) for <see cref="WakeDelay"/> to apply. Below it the requests mostly wait on I/O with the GIL
-    /// released, a busy worker will not be free soon, and a new request goes to an idle worker at once.
+    /// When the interpreter workers used at least this many cores' worth of CPU over the last
+    /// <see cref="LoadCheckInterval"/>, or spent at least this share of their time in requests on a CPU, <see cref="WakeDelay"/>
+    /// applies. Python code runs on at most one core at a time (the GIL), so workers using half a core are computing,
+    /// and so are workers that run on a CPU for most of their requests: a busy one will soon be free. Otherwise they
+    /// spend their requests waiting on I/O with the GIL released, and a new request goes to an idle worker at once.
+    /// Waiting for the GIL is not CPU time, so workers fighting over it do not pass for idle.
     /// </summary>
-    public double ComputeShareToHold { get; init; } = 0.5;
+    public double PythonLoadToHold { get; init; } = 0.5;
+
+    /// <summary>How often the workers' CPU use is read: often enough to follow a change of load within a fraction of a second.</summary>
+    public TimeSpan LoadCheckInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
     /// Requests that may wait for a worker. When one more arrives, the waiting request the queue policy ranks

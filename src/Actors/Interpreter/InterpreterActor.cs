@@ -32,7 +32,7 @@ public sealed class InterpreterActor(
     private WsgiWorker? worker;
     private long batchStarted;
     private int batchCount;
-    private int requestCount;
+    private ThreadSchedule? schedule;
 
     /// <summary>Creates a worker's props, on a thread of its own.</summary>
     public static Props Props(WsgiApplication application, IActorRef dispatcher, InterpreterOptions options, TimeProvider time, ILogger logger) =>
@@ -41,6 +41,7 @@ public sealed class InterpreterActor(
 
     protected override void PreStart()
     {
+        schedule = ThreadSchedule.OpenForCurrentThread();
         python = PythonThread.CreateForCurrentThread();
         python.Enter();
         try
@@ -52,7 +53,7 @@ public sealed class InterpreterActor(
             python.Exit();
         }
 
-        dispatcher.Tell(new WorkerReady(Self, worker!));
+        dispatcher.Tell(new WorkerReady(Self, worker!, schedule));
     }
 
     protected override void OnReceive(object message)
@@ -63,7 +64,6 @@ public sealed class InterpreterActor(
             return;
         }
 
-        WorkSample? sample = null;
         try
         {
             TakeGil();
@@ -71,13 +71,11 @@ public sealed class InterpreterActor(
             {
                 worker!.RunBackground(background.Job, background.Exchange);
             }
-            else if (++requestCount % options.SampleEvery == 0)
-            {
-                sample = RunSampled(run.Job);
-            }
             else
             {
+                var started = time.GetTimestamp();
                 worker!.Run(run.Job.Exchange);
+                schedule?.AddRequestTime(time.GetElapsedTime(started));
             }
         }
 #pragma warning disable CA1031 // whatever a request does, the worker must live on to serve the next one
@@ -92,27 +90,15 @@ public sealed class InterpreterActor(
         }
         finally
         {
-            Finish(run.Job, sample);
+            Finish(run.Job);
         }
-    }
-
-    /// <summary>Runs a request measuring its wall and CPU time, so the dispatcher learns whether requests compute or wait.</summary>
-    private WorkSample? RunSampled(IRequestJob job)
-    {
-        var cpuBefore = ThreadCpuClock.Now();
-        var started = time.GetTimestamp();
-        worker!.Run(job.Exchange);
-        var cpuAfter = ThreadCpuClock.Now();
-        return cpuBefore is { } before && cpuAfter is { } after
-            ? new WorkSample(after - before, time.GetElapsedTime(started))
-            : null;
     }
 
     /// <summary>
     /// Ends the job and tells the dispatcher, which must hear of it even if ending the job throws (the failure then goes
     /// to the supervisor, which resumes this actor), or this worker would never be given work again.
     /// </summary>
-    private void Finish(IRequestJob job, WorkSample? sample)
+    private void Finish(IRequestJob job)
     {
         var failed = true;
         try
@@ -122,7 +108,7 @@ public sealed class InterpreterActor(
         }
         finally
         {
-            dispatcher.Tell(new RequestFinished(Self, sample));
+            dispatcher.Tell(new RequestFinished(Self));
 
             // The dispatcher usually runs on this thread during that Tell, so a next request is already queued here if
             // there is one: keep the GIL for it, and let go when there is nothing to do, or when this actor is about to
@@ -136,6 +122,7 @@ public sealed class InterpreterActor(
 
     protected override void PostStop()
     {
+        schedule?.Dispose();
         if (python is null)
         {
             return;

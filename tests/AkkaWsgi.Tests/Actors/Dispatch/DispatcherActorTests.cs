@@ -125,45 +125,63 @@ public sealed class DispatcherActorTests : ActorTest
         Assert.Empty(first.Runs);
     }
 
-    [Fact]
-    public void RequestArrived_WhileAWorkerHasJustStarted_WhenRequestsMostlyWait_GoesToAnIdleWorkerAtOnce()
+    [Theory]
+    [InlineData(5, false)] // workers used 5 % of a core: they mostly wait, so b goes to an idle worker at once
+    [InlineData(90, true)] // 90 %: Python is busy, so b waits for the worker that has just started
+    public void RequestArrived_WhileAWorkerHasJustStarted_WaitsForItOnlyWhilePythonIsBusy(int cpuMillisecondsPer100, bool waits)
     {
-        var first = Worker("w1");
-        var second = Worker("w2");
-        dispatcher.Tell(new WorkerReady(first.Ref, null!));
-        dispatcher.Tell(new WorkerReady(second.Ref, null!));
-        // Requests that spend a tenth of their time computing, as one waiting on a database does.
-        for (var i = 0; i < 20; i++)
+        var clocks = new[] { new FakeCpuClock(), new FakeCpuClock(), new FakeCpuClock() };
+        var workers = new[] { Worker("w1"), Worker("w2"), Worker("w3") };
+        for (var i = 0; i < workers.Length; i++)
         {
-            dispatcher.Tell(new RequestArrived(new FakeJob($"io{i}")));
-            dispatcher.Tell(new RequestFinished(second.Ref, new WorkSample(TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(10))));
+            dispatcher.Tell(new WorkerReady(workers[i].Ref, null!, clocks[i]));
+        }
+
+        dispatcher.Tell(new RequestArrived(new FakeJob("long")));
+        Assert.Equal(["long"], workers[2].Runs);
+        for (var tick = 0; tick < 3; tick++)
+        {
+            clocks[2].Add(TimeSpan.FromMilliseconds(cpuMillisecondsPer100), inRequests: TimeSpan.FromMilliseconds(100));
+            Advance(TimeSpan.FromMilliseconds(100));
         }
 
         dispatcher.Tell(new RequestArrived(new FakeJob("a")));
         dispatcher.Tell(new RequestArrived(new FakeJob("b")));
 
-        Assert.Equal("a", second.Runs[^1]);
-        Assert.Equal(["b"], first.Runs);
+        Assert.Equal(["a"], workers[1].Runs);
+        Assert.Equal(waits ? [] : ["b"], workers[0].Runs);
     }
 
     [Fact]
-    public void RequestArrived_WhileAWorkerHasJustStarted_WhenRequestsCompute_StillWaitsForIt()
+    public void RequestArrived_WhileAWorkerHasJustStarted_WaitsForIt_WhenShortRequestsComputeThoughLittleCpuIsUsedInAll()
     {
-        var first = Worker("w1");
-        var second = Worker("w2");
-        dispatcher.Tell(new WorkerReady(first.Ref, null!));
-        dispatcher.Tell(new WorkerReady(second.Ref, null!));
-        for (var i = 0; i < 20; i++)
+        var clocks = new[] { new FakeCpuClock(), new FakeCpuClock() };
+        var workers = new[] { Worker("w1"), Worker("w2") };
+        for (var i = 0; i < workers.Length; i++)
         {
-            dispatcher.Tell(new RequestArrived(new FakeJob($"cpu{i}")));
-            dispatcher.Tell(new RequestFinished(second.Ref, new WorkSample(TimeSpan.FromMicroseconds(90), TimeSpan.FromMicroseconds(100))));
+            dispatcher.Tell(new WorkerReady(workers[i].Ref, null!, clocks[i]));
+        }
+
+        // Three windows of 100 ms, each with 40 requests of 1 ms on one worker that computes 0.75 ms of each: a third
+        // of a core in all, but three quarters of the time the worker was busy.
+        for (var window = 0; window < 3; window++)
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                dispatcher.Tell(new RequestArrived(new FakeJob($"short{window}.{i}")));
+                Advance(TimeSpan.FromMilliseconds(1));
+                clocks[1].Add(TimeSpan.FromMicroseconds(750), inRequests: TimeSpan.FromMilliseconds(1));
+                dispatcher.Tell(new RequestFinished(workers[1].Ref));
+            }
+
+            Advance(TimeSpan.FromMilliseconds(60));
         }
 
         dispatcher.Tell(new RequestArrived(new FakeJob("a")));
         dispatcher.Tell(new RequestArrived(new FakeJob("b")));
 
-        Assert.Equal("a", second.Runs[^1]);
-        Assert.Empty(first.Runs);
+        Assert.Equal("a", workers[1].Runs[^1]);
+        Assert.Empty(workers[0].Runs);
     }
 
     [Fact]
@@ -325,5 +343,22 @@ public sealed class DispatcherActorTests : ActorTest
             var run = probe.ExpectMsg<Run>(Patience);
             runs.Add(run.Job is FakeJob fake ? fake.Name : run.Job.Exchange.Description);
         }
+    }
+
+    /// <summary>A worker thread's CPU clock that moves when the test says.</summary>
+    private sealed class FakeCpuClock : IThreadCpuClock
+    {
+        private TimeSpan used;
+        private TimeSpan requests;
+
+        public void Add(TimeSpan cpu, TimeSpan inRequests)
+        {
+            used += cpu;
+            requests += inRequests;
+        }
+
+        public TimeSpan? CpuTime() => used;
+
+        public TimeSpan RequestTime() => requests;
     }
 }

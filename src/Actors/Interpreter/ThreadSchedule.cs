@@ -1,0 +1,56 @@
+using System.Globalization;
+using Microsoft.Win32.SafeHandles;
+
+namespace AkkaWsgi.Actors.Interpreter;
+
+/// <summary>
+/// A worker thread's CPU time from the kernel's scheduler accounting (Linux <c>/proc/thread-self/schedstat</c>), readable
+/// from any thread, and the time it has spent running requests: the dispatcher reads its workers' to see whether their
+/// requests compute or wait.
+/// </summary>
+/// <remarks>Open it on the thread it is for: <c>thread-self</c> names the opener. Reading costs one pread.</remarks>
+public sealed class ThreadSchedule : IThreadCpuClock, IDisposable
+{
+    private readonly SafeFileHandle file;
+    private readonly byte[] buffer = new byte[96];
+    private long requestTicks;
+
+    private ThreadSchedule(SafeFileHandle file) => this.file = file;
+
+    /// <summary>The calling thread's accounting, or null where the kernel does not provide it.</summary>
+    public static ThreadSchedule? OpenForCurrentThread()
+    {
+        try
+        {
+            return new ThreadSchedule(File.OpenHandle("/proc/thread-self/schedstat"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    public TimeSpan? CpuTime()
+    {
+        try
+        {
+            // "running-ns runnable-ns timeslices"; only the first field is used.
+            var length = RandomAccess.Read(file, buffer, 0);
+            var end = Array.IndexOf(buffer, (byte)' ', 0, length);
+            return long.TryParse(buffer.AsSpan(0, end < 0 ? length : end), NumberStyles.None, CultureInfo.InvariantCulture, out var running)
+                ? TimeSpan.FromTicks(running / 100)
+                : null;
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            return null; // the worker has stopped
+        }
+    }
+
+    public TimeSpan RequestTime() => TimeSpan.FromTicks(Interlocked.Read(ref requestTicks));
+
+    /// <summary>Counts time the owning thread spent in a request (called by that thread only).</summary>
+    public void AddRequestTime(TimeSpan elapsed) => Interlocked.Add(ref requestTicks, elapsed.Ticks);
+
+    public void Dispose() => file.Dispose();
+}
