@@ -24,7 +24,7 @@ namespace AkkaWsgi.Actors.Dispatch;
 /// it. When handling a message throws, its parent resumes it (<see cref="Hosting.ServerSupervision"/>): the queue and
 /// the worker list are what the server cannot lose, and the request the failure was about has been answered first.
 /// </para>
-public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions options, IActorRef? watchdog, TimeProvider time, ILogger logger)
+public sealed partial class DispatcherActor(IQueuePolicy queue, DispatcherOptions options, IActorRef? watchdog, TimeProvider time, ILogger logger)
     : UntypedActor, IWithTimers
 {
     private const string WakeTimer = "wake";
@@ -39,13 +39,6 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
     private bool backgroundRunning;
     private bool deadlinesScheduled;
 
-    private readonly Dictionary<IActorRef, Interpreter.IThreadCpuClock> cpuClocks = [];
-    private long lastLoadCheck;
-    private TimeSpan lastCpuUsed;
-    private TimeSpan lastInRequests;
-
-    // Whether the workers' Python was busy over the last load tick; until measured, assume so (the batching default).
-    private bool pythonBusy = true;
     private bool allStuckReported;
     private long timedOut;
     private long expiredInQueue;
@@ -243,45 +236,6 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
         worker.Tell(new Run(job));
     }
 
-    /// <summary>
-    /// Whether a new request should wait for a worker that has just started one rather than wake an idle worker. Only
-    /// while requests compute: then the busy worker holds the GIL and will soon be free, and a second thread would only
-    /// fight it for the GIL. When requests mostly wait (a database, an API, a sleep) the busy worker is not using the
-    /// GIL and will not be free soon, so an idle worker is woken at once.
-    /// </summary>
-    private bool HoldForBusyWorker() => pythonBusy && SomeWorkerJustStarted();
-
-    /// <summary>
-    /// Measures how much CPU the workers used since the last tick, and how long they spent in requests. With the GIL,
-    /// Python runs on at most one core however many workers run it. Python counts as busy when the workers used half a
-    /// core or more (it is near its limit), or when they spent half their time in requests or more on a CPU (their
-    /// requests compute). Otherwise their requests mostly wait (on I/O, with the GIL released), and waking another
-    /// worker is what serves the next request sooner.
-    /// </summary>
-    private void MeasurePythonLoad()
-    {
-        var now = time.GetTimestamp();
-        var used = TimeSpan.Zero;
-        var inRequests = TimeSpan.Zero;
-        foreach (var clock in cpuClocks.Values)
-        {
-            used += clock.CpuTime() ?? TimeSpan.Zero;
-            inRequests += clock.RequestTime();
-        }
-
-        if (lastLoadCheck != 0 && used >= lastCpuUsed)
-        {
-            var elapsed = time.GetElapsedTime(lastLoadCheck, now);
-            var cpu = used - lastCpuUsed;
-            var requests = inRequests - lastInRequests;
-            pythonBusy = elapsed <= TimeSpan.Zero
-                || cpu / elapsed >= options.PythonLoadToHold
-                || (requests > TimeSpan.Zero && cpu / requests >= options.PythonLoadToHold);
-        }
-
-        (lastLoadCheck, lastCpuUsed, lastInRequests) = (now, used, inRequests);
-    }
-
     private bool SomeWorkerJustStarted()
     {
         var now = time.GetTimestamp();
@@ -385,12 +339,6 @@ public sealed class DispatcherActor(IQueuePolicy queue, DispatcherOptions option
     private sealed record DeadlineTick
     {
         public static readonly DeadlineTick Instance = new();
-    }
-
-    /// <summary>Scheduled by the dispatcher to itself: time to measure how busy the workers' Python is.</summary>
-    private sealed record LoadTick
-    {
-        public static readonly LoadTick Instance = new();
     }
 
     /// <summary>Scheduled by the dispatcher to itself: time to look at requests that are still waiting.</summary>
