@@ -284,10 +284,16 @@ public sealed partial class DispatcherActor(IQueuePolicy queue, DispatcherOption
         {
             if (!request.Interrupted)
             {
-                request.Interrupted = true;
-                watchdog?.Tell(new Watchdog.Interrupt(bridges[worker], request.Job, time.GetElapsedTime(request.Since, now)));
+                Interrupt(worker, request, time.GetElapsedTime(request.Since, now));
             }
         }
+    }
+
+    /// <summary>Has the watchdog raise akkawsgi.RequestTimeout in <paramref name="request"/>, once.</summary>
+    private void Interrupt(IActorRef worker, RunningRequest request, TimeSpan ranFor)
+    {
+        request.Interrupted = true;
+        watchdog?.Tell(new Watchdog.Interrupt(bridges[worker], request.Job, ranFor));
     }
 
     private void CheckDeadlines()
@@ -298,9 +304,8 @@ public sealed partial class DispatcherActor(IQueuePolicy queue, DispatcherOption
             var ranFor = time.GetElapsedTime(request.Since, now);
             if (ranFor >= request.Timeout && !request.Interrupted)
             {
-                request.Interrupted = true;
                 timedOut++;
-                watchdog?.Tell(new Watchdog.Interrupt(bridges[worker], request.Job, ranFor));
+                Interrupt(worker, request, ranFor);
             }
 
             if (ranFor >= request.Timeout + (options.StuckGrace ?? request.Timeout) && !request.Stuck)

@@ -190,12 +190,7 @@ internal static class ServerHost
         };
         var web = KestrelSetup.Build(options, loggerFactory, worker?.ListenDescriptors, services => services.AddAkka("akkawsgi", akka => akka
             .AddHocon(ServerActorSystemConfig.Hocon(TimeSpan.FromSeconds(options.GracefulTimeout), WorkerStopTimeout), HoconAddMode.Prepend)
-            .ConfigureLoggers(loggers =>
-            {
-                loggers.LogLevel = Enum.Parse<LogLevel>(options.LogLevel, ignoreCase: true) <= LogLevel.Debug ? Akka.Event.LogLevel.DebugLevel : Akka.Event.LogLevel.WarningLevel;
-                loggers.ClearLoggers();
-                loggers.AddLoggerFactory(loggerFactory);
-            })
+            .WithServerLogging(loggerFactory, options.LogLevel)
             .WithAkkaWsgiActors(settings, WorkerStopTimeout)));
         lifetime = web.Services.GetRequiredService<IHostApplicationLifetime>();
         var registry = web.Services.GetRequiredService<ActorRegistry>();

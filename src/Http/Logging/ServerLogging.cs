@@ -1,3 +1,4 @@
+using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
@@ -31,4 +32,18 @@ internal static class ServerLogging
         builder.Services.AddSingleton(new LogTag(tag));
         builder.AddConsoleFormatter<ServerConsoleFormatter, ConsoleFormatterOptions>();
     }
+
+    /// <summary>
+    /// Sends Akka's own log records to <paramref name="loggerFactory"/>, so they share the server's format; Akka's
+    /// chatter (actor lifecycle, dead letters) only at debug level, its warnings and errors always.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithServerLogging(this AkkaConfigurationBuilder akka, ILoggerFactory loggerFactory, string level) =>
+        akka.ConfigureLoggers(loggers =>
+        {
+            loggers.LogLevel = Enum.Parse<LogLevel>(level, ignoreCase: true) <= LogLevel.Debug
+                ? Akka.Event.LogLevel.DebugLevel
+                : Akka.Event.LogLevel.WarningLevel;
+            loggers.ClearLoggers();
+            loggers.AddLoggerFactory(loggerFactory);
+        });
 }

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
 using AkkaWsgi.Actors.Supervision;
+using AkkaWsgi.Http.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -27,14 +28,7 @@ internal static class SupervisorProcessHost
         builder.Services.AddSingleton<IHostLifetime, SignalsOwnedLifetime>();
         builder.Services.AddAkka("akkawsgi-supervisor", akka => akka
             .AddHocon(Hocon, HoconAddMode.Prepend)
-            .ConfigureLoggers(loggers =>
-            {
-                loggers.LogLevel = Enum.Parse<LogLevel>(logLevel, ignoreCase: true) <= LogLevel.Debug
-                    ? Akka.Event.LogLevel.DebugLevel
-                    : Akka.Event.LogLevel.WarningLevel;
-                loggers.ClearLoggers();
-                loggers.AddLoggerFactory(loggerFactory);
-            })
+            .WithServerLogging(loggerFactory, logLevel)
             .WithActors((system, registry) => registry.Register<SupervisorActor>(system.ActorOf(supervisor, "supervisor"))));
         return builder.Build();
     }
