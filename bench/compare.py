@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""Compares builds of akkawsgi with each other, interleaved, on the same machine and in the same run.
+"""Compares builds of akkawsgi with each other and with other servers, interleaved, on the same machine and in one run.
 
     bench/compare.py BUILD [BUILD ...]
 
-Each BUILD is LABEL=PATH_TO_akkawsgi_EXECUTABLE (for example before=/tmp/before/akkawsgi after=artifacts/akkawsgi/akkawsgi).
-For every round, every application and every connection count, each build is started on 127.0.0.1, warmed up, measured
+Each BUILD is LABEL=PATH_TO_akkawsgi_EXECUTABLE, optionally followed by akkawsgi flags and preceded by environment
+settings in the same argument (for example before=/tmp/before/akkawsgi "after=artifacts/akkawsgi/akkawsgi --processes 2"
+"spin0=DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 artifacts/akkawsgi/akkawsgi"), or LABEL=bjoern (one process, one
+thread; built by bench/bjoern-build.sh) or LABEL=uwsgi (uWSGI keep-alive, 2 processes x 16 threads; Debian's uwsgi and
+uwsgi-plugin-python3). The first BUILD is the one the ratios are relative to. For every round, every application and every connection count, each build is started on 127.0.0.1, warmed up, measured
 with wrk and stopped, in turn; so drift on a noisy machine hits every build alike. It prints one table with the median
 of the rounds and every round's figures, and writes it to bench/compare-latest.md.
 
@@ -12,7 +15,7 @@ of the rounds and every round's figures, and writes it to bench/compare-latest.m
 measured period, divided by the requests wrk completed: steadier than throughput on a shared machine, and what a site
 with many cores pays.
 
-Applications: hello (examples/hello.py), flask (a Flask JSON view), sleep10 (waits 10 ms without the GIL, like a view
+Applications: hello (examples/hello.py), flask (a Flask JSON view), django (a Django JSON view), sleep10 (waits 10 ms without the GIL, like a view
 waiting on a database: 16 workers can serve at most 1,600 req/s).
 
 Environment: ROUNDS (3), DURATION (8s), WARMUP (2s), CONNECTIONS ("64 128"), APPS ("hello flask"), WORKERS (16),
@@ -21,6 +24,7 @@ akkawsgi flags). Only 127.0.0.1 is ever contacted.
 """
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -33,6 +37,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 APPS = {
     "hello": (os.path.join(ROOT, "examples"), "hello"),
     "flask": (os.path.join(ROOT, "bench", "apps"), "flask_json"),
+    "django": (os.path.join(ROOT, "bench", "apps"), "django_json"),
     "sleep10": (os.path.join(ROOT, "bench", "apps"), "sleep10"),
 }
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -91,13 +96,32 @@ def parse_wrk(out):
     return rps, total, float(p99.group(1)) * scale, errors + (int(non2xx.group(1)) if non2xx else 0)
 
 
-def measure(label, exe, app, conns, env_conf):
+def server_command(server, app, port, env_conf):
+    """The command line that serves APP on PORT with SERVER (a list: akkawsgi path + flags, or a peer's name)."""
     chdir, module = APPS[app]
+    python = env_conf["python"]
+    if server[0] == "bjoern":
+        return [python, os.path.join(ROOT, "bench", "apps", "bjoern_serve.py"), str(port), chdir, module]
+    if server[0] == "uwsgi":
+        return ["uwsgi", "--plugin", "python3", "--http11-socket", f"127.0.0.1:{port}", "--chdir", chdir,
+                "--pythonpath", chdir, "--module", f"{module}:application", "--master", "--processes", "2", "--threads", "16",
+                "--disable-logging", "--die-on-term", "--lazy-apps"]
+    workers = [] if "--workers" in server else ["--workers", env_conf["workers"]]
+    return [server[0], "--module", module, "--chdir", chdir, "--http-socket", f"127.0.0.1:{port}",
+            "--python", python] + workers + env_conf["extra"] + server[1:]
+
+
+def measure(label, server, app, conns, env_conf):
     port = free_port()
     log = open(os.path.join(ROOT, "bench", "compare-server.log"), "ab")
-    cmd = [exe, "--module", module, "--chdir", chdir, "--http-socket", f"127.0.0.1:{port}",
-           "--workers", env_conf["workers"], "--python", env_conf["python"]] + env_conf["extra"]
-    proc = subprocess.Popen(cmd, stdout=log, stderr=log, start_new_session=True)
+    env = dict(os.environ)
+    while server and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", server[0]):
+        name, _, value = server.pop(0).partition("=")
+        env[name] = value
+    if server[0] == "bjoern":
+        env["PYTHONPATH"] = env_conf["bjoern"]
+    proc = subprocess.Popen(server_command(server, app, port, env_conf), stdout=log, stderr=log, env=env,
+                            start_new_session=True)
     try:
         wait_ready(port, proc)
         url = f"http://127.0.0.1:{port}/"
@@ -123,8 +147,10 @@ def measure(label, exe, app, conns, env_conf):
 
 
 def main():
-    builds = [a.split("=", 1) for a in sys.argv[1:]]
-    if not builds or any(len(b) != 2 or not os.access(b[1], os.X_OK) for b in builds):
+    builds = [(label, shlex.split(rest)) for label, _, rest in (a.partition("=") for a in sys.argv[1:])]
+    program = lambda server: next((w for w in server if "=" not in w), "")  # noqa: E731
+    if not builds or any(program(server) not in ("bjoern", "uwsgi") and not os.access(program(server), os.X_OK)
+                         for _, server in builds):
         sys.exit(__doc__)
     if shutil.which("wrk") is None:
         if os.geteuid() != 0 or shutil.which("apt-get") is None:
@@ -140,14 +166,22 @@ def main():
         "python": os.environ.get("PYTHON", default_python()),
         "extra": os.environ.get("EXTRA", "").split(),
     }
+    if any(program(server) == "bjoern" for _, server in builds):
+        built = subprocess.run([os.path.join(ROOT, "bench", "bjoern-build.sh")], env=dict(os.environ, PYTHON=conf["python"]),
+                               capture_output=True, text=True)
+        if built.returncode != 0:
+            sys.exit(built.stderr.strip())
+        conf["bjoern"] = built.stdout.strip()
+    if any(program(server) == "uwsgi" for _, server in builds) and shutil.which("uwsgi") is None:
+        sys.exit("uwsgi is not installed (apt-get install uwsgi uwsgi-plugin-python3)")
     conns_list = [int(c) for c in os.environ.get("CONNECTIONS", "64 128").split()]
     apps = os.environ.get("APPS", "hello flask").split()
     results = {}
     for rnd in range(conf["rounds"]):
         for app in apps:
             for conns in conns_list:
-                for label, exe in builds:
-                    r = measure(label, exe, app, conns, conf)
+                for label, server in builds:
+                    r = measure(label, list(server), app, conns, conf)
                     results.setdefault((app, conns, label), []).append(r)
                     print(f"round {rnd + 1} {app} c={conns} {label}: {r[0]:.0f} req/s, p99 {r[1]:.2f} ms, "
                           f"{r[2]:.1f} µs CPU/req, {r[3]} errors", file=sys.stderr, flush=True)

@@ -364,36 +364,15 @@ if [[ $want_gunicorn == 1 ]]; then
 fi
 
 # --- bjoern ---------------------------------------------------------------------------------------------------
-# bjoern (C, libev; one process, one thread) is not packaged by Debian. It is built here from its published source
-# into a scratch directory, with Debian's libev-dev and python3-dev, and used only by this benchmark; where the source
-# cannot be fetched (no access to the Python package index), it is skipped with a note.
-
-bjoern_dir="$bench_dir/.bjoern"
-ensure_bjoern() {
-    if PYTHONPATH="$bjoern_dir" "$PYTHON" -c "import bjoern" 2>/dev/null; then
-        return 0
-    fi
-    if [[ "$(id -u)" -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-        DEBIAN_FRONTEND=noninteractive apt-get -q -y install libev-dev python3-dev python3-pip </dev/null >/dev/null 2>&1 || true
-    fi
-    [[ -f /usr/include/ev.h ]] || { bjoern_note="libev-dev is not installed"; return 1; }
-    rm -rf "$bjoern_dir" && mkdir -p "$bjoern_dir"
-    local log="$bench_dir/bjoern-build.log"
-    if ! "$PYTHON" -m pip install --no-binary bjoern --target "$bjoern_dir" bjoern >"$log" 2>&1; then
-        bjoern_note="its source could not be fetched or built (see bench/bjoern-build.log)"
-        return 1
-    fi
-    PYTHONPATH="$bjoern_dir" "$PYTHON" -c "import bjoern" 2>>"$log" || { bjoern_note="the build does not import"; return 1; }
-}
+# Not packaged by Debian: bench/bjoern-build.sh builds it from its published source into bench/.bjoern, or says why not.
 
 if [[ $want_bjoern == 1 ]]; then
-    bjoern_note=""
-    if ensure_bjoern; then
+    if bjoern_dir="$(PYTHON="$PYTHON" bench/bjoern-build.sh 2>"$bench_dir/bjoern-note.log")"; then
         PYTHONPATH="$bjoern_dir" bench_one bjoern "bjoern $(PYTHONPATH="$bjoern_dir" "$PYTHON" -c 'import bjoern; print(getattr(bjoern, "__version__", "?"))')" \
             "1 process × 1 thread" "" \
             "$PYTHON" bench/apps/bjoern_serve.py PORT
     else
-        notes+=("bjoern: not measured: $bjoern_note")
+        notes+=("bjoern: not measured: $(sed 's/^bjoern: //' "$bench_dir/bjoern-note.log")")
     fi
 fi
 

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""Where the server's CPU goes while it serves: CPU seconds per thread (grouped by thread name) during a wrk run.
+
+    bench/threads.py AKKAWSGI_EXECUTABLE [APP] [akkawsgi flags...]
+
+APP is one of compare.py's applications (default flask). Environment: DURATION (8s), CONNECTIONS (32), PYTHON.
+Prints, per thread name, the CPU microseconds per request and the share of one core, largest first. Threads of
+every process of the server (supervisor and worker processes) are counted. Only 127.0.0.1 is ever contacted.
+"""
+import collections
+import os
+import re
+import signal
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import compare  # noqa: E402
+
+
+def thread_cpu(pgid):
+    """{(pid, tid): (name, cpu seconds)} for every thread of every process in group PGID."""
+    found = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                if int(f.read().rsplit(")", 1)[1].split()[2]) != pgid:
+                    continue
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                    text = f.read()
+                name = text[text.index("(") + 1:text.rindex(")")]
+                rest = text.rsplit(")", 1)[1].split()
+                found[(pid, tid)] = (name, (int(rest[11]) + int(rest[12])) / compare.CLK_TCK)
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def main():
+    if len(sys.argv) < 2 or not os.access(sys.argv[1], os.X_OK):
+        sys.exit(__doc__)
+    app = sys.argv[2] if len(sys.argv) > 2 else "flask"
+    flags = sys.argv[3:]
+    conf = {"python": os.environ.get("PYTHON", compare.default_python()), "workers": "16", "extra": []}
+    duration = os.environ.get("DURATION", "8s")
+    conns = os.environ.get("CONNECTIONS", "32")
+    port = compare.free_port()
+    cmd = compare.server_command([sys.argv[1]] + flags, app, port, conf)
+    with open(os.path.join(compare.ROOT, "bench", "threads-server.log"), "wb") as log:
+        proc = subprocess.Popen(cmd, stdout=log, stderr=log, start_new_session=True)
+    try:
+        compare.wait_ready(port, proc)
+        url = f"http://127.0.0.1:{port}/"
+        subprocess.run(["wrk", "-t1", f"-c{conns}", "-d2s", url], capture_output=True, check=True)
+        before = thread_cpu(proc.pid)
+        out = subprocess.run(["wrk", "-t1", f"-c{conns}", f"-d{duration}", url], capture_output=True, text=True,
+                             check=True).stdout
+        after = thread_cpu(proc.pid)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+    seconds = float(re.sub(r"\D", "", duration))
+    rps, total, _, _ = compare.parse_wrk(out + "\n99% 0ms\n")
+    by_name = collections.defaultdict(lambda: [0.0, 0])
+    for key, (name, cpu) in after.items():
+        used = cpu - before.get(key, (name, 0.0))[1]
+        # Pool threads carry numbers and ids in their names; the kind of thread is what matters.
+        kind = re.sub(r"[ _#-]*\d+$", "", name)
+        by_name[kind][0] += used
+        by_name[kind][1] += 1
+    total_cpu = sum(v[0] for v in by_name.values())
+    print(f"{app}, flags {' '.join(flags) or '(defaults)'}: {rps:,.0f} req/s, "
+          f"{total_cpu / total * 1e6:.1f} µs CPU/req, {total_cpu / seconds:.2f} cores")
+    print(f"| thread | threads | µs CPU/req | cores |\n|---|---|---|---|")
+    for kind, (cpu, count) in sorted(by_name.items(), key=lambda kv: -kv[1][0]):
+        if cpu > 0:
+            print(f"| {kind} | {count} | {cpu / total * 1e6:.1f} | {cpu / seconds:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
