@@ -8,27 +8,48 @@ using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 namespace AkkaWsgi.Http.Supervision;
 
 /// <summary>
-/// The supervisor's listening sockets, bound once (as root when privileges are dropped later) and inherited by every
-/// worker process; the kernel hands each new connection to one of the workers accepting on them.
+/// The supervisor's listening sockets, bound once (as root when privileges are dropped later) and inherited by the
+/// worker processes.
 /// </summary>
+/// <remarks>
+/// With several worker processes, every TCP address gets one socket per process slot, all bound with SO_REUSEPORT, and
+/// the kernel spreads new connections evenly over them. With one shared socket the process that happened to be
+/// accepting took whole bursts of connections (measured: two processes of 16 workers served an application that waits
+/// at the rate of one process in half the runs, docs/performance.md), and a connection stays with the process that
+/// accepted it. A slot's replacement (a crash, a recycle, a reload) takes over the slot's socket, so connections that
+/// arrive meanwhile wait in its backlog rather than being refused. Unix sockets and sockets systemd passes in are
+/// shared by all processes, as before.
+/// </remarks>
 internal sealed class ListenerSet : IDisposable
 {
     // Kestrel's own default backlog (SocketTransportOptions.Backlog).
     private const int Backlog = 512;
 
+    // Linux's SOL_SOCKET / SO_REUSEPORT, which .NET has no name for.
+    private const int SolSocket = 1;
+    private const int SoReusePort = 15;
+
     // Keeps the sockets referenced: a Socket's finalizer would close the descriptor the workers are given.
-    private readonly List<Socket> sockets = [];
+    private readonly List<Socket> shared = [];
+    private readonly List<Socket>[] slots;
     private readonly List<string> unixPaths = [];
     private readonly List<string> addresses = [];
     private readonly List<int> inherited = [];
 
-    private ListenerSet()
+    private ListenerSet(int slotCount)
     {
+        slots = [.. Enumerable.Range(0, slotCount).Select(_ => new List<Socket>())];
     }
 
-    /// <summary>The descriptors every worker is given, in no particular order.</summary>
-    public IReadOnlyList<int> Descriptors =>
-        [.. sockets.Select(s => (int)s.SafeHandle.DangerousGetHandle()), .. inherited];
+    /// <summary>The descriptors the worker process in <paramref name="slot"/> is given, in no particular order.</summary>
+    public IReadOnlyList<int> DescriptorsFor(int slot) =>
+        [.. shared.Select(Descriptor), .. inherited, .. slots[slot % slots.Length].Select(Descriptor)];
+
+    /// <summary>
+    /// Lets a process started before the result is disposed inherit the sockets of <paramref name="slot"/>, which are
+    /// otherwise kept from child processes so that no worker holds another's sockets open. Callers serialise starts.
+    /// </summary>
+    public IDisposable InheritableFor(int slot) => slots.Length == 1 ? NothingToUndo.Instance : new SlotInheritance(slots[slot % slots.Length]);
 
     /// <summary>The listeners as URLs, for the ready line.</summary>
     public IReadOnlyList<string> Addresses => addresses;
@@ -39,7 +60,7 @@ internal sealed class ListenerSet : IDisposable
     /// </summary>
     public static ListenerSet Bind(ServerOptions options, uint? ownerUserId, uint? ownerGroupId)
     {
-        var set = new ListenerSet();
+        var set = new ListenerSet(Math.Max(1, options.Processes));
         try
         {
             foreach (var fd in InheritedSockets.Find())
@@ -53,7 +74,10 @@ internal sealed class ListenerSet : IDisposable
                 set.BindOne(ListenAddress.Parse(text), text, options.SocketMode, options.Chdir, ownerUserId, ownerGroupId);
             }
 
-            foreach (var fd in set.Descriptors)
+            // With one slot its sockets are everyone's; otherwise each slot's are inheritable only while its worker
+            // starts (InheritableFor).
+            var always = set.slots.Length == 1 ? set.DescriptorsFor(0) : [.. set.shared.Select(Descriptor), .. set.inherited];
+            foreach (var fd in always)
             {
                 Posix.SetInheritable(fd, inheritable: true);
             }
@@ -69,7 +93,7 @@ internal sealed class ListenerSet : IDisposable
 
     public void Dispose()
     {
-        foreach (var socket in sockets)
+        foreach (var socket in shared.Concat(slots.SelectMany(s => s)))
         {
             socket.Dispose();
         }
@@ -95,7 +119,7 @@ internal sealed class ListenerSet : IDisposable
             // directory) takes it.
             var path = chdir is null ? unixPath : Path.Combine(chdir, unixPath);
             UnixSocketFile.RemoveStale(path);
-            Listen(new UnixDomainSocketEndPoint(path), text);
+            shared.Add(Listen(new UnixDomainSocketEndPoint(path), text, reusePort: false));
             unixPaths.Add(path);
             UnixSocketFile.ApplyMode(path, socketMode);
 
@@ -110,11 +134,10 @@ internal sealed class ListenerSet : IDisposable
         else if (address.IsLocalhost)
         {
             // Like Kestrel's localhost: both loopbacks, and IPv6 may be missing; port 0 picks one port for both.
-            var v4 = Listen(new IPEndPoint(IPAddress.Loopback, address.Port), text);
-            var port = ((IPEndPoint)v4.LocalEndPoint!).Port;
+            var port = ListenTcp(new IPEndPoint(IPAddress.Loopback, address.Port), text).Port;
             try
             {
-                Listen(new IPEndPoint(IPAddress.IPv6Loopback, port), text);
+                ListenTcp(new IPEndPoint(IPAddress.IPv6Loopback, port), text);
             }
             catch (IOException)
             {
@@ -125,28 +148,90 @@ internal sealed class ListenerSet : IDisposable
         }
         else
         {
-            var socket = Listen(new IPEndPoint(address.Address!, address.Port), text);
-            var bound = (IPEndPoint)socket.LocalEndPoint!;
+            var bound = ListenTcp(new IPEndPoint(address.Address!, address.Port), text);
             var host = bound.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{bound.Address}]" : bound.Address.ToString();
             addresses.Add(string.Create(CultureInfo.InvariantCulture, $"http://{host}:{bound.Port}"));
         }
     }
 
-    private Socket Listen(EndPoint endPoint, string text)
+    /// <summary>One socket per slot on <paramref name="endPoint"/> (port 0: the port the first one got); the bound address.</summary>
+    private IPEndPoint ListenTcp(IPEndPoint endPoint, string text)
     {
-        Socket socket;
+        var bound = endPoint;
+        foreach (var slot in slots)
+        {
+            var socket = Listen(bound, text, reusePort: slots.Length > 1);
+            slot.Add(socket);
+            bound = (IPEndPoint)socket.LocalEndPoint!;
+        }
+
+        return bound;
+    }
+
+    private static Socket Listen(EndPoint endPoint, string text, bool reusePort)
+    {
+        Socket? socket = null;
         try
         {
-            // Kestrel's own way of creating a listening socket (dual mode for [::], address reuse as it does).
-            socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endPoint);
+            if (reusePort)
+            {
+                // As Kestrel's CreateDefaultBoundListenSocket does (dual mode for [::]), plus SO_REUSEPORT, which must
+                // be set before the bind.
+                socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                if (endPoint is IPEndPoint { Address: var any } && any.Equals(IPAddress.IPv6Any))
+                {
+                    socket.DualMode = true;
+                }
+
+                socket.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));
+                socket.Bind(endPoint);
+            }
+            else
+            {
+                // Kestrel's own way of creating a listening socket (dual mode for [::], address reuse as it does).
+                socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endPoint);
+            }
+
+            socket.Listen(Backlog);
+            return socket;
         }
         catch (SocketException e)
         {
+            socket?.Dispose();
             throw new IOException($"cannot listen on {text}: {e.Message}", e);
         }
+    }
 
-        sockets.Add(socket);
-        socket.Listen(Backlog);
-        return socket;
+    private static int Descriptor(Socket socket) => (int)socket.SafeHandle.DangerousGetHandle();
+
+    /// <summary>Marks a slot's sockets inheritable until disposed.</summary>
+    private sealed class SlotInheritance : IDisposable
+    {
+        private readonly List<Socket> sockets;
+
+        public SlotInheritance(List<Socket> sockets)
+        {
+            this.sockets = sockets;
+            Set(inheritable: true);
+        }
+
+        public void Dispose() => Set(inheritable: false);
+
+        private void Set(bool inheritable)
+        {
+            foreach (var socket in sockets)
+            {
+                Posix.SetInheritable(Descriptor(socket), inheritable);
+            }
+        }
+    }
+
+    private sealed class NothingToUndo : IDisposable
+    {
+        public static readonly NothingToUndo Instance = new();
+
+        public void Dispose()
+        {
+        }
     }
 }

@@ -73,7 +73,7 @@ internal static class SupervisorHost
         ILoggerFactory loggerFactory, ILogger logger)
     {
         var finished = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var launcher = new WorkerProcessLauncher(arguments, listeners.Descriptors, logger);
+        using var launcher = new WorkerProcessLauncher(arguments, listeners, logger);
         var supervisorOptions = new SupervisorOptions
         {
             Processes = options.Processes,

@@ -10,19 +10,20 @@ using Microsoft.Extensions.Logging;
 namespace AkkaWsgi.Http.Supervision;
 
 /// <summary>
-/// Starts worker processes as this same executable with the same command line, handing them the listening sockets
+/// Starts worker processes as this same executable with the same command line, handing them their listening sockets
 /// and a control pipe; the workers share this process's standard output and error, so their logs go where the
 /// supervisor's go.
 /// </summary>
-internal sealed class WorkerProcessLauncher(IReadOnlyList<string> arguments, IReadOnlyList<int> listenDescriptors, ILogger logger)
+internal sealed class WorkerProcessLauncher(IReadOnlyList<string> arguments, ListenerSet listeners, ILogger logger)
     : IWorkerLauncher, IDisposable
 {
     private const int SigTerm = 15;
 
     private readonly ConcurrentDictionary<WorkerId, Process> processes = new();
 
-    // Process starts are serialised: the control pipe's write end is inheritable while a worker is being started,
-    // and a worker started at the same moment would inherit it too (keeping the pipe open after the owner died).
+    // Process starts are serialised: the control pipe's write end and the slot's own sockets are inheritable while a
+    // worker is being started, and a worker started at the same moment would inherit them too (keeping the pipe open
+    // after the owner died, or another slot's sockets).
     private readonly Lock starting = new();
 
     public void Start(WorkerId worker, IActorRef supervisor)
@@ -37,7 +38,11 @@ internal sealed class WorkerProcessLauncher(IReadOnlyList<string> arguments, IRe
                 var controlFd = (int)control.ClientSafePipeHandle.DangerousGetHandle();
                 Posix.SetInheritable(controlFd, inheritable: true);
                 process = new Process { StartInfo = StartInfo(worker, controlFd), EnableRaisingEvents = true };
-                process.Start();
+                using (listeners.InheritableFor(worker.Slot))
+                {
+                    process.Start();
+                }
+
                 control.DisposeLocalCopyOfClientHandle();
             }
         }
@@ -122,7 +127,7 @@ internal sealed class WorkerProcessLauncher(IReadOnlyList<string> arguments, IRe
         info.Environment.Remove("LISTEN_FDS");
         info.Environment.Remove("LISTEN_PID");
         info.Environment.Remove("LISTEN_FDNAMES");
-        foreach (var (name, value) in WorkerEnvironment.Describe(listenDescriptors, controlFd, worker.Slot, worker.Generation))
+        foreach (var (name, value) in WorkerEnvironment.Describe(listeners.DescriptorsFor(worker.Slot), controlFd, worker.Slot, worker.Generation))
         {
             info.Environment[name] = value;
         }
