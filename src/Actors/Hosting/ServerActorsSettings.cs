@@ -1,4 +1,5 @@
 using Akka.Actor;
+using AkkaWsgi.Actors.Cluster;
 using AkkaWsgi.Actors.Dispatch;
 using AkkaWsgi.Actors.Parking;
 using AkkaWsgi.Python.Wsgi;
@@ -38,6 +39,12 @@ public sealed record ServerActorsSettings
 
     /// <summary>Called when interpreter workers are still running Python after the stop timeout (Python must not be finalised).</summary>
     public Action? OnInterpretersStuck { get; init; }
+
+    /// <summary>The cluster this process is a node of; null when it serves alone (nothing of the cluster is started).</summary>
+    public ClusterSettings? Cluster { get; init; }
+
+    /// <summary>Where the front's block list and the cluster's copy meet; used only with <see cref="Cluster"/>.</summary>
+    public ClusterBlockBridge? ClusterBlocks { get; init; }
 
     /// <summary>Called once when the server can no longer serve (an essential actor is gone, or every worker).</summary>
     public Action<string>? OnFatal { get; init; }

@@ -1,5 +1,8 @@
 using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Cluster.Tools.Singleton;
 using AkkaWsgi.Actors.Background;
+using AkkaWsgi.Actors.Cluster;
 using AkkaWsgi.Actors.Dispatch;
 using AkkaWsgi.Actors.Parking;
 using AkkaWsgi.Actors.Watchdog;
@@ -9,7 +12,8 @@ namespace AkkaWsgi.Actors.Hosting;
 
 /// <summary>
 /// The parent of the server's actors: the watchdog, the dispatcher, the interpreter workers, the parking lot and, once
-/// this process is told to run them, the background jobs. It applies <see cref="ServerSupervision"/> to them and watches
+/// this process is told to run them, the background jobs; in a cluster also the membership log, the block replicator and
+/// the cron singleton's manager. It applies <see cref="ServerSupervision"/> to them and watches
 /// them: without the dispatcher, the parking lot, the watchdog or any interpreter the server cannot serve, and it says
 /// so through <see cref="ServerActorsSettings.OnFatal"/>.
 /// </summary>
@@ -21,6 +25,7 @@ public sealed class ServerGuardian : ReceiveActor
     private readonly ServerActors actors;
     private readonly HashSet<IActorRef> interpreters;
     private readonly List<IActorRef> stopWaiters = [];
+    private readonly IActorRef? membership;
     private bool backgroundStarted;
     private bool stopping;
     private bool fatalReported;
@@ -36,7 +41,26 @@ public sealed class ServerGuardian : ReceiveActor
         var workers = Enumerable.Range(0, settings.Workers)
             .Select(i => Context.ActorOf(settings.WorkerProps(dispatcher, i), $"python-worker-{i}"))
             .ToList();
-        var parkingLot = Context.ActorOf(ParkingLot.Props(settings.Parking), "parking-lot");
+        var mediator = settings.Cluster is null ? null : DistributedPubSub.Get(Context.System).Mediator;
+        var parkingLot = Context.ActorOf(ParkingLot.Props(settings.Parking, mediator), "parking-lot");
+        if (settings.Cluster is { } cluster)
+        {
+            membership = Context.ActorOf(ClusterMembership.Props(cluster, settings.LoggerFactory.CreateLogger("akkawsgi.cluster")), "cluster-membership");
+            if (settings.ClusterBlocks is { } blocks)
+            {
+                Context.ActorOf(BlockReplicator.Props(blocks, settings.Time, settings.LoggerFactory.CreateLogger("akkawsgi.cluster")), "block-replicator");
+            }
+
+            if (cluster.CronOnOldestNode && settings.BackgroundJobs.Count > 0)
+            {
+                // The same path on every node: the managers find each other there and agree on the oldest.
+                Context.ActorOf(
+                    ClusterSingletonManager.Props(CronLeader.Props(Self, settings.LoggerFactory.CreateLogger("akkawsgi.cluster")),
+                        PoisonPill.Instance, ClusterSingletonManagerSettings.Create(Context.System)),
+                    "cron-leader");
+            }
+        }
+
         actors = new ServerActors(dispatcher, parkingLot, watchdog, workers);
         interpreters = [.. workers];
         foreach (var child in workers.Append(dispatcher).Append(parkingLot).Append(watchdog))
@@ -45,6 +69,17 @@ public sealed class ServerGuardian : ReceiveActor
         }
 
         Receive<GetServerActors>(_ => Sender.Tell(actors));
+        Receive<GetClusterReport>(ask =>
+        {
+            if (membership is null)
+            {
+                Sender.Tell(new ClusterReport([]));
+            }
+            else
+            {
+                membership.Forward(ask);
+            }
+        });
         Receive<StartBackgroundJobs>(_ => StartBackground());
         Receive<StopInterpreters>(_ => StopWorkers());
         Receive<Terminated>(OnChildTerminated);

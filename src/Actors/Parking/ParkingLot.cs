@@ -1,4 +1,6 @@
 using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using AkkaWsgi.Actors.Cluster;
 
 namespace AkkaWsgi.Actors.Parking;
 
@@ -10,15 +12,21 @@ namespace AkkaWsgi.Actors.Parking;
 /// Timeouts are scheduled messages (<see cref="ParkExpired"/>), cancelled when the request leaves earlier. A failure
 /// while handling a message is resumed by its parent (<see cref="Hosting.ServerSupervision"/>): the parked requests
 /// are its state, and a restart would leave their connections waiting for ever.
+/// <para>
+/// In a cluster it subscribes to the cluster's park topic, and a notification made on this node goes out on it as a
+/// <see cref="ParkBroadcast"/> to every node's parking lot, this one included, instead of waking anything here first.
+/// </para>
 /// </remarks>
-public sealed class ParkingLot(ParkingStats stats) : UntypedActor
+public sealed class ParkingLot(ParkingStats stats, IActorRef? mediator = null) : UntypedActor
 {
     private readonly Dictionary<string, HashSet<ParkedRequest>> channels = new(StringComparer.Ordinal);
     private readonly Dictionary<ParkedRequest, ICancelable> timers = [];
     private bool stopping;
 
     /// <summary>Creates the parking lot's props.</summary>
-    public static Props Props(ParkingStats stats) => Akka.Actor.Props.Create(() => new ParkingLot(stats));
+    public static Props Props(ParkingStats stats, IActorRef? mediator = null) => Akka.Actor.Props.Create(() => new ParkingLot(stats, mediator));
+
+    protected override void PreStart() => mediator?.Tell(new Subscribe(ParkBroadcast.Topic, Self));
 
     protected override void OnReceive(object message)
     {
@@ -30,8 +38,16 @@ public sealed class ParkingLot(ParkingStats stats) : UntypedActor
             case Unpark unpark:
                 Leave(unpark.Request, new ParkWake(ParkAction.Disconnect, "", TimedOut: false));
                 break;
+            case Notify notify when mediator is not null:
+                mediator.Tell(new Publish(ParkBroadcast.Topic, new ParkBroadcast(notify.Channels, notify.Action, notify.Arg)));
+                break;
             case Notify notify:
-                Wake(notify);
+                Wake(notify.Channels, notify.Action, notify.Arg);
+                break;
+            case ParkBroadcast broadcast:
+                Wake(broadcast.Channels, broadcast.Action, broadcast.Arg);
+                break;
+            case SubscribeAck:
                 break;
             case ParkExpired expired:
                 Expire(expired.Request);
@@ -91,10 +107,10 @@ public sealed class ParkingLot(ParkingStats stats) : UntypedActor
         }
     }
 
-    private void Wake(Notify notify)
+    private void Wake(IReadOnlyList<string> names, ParkAction action, string arg)
     {
         var woken = new List<ParkedRequest>();
-        foreach (var channel in notify.Channels)
+        foreach (var channel in names)
         {
             if (channels.TryGetValue(channel, out var subscribers))
             {
@@ -102,7 +118,7 @@ public sealed class ParkingLot(ParkingStats stats) : UntypedActor
             }
         }
 
-        var wake = new ParkWake(notify.Action, notify.Arg, TimedOut: false);
+        var wake = new ParkWake(action, arg, TimedOut: false);
         foreach (var request in woken)
         {
             // A request on two of the named channels is listed twice; only its first leaving counts.

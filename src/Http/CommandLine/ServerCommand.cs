@@ -193,6 +193,31 @@ internal sealed class ServerCommand
         DefaultValueFactory = _ => Defaults.CacheSize,
     };
 
+    private readonly Option<string?> clusterListen = new("--cluster-listen")
+    {
+        Description = "Join a cluster of servers: this node's cluster endpoint, HOST:PORT (a loopback address, or any address with --cluster-certificate)",
+    };
+
+    private readonly Option<string[]> clusterSeed = new("--cluster-seed")
+    {
+        Description = "A node to contact when joining the cluster, HOST:PORT; repeatable [default: this node starts the cluster]",
+    };
+
+    private readonly Option<string?> clusterCertificate = new("--cluster-certificate")
+    {
+        Description = "This node's certificate and key for TLS between nodes (PKCS #12 or PEM; password from AKKAWSGI_CLUSTER_CERTIFICATE_PASSWORD)",
+    };
+
+    private readonly Option<string?> clusterKey = new("--cluster-key")
+    {
+        Description = "The PEM private key of --cluster-certificate, if it is not in the same file",
+    };
+
+    private readonly Option<string?> clusterCa = new("--cluster-ca")
+    {
+        Description = "PEM file of the root certificates other nodes' certificates must chain to [default: the root of this node's own certificate]",
+    };
+
     private readonly Option<double> backgroundTimeout = new("--background-timeout")
     {
         Description = "Seconds a @akkawsgi.cron or @akkawsgi.timer job may run before it is interrupted",
@@ -224,6 +249,7 @@ internal sealed class ServerCommand
             socketMode,
             backgroundTimeout, utc,
             trustedProxy, priorityPrefix, staticMap, staticMaxAge, maxAge, cacheSize, maxParked,
+            clusterListen, clusterSeed, clusterCertificate, clusterKey, clusterCa,
         };
 
         httpSocket.Validators.Add(r => Check(r, httpSocket, values =>
@@ -250,6 +276,14 @@ internal sealed class ServerCommand
         uid.Validators.Add(r => Check(r, uid, v => v is null || AkkaWsgi.Python.Native.Posix.FindUser(v) is not null ? null : $"--uid {v}: no such user"));
         gid.Validators.Add(r => Check(r, gid, v => v is null || AkkaWsgi.Python.Native.Posix.FindGroup(v) is not null ? null : $"--gid {v}: no such group"));
         Root.Validators.Add(ValidateSupervision);
+        Root.Validators.Add(ValidateCluster);
+        clusterListen.Validators.Add(r => Check(r, clusterListen, v => ClusterEndpointError("--cluster-listen", v)));
+        clusterSeed.Validators.Add(r => Check(r, clusterSeed, values => values.Select(v => ClusterEndpointError("--cluster-seed", v)).FirstOrDefault(e => e is not null)));
+        foreach (var file in new[] { clusterCertificate, clusterKey, clusterCa })
+        {
+            file.Validators.Add(r => Check(r, file, v => v is null || File.Exists(v) ? null : $"{file.Name} {v}: no such file"));
+        }
+
         logLevel.Validators.Add(r => Check(r, logLevel, v => LogLevels.Contains(v.ToLowerInvariant())
             ? null
             : $"--log-level must be one of {string.Join(", ", LogLevels)}"));
@@ -337,7 +371,71 @@ internal sealed class ServerCommand
         MaxAge = result.GetValue(maxAge),
         CacheSize = result.GetValue(cacheSize),
         MaxParked = result.GetValue(maxParked),
+        ClusterListen = result.GetValue(clusterListen),
+        ClusterSeeds = result.GetValue(clusterSeed) ?? [],
+        ClusterCertificate = result.GetValue(clusterCertificate) is { } certificate ? Path.GetFullPath(certificate) : null,
+        ClusterKey = result.GetValue(clusterKey) is { } key ? Path.GetFullPath(key) : null,
+        ClusterCa = result.GetValue(clusterCa) is { } ca ? Path.GetFullPath(ca) : null,
     };
+
+    private static string? ClusterEndpointError(string flag, string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            AkkaWsgi.Actors.Cluster.ClusterEndpoint.Parse(value);
+            return null;
+        }
+        catch (FormatException e)
+        {
+            return $"{flag} {value}: {e.Message}";
+        }
+    }
+
+    // What a cluster node needs, and the rule that cluster traffic from the network is always authenticated.
+    private void ValidateCluster(CommandResult result)
+    {
+        var listen = result.GetValue(clusterListen);
+        if (listen is null)
+        {
+            foreach (var option in new Option[] { clusterSeed, clusterCertificate, clusterKey, clusterCa }.Where(o => result.GetResult(o) is { Implicit: false }))
+            {
+                result.AddError($"{option.Name} needs --cluster-listen: say where this node listens for the other nodes");
+            }
+
+            return;
+        }
+
+        AkkaWsgi.Actors.Cluster.ClusterEndpoint endpoint;
+        try
+        {
+            endpoint = AkkaWsgi.Actors.Cluster.ClusterEndpoint.Parse(listen);
+        }
+        catch (FormatException)
+        {
+            return; // reported by the flag's own validator
+        }
+
+        if (!endpoint.IsLoopback && result.GetValue(clusterCertificate) is null)
+        {
+            result.AddError($"--cluster-listen {listen} can be reached from other machines, and cluster traffic must be authenticated: " +
+                "give every node --cluster-certificate (from one private CA, or one shared self-signed certificate), or listen on 127.0.0.1");
+        }
+
+        if (result.GetValue(clusterKey) is not null && result.GetValue(clusterCertificate) is null)
+        {
+            result.AddError("--cluster-key needs --cluster-certificate");
+        }
+
+        if (result.GetResult(processes) is { Implicit: false } && result.GetValue(processes) is not 1)
+        {
+            result.AddError("--cluster-listen runs one worker process per node: use --processes 1 with more --workers, or more nodes");
+        }
+    }
 
     // Flags that only a supervisor can act on, and what privilege dropping needs.
     private void ValidateSupervision(CommandResult result)

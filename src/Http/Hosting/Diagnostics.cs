@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
+using AkkaWsgi.Actors.Cluster;
 using AkkaWsgi.Actors.Dispatch;
 using Akka.Actor;
 using AkkaWsgi.Actors.Parking;
@@ -13,10 +14,11 @@ using Microsoft.Extensions.Logging;
 namespace AkkaWsgi.Http.Hosting;
 
 /// <summary>
-/// SIGUSR1 logs the Python stack of every worker with the request it runs; SIGUSR2 logs the counters. The reports
+/// SIGUSR1 logs the Python stack of every worker with the request it runs; SIGUSR2 logs the counters, and the cluster's
+/// members when this process is a node of one. The reports
 /// are built on a thread of their own: they need the GIL, which a busy worker may hold for a while.
 /// </summary>
-internal sealed class Diagnostics(IActorRef dispatcher, PythonRuntime runtime, ServerCounters counters, BlockList blocks,
+internal sealed class Diagnostics(IActorRef dispatcher, IActorRef guardian, PythonRuntime runtime, ServerCounters counters, BlockList blocks,
     PageCache cache, ParkingStats parking, ILogger logger)
     : IDisposable
 {
@@ -97,5 +99,10 @@ internal sealed class Diagnostics(IActorRef dispatcher, PythonRuntime runtime, S
             $"cache_hits={cache.Hits} cache_misses={cache.Misses} cache_evictions={cache.Evictions} cache_bytes={cache.Bytes} | " +
             $"rss_bytes={Environment.WorkingSet} managed_heap_bytes={GC.GetTotalMemory(forceFullCollection: false)} " +
             $"python_objects={runtime.ObjectCount()}");
+        var cluster = guardian.Ask<ClusterReport>(GetClusterReport.Instance, AskTimeout).GetAwaiter().GetResult();
+        if (cluster.Lines.Count > 0)
+        {
+            ServerLog.ClusterReport(logger, string.Join('\n', cluster.Lines));
+        }
     }
 }

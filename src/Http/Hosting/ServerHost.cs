@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using AkkaWsgi.Actors.Background;
+using AkkaWsgi.Actors.Cluster;
 using AkkaWsgi.Actors.Dispatch;
 using AkkaWsgi.Actors.Dispatch.Priority;
 using AkkaWsgi.Actors.Interpreter;
@@ -84,6 +85,17 @@ internal static class ServerHost
             return ExitCodes.Usage;
         }
 
+        ClusterNode? cluster;
+        try
+        {
+            cluster = ClusterNode.For(options, worker);
+        }
+        catch (InvalidOperationException e)
+        {
+            ServerLog.StartFailed(logger, e.Message, e);
+            return ExitCodes.Usage;
+        }
+
         PythonRuntime runtime;
         WsgiApplication application;
         try
@@ -114,7 +126,7 @@ internal static class ServerHost
         }
 
         runtime.ReleaseMainThread();
-        var exitCode = Serve(options, worker, channel, runtime, application, loggerFactory, logger, out var pythonFinalised);
+        var exitCode = Serve(options, worker, channel, cluster, runtime, application, loggerFactory, logger, out var pythonFinalised);
         if (pythonFinalised)
         {
             ServerLog.Stopped(logger);
@@ -148,7 +160,7 @@ internal static class ServerHost
         }
     }
 
-    private static int Serve(ServerOptions options, WorkerEnvironment? worker, SupervisorChannel? channel, PythonRuntime runtime,
+    private static int Serve(ServerOptions options, WorkerEnvironment? worker, SupervisorChannel? channel, ClusterNode? cluster, PythonRuntime runtime,
         WsgiApplication application, ILoggerFactory loggerFactory, ILogger logger, out bool workersStopped)
     {
         var time = TimeProvider.System;
@@ -158,6 +170,7 @@ internal static class ServerHost
         IHostApplicationLifetime? lifetime = null;
         var parkingStats = new ParkingStats(options.MaxParked);
         var pythonExit = new PythonExitHandOff();
+        var clusterBlocks = cluster is null ? null : new ClusterBlockBridge();
         var settings = new ServerActorsSettings
         {
             Workers = options.Workers,
@@ -182,21 +195,40 @@ internal static class ServerHost
             Time = time,
             LoggerFactory = loggerFactory,
             OnInterpretersStuck = () => Interlocked.Exchange(ref interpretersStuck, 1),
+            Cluster = cluster?.Settings,
+            ClusterBlocks = clusterBlocks,
             OnFatal = _ =>
             {
                 Interlocked.Exchange(ref fatal, 1);
                 lifetime?.StopApplication();
             },
         };
-        var web = KestrelSetup.Build(options, loggerFactory, worker?.ListenDescriptors, services => services.AddAkka("akkawsgi", akka => akka
-            .AddHocon(ServerActorSystemConfig.Hocon(TimeSpan.FromSeconds(options.GracefulTimeout), WorkerStopTimeout), HoconAddMode.Prepend)
-            .WithServerLogging(loggerFactory, options.LogLevel)
-            .WithAkkaWsgiActors(settings, WorkerStopTimeout)));
+        var web = KestrelSetup.Build(options, loggerFactory, worker?.ListenDescriptors, services => services.AddAkka(ClusterSettings.SystemName, akka =>
+        {
+            akka.AddHocon(ServerActorSystemConfig.Hocon(TimeSpan.FromSeconds(options.GracefulTimeout), WorkerStopTimeout), HoconAddMode.Prepend);
+            if (cluster is not null)
+            {
+                akka.AddHocon(ClusterConfig.Hocon(cluster.Settings), HoconAddMode.Prepend);
+                if (cluster.Tls is { } tls)
+                {
+                    akka.AddSetup(tls);
+                }
+            }
+
+            akka.WithServerLogging(loggerFactory, options.LogLevel)
+                .WithAkkaWsgiActors(settings, WorkerStopTimeout);
+        }));
         lifetime = web.Services.GetRequiredService<IHostApplicationLifetime>();
         var registry = web.Services.GetRequiredService<ActorRegistry>();
 
         var counters = new ServerCounters();
         using var blocks = new BlockList(time, loggerFactory.CreateLogger("akkawsgi.block"));
+        if (clusterBlocks is not null)
+        {
+            blocks.Shared = clusterBlocks.Share;
+            clusterBlocks.Received = blocks.BlockFromCluster;
+        }
+
         var parking = new ParkingGate(web.Services.GetRequiredService<IRequiredActor<ParkingLot>>(), parkingStats,
             loggerFactory.CreateLogger("akkawsgi.park"));
         application.ParkNotifier = parking.Notify;
@@ -272,8 +304,13 @@ internal static class ServerHost
             }
         }
 
-        // Under a supervisor only the worker it names runs them, so that each job runs once across the processes.
-        if (channel is null)
+        // Under a supervisor only the worker it names runs them, so that each job runs once across the processes; in a
+        // cluster of nodes, the oldest node (its cron singleton starts them).
+        if (cluster?.Settings.CronOnOldestNode == true)
+        {
+            // Started by the singleton where it runs.
+        }
+        else if (channel is null)
         {
             StartBackgroundJobs();
         }
@@ -307,7 +344,7 @@ internal static class ServerHost
         var python = $"Python {runtime.Version}{(runtime.FreeThreaded ? " (free-threaded)" : "")} " +
             $"{runtime.Installation.Executable ?? runtime.Installation.Library}{(runtime.ClrAllowed ? ", .NET allowed" : "")}";
         var applicationName = $"{application.Module}:{application.CallableName}";
-        using var diagnostics = new Diagnostics(dispatcherRef, runtime, counters, blocks, pageCache, parkingStats, logger);
+        using var diagnostics = new Diagnostics(dispatcherRef, guardian, runtime, counters, blocks, pageCache, parkingStats, logger);
         diagnostics.Start();
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {

@@ -150,4 +150,19 @@ public sealed class ServerOptions
 
     /// <summary>Permissions for Unix domain sockets, in octal (for example 660); null keeps what the umask gives.</summary>
     public string? SocketMode { get; set; }
+
+    /// <summary>This node's cluster endpoint, HOST:PORT; null: no cluster (unless --processes forms one on loopback).</summary>
+    public string? ClusterListen { get; set; }
+
+    /// <summary>Nodes to contact when joining the cluster, HOST:PORT each; none: this node starts the cluster.</summary>
+    public IReadOnlyList<string> ClusterSeeds { get; set; } = [];
+
+    /// <summary>This node's certificate for mutual TLS between nodes (PKCS #12, or PEM).</summary>
+    public string? ClusterCertificate { get; set; }
+
+    /// <summary>The PEM private key of <see cref="ClusterCertificate"/>, when it is not in the same file.</summary>
+    public string? ClusterKey { get; set; }
+
+    /// <summary>PEM file of the roots a peer's certificate must chain to; null: the root of this node's own certificate.</summary>
+    public string? ClusterCa { get; set; }
 }

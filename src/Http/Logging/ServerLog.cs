@@ -43,6 +43,9 @@ internal static partial class ServerLog
     [LoggerMessage(1010, LogLevel.Warning, "SIGUSR2 counters: {Counters}", EventName = "Counters")]
     public static partial void Counters(ILogger logger, string counters);
 
+    [LoggerMessage(1014, LogLevel.Warning, "SIGUSR2 {Report}", EventName = "ClusterReport")]
+    public static partial void ClusterReport(ILogger logger, string report);
+
     [LoggerMessage(1011, LogLevel.Error, "could not build the diagnostics report", EventName = "DiagnosticsFailed")]
     public static partial void DiagnosticsFailed(ILogger logger, Exception exception);
 

@@ -73,7 +73,8 @@ internal static class SupervisorHost
         ILoggerFactory loggerFactory, ILogger logger)
     {
         var finished = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var launcher = new WorkerProcessLauncher(arguments, listeners, logger);
+        var cluster = options.Processes > 1 ? LoopbackCluster.Create() : null;
+        using var launcher = new WorkerProcessLauncher(arguments, listeners, cluster, logger);
         var supervisorOptions = new SupervisorOptions
         {
             Processes = options.Processes,
@@ -84,8 +85,13 @@ internal static class SupervisorHost
             OnFinished = status => finished.TrySetResult(status),
         };
         using var host = SupervisorProcessHost.Build(loggerFactory, options.LogLevel,
-            SupervisorActor.Props(launcher, supervisorOptions, TimeProvider.System, logger));
+            SupervisorActor.Props(launcher, supervisorOptions, TimeProvider.System, logger), cluster?.Supervisor);
         host.Start();
+        if (cluster is not null)
+        {
+            cluster.System = host.Services.GetRequiredService<ActorSystem>();
+        }
+
         var supervisor = host.Services.GetRequiredService<ActorRegistry>().Get<SupervisorActor>();
         _ = supervisor.WatchAsync().ContinueWith(_ => finished.TrySetResult(ExitCodes.Failure), TaskScheduler.Default);
 

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Hosting;
+using AkkaWsgi.Actors.Cluster;
 using AkkaWsgi.Actors.Supervision;
 using AkkaWsgi.Http.Logging;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,16 +21,26 @@ internal static class SupervisorProcessHost
         akka.coordinated-shutdown.exit-clr = off
         """;
 
-    /// <summary>Builds the host; starting it starts the supervisor, registered in the actor registry as itself.</summary>
-    public static IHost Build(ILoggerFactory loggerFactory, string logLevel, Props supervisor)
+    /// <summary>
+    /// Builds the host; starting it starts the supervisor, registered in the actor registry as itself. With
+    /// <paramref name="cluster"/>, the supervisor's actor system is the first node of its workers' loopback cluster.
+    /// </summary>
+    public static IHost Build(ILoggerFactory loggerFactory, string logLevel, Props supervisor, ClusterSettings? cluster = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.Replace(ServiceDescriptor.Singleton(loggerFactory));
         builder.Services.AddSingleton<IHostLifetime, SignalsOwnedLifetime>();
-        builder.Services.AddAkka("akkawsgi-supervisor", akka => akka
-            .AddHocon(Hocon, HoconAddMode.Prepend)
-            .WithServerLogging(loggerFactory, logLevel)
-            .WithActors((system, registry) => registry.Register<SupervisorActor>(system.ActorOf(supervisor, "supervisor"))));
+        builder.Services.AddAkka(cluster is null ? "akkawsgi-supervisor" : ClusterSettings.SystemName, akka =>
+        {
+            akka.AddHocon(Hocon, HoconAddMode.Prepend);
+            if (cluster is not null)
+            {
+                akka.AddHocon(ClusterConfig.Hocon(cluster), HoconAddMode.Prepend);
+            }
+
+            akka.WithServerLogging(loggerFactory, logLevel)
+                .WithActors((system, registry) => registry.Register<SupervisorActor>(system.ActorOf(supervisor, "supervisor")));
+        });
         return builder.Build();
     }
 

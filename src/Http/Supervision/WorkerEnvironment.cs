@@ -1,13 +1,18 @@
 using System.Globalization;
+using AkkaWsgi.Actors.Cluster;
 
 namespace AkkaWsgi.Http.Supervision;
 
 /// <summary>
 /// How a supervisor tells a worker process what it is: environment variables naming the inherited listening
-/// descriptors and the write end of the control pipe. A process started without them serves on its own.
+/// descriptors and the write end of the control pipe, and, with several worker processes, the loopback cluster they
+/// form. A process started without them serves on its own.
 /// </summary>
 internal sealed record WorkerEnvironment(IReadOnlyList<int> ListenDescriptors, int ControlDescriptor, int Slot, int Generation)
 {
+    /// <summary>"PORT SEED-PORT..." on 127.0.0.1: this worker's cluster endpoint and the workers it joins.</summary>
+    public const string ClusterVariable = "AKKAWSGI_CLUSTER";
+
     public const string ListenVariable = "AKKAWSGI_LISTEN_FDS";
     public const string ControlVariable = "AKKAWSGI_CONTROL_FD";
     public const string WorkerVariable = "AKKAWSGI_WORKER";
@@ -32,7 +37,39 @@ internal sealed record WorkerEnvironment(IReadOnlyList<int> ListenDescriptors, i
     /// <summary>This process's worker environment, or null when it was not started by a supervisor.</summary>
     public static WorkerEnvironment? FromProcess() =>
         Parse(Environment.GetEnvironmentVariable(ListenVariable), Environment.GetEnvironmentVariable(ControlVariable),
-            Environment.GetEnvironmentVariable(WorkerVariable));
+            Environment.GetEnvironmentVariable(WorkerVariable)) is { } worker
+            ? worker with { Cluster = ParseCluster(Environment.GetEnvironmentVariable(ClusterVariable)) }
+            : null;
+
+    /// <summary>The loopback cluster of the worker processes, when there are several.</summary>
+    public ClusterSettings? Cluster { get; init; }
+
+    /// <summary>The value of <see cref="ClusterVariable"/> for a worker listening on <paramref name="port"/>.</summary>
+    public static string DescribeCluster(int port, IEnumerable<int> seeds) =>
+        string.Join(' ', seeds.Prepend(port).Select(p => p.ToString(CultureInfo.InvariantCulture)));
+
+    public static ClusterSettings? ParseCluster(string? value)
+    {
+        var ports = new List<int>();
+        foreach (var part in (value ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+            {
+                return null;
+            }
+
+            ports.Add(port);
+        }
+
+        return ports.Count == 0 ? null : new ClusterSettings
+        {
+            Listen = new ClusterEndpoint("127.0.0.1", ports[0]),
+            Seeds = [.. ports.Skip(1).DefaultIfEmpty(ports[0]).Select(p => new ClusterEndpoint("127.0.0.1", p))],
+            // On one machine a dead worker process is seen at once (its sockets close); no need to wait long.
+            StableAfter = TimeSpan.FromSeconds(3),
+            AnnounceMembers = false,
+        };
+    }
 
     public static WorkerEnvironment? Parse(string? listen, string? control, string? worker)
     {
@@ -67,5 +104,6 @@ internal sealed record WorkerEnvironment(IReadOnlyList<int> ListenDescriptors, i
         AkkaWsgi.Python.Native.Posix.RemoveEnvironmentVariable(ListenVariable);
         AkkaWsgi.Python.Native.Posix.RemoveEnvironmentVariable(ControlVariable);
         AkkaWsgi.Python.Native.Posix.RemoveEnvironmentVariable(WorkerVariable);
+        AkkaWsgi.Python.Native.Posix.RemoveEnvironmentVariable(ClusterVariable);
     }
 }

@@ -14,7 +14,7 @@ namespace AkkaWsgi.Http.Supervision;
 /// and a control pipe; the workers share this process's standard output and error, so their logs go where the
 /// supervisor's go.
 /// </summary>
-internal sealed class WorkerProcessLauncher(IReadOnlyList<string> arguments, ListenerSet listeners, ILogger logger)
+internal sealed class WorkerProcessLauncher(IReadOnlyList<string> arguments, ListenerSet listeners, LoopbackCluster? cluster, ILogger logger)
     : IWorkerLauncher, IDisposable
 {
     private const int SigTerm = 15;
@@ -132,6 +132,11 @@ internal sealed class WorkerProcessLauncher(IReadOnlyList<string> arguments, Lis
             info.Environment[name] = value;
         }
 
+        if (cluster is not null)
+        {
+            info.Environment[WorkerEnvironment.ClusterVariable] = cluster.Describe(worker);
+        }
+
         return info;
     }
 
@@ -177,6 +182,7 @@ internal sealed class WorkerProcessLauncher(IReadOnlyList<string> arguments, Lis
     {
         await process.WaitForExitAsync().ConfigureAwait(false);
         processes.TryRemove(worker, out _);
+        cluster?.Gone(worker);
         var status = process.ExitCode;
         process.Dispose();
         supervisor.Tell(new WorkerExited(worker, status));

@@ -53,6 +53,40 @@ internal readonly record struct BlockKey
         }
     }
 
+    /// <summary>
+    /// Reads back what <see cref="ToString"/> wrote (as another node sends it): an IPv4 address, an IPv6 /64 in CIDR
+    /// form, or a single IPv6 address.
+    /// </summary>
+    public static bool TryParse(string text, out BlockKey key)
+    {
+        key = default;
+        var prefix = 128;
+        if (text.EndsWith("/64", StringComparison.Ordinal))
+        {
+            prefix = 64;
+            text = text[..^3];
+        }
+
+        if (!IPAddress.TryParse(text, out var address))
+        {
+            return false;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        switch (address.AddressFamily)
+        {
+            case AddressFamily.InterNetwork when prefix == 128 && address.TryWriteBytes(bytes, out _):
+                key = new BlockKey(BinaryPrimitives.ReadUInt32BigEndian(bytes), 32);
+                return true;
+            case AddressFamily.InterNetworkV6 when address.TryWriteBytes(bytes, out _):
+                var value = BinaryPrimitives.ReadUInt128BigEndian(bytes);
+                key = prefix == 64 ? new BlockKey(value & ~(UInt128)ulong.MaxValue, 64) : new BlockKey(value, 128);
+                return true;
+            default:
+                return false;
+        }
+    }
+
     /// <summary>The address, or the /64 in CIDR form, for the log.</summary>
     public override string ToString()
     {

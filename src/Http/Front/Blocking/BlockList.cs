@@ -54,6 +54,12 @@ internal sealed class BlockList : IDisposable
         sweeper = time.CreateTimer(static state => ((BlockList)state!).Sweep(), this, SweepInterval, SweepInterval);
     }
 
+    /// <summary>
+    /// Told of every block an application asks for on this node (the client and the block's end), to share it with the
+    /// other nodes of a cluster; null when there are none.
+    /// </summary>
+    public Action<string, DateTimeOffset>? Shared { get; set; }
+
     /// <summary>Requests refused since the server started, for SIGUSR2.</summary>
     public long RefusedTotal => Interlocked.Read(ref refusedTotal);
 
@@ -89,6 +95,20 @@ internal sealed class BlockList : IDisposable
 
         Block(key, duration);
         BlockLog.Blocked(logger, key.ToString(), Math.Round(duration.TotalSeconds, 3), request);
+        Shared?.Invoke(key.ToString(), time.GetUtcNow() + duration);
+    }
+
+    /// <summary>Applies a block another node of the cluster shared: <paramref name="client"/> until <paramref name="until"/>.</summary>
+    public void BlockFromCluster(string client, DateTimeOffset until)
+    {
+        var remaining = until - time.GetUtcNow();
+        if (remaining <= TimeSpan.Zero || !BlockKey.TryParse(client, out var key) || Remaining(key) >= remaining)
+        {
+            return;
+        }
+
+        Block(key, remaining);
+        BlockLog.BlockedByCluster(logger, client, Math.Round(remaining.TotalSeconds, 3));
     }
 
     /// <summary>Blocks <paramref name="key"/> for <paramref name="duration"/>; a block already running longer is kept.</summary>

@@ -25,4 +25,7 @@ internal static partial class BlockLog
         "block list full ({Capacity} clients): lifted the block on {Client} early, {Seconds} s before its end, after {Refused} requests refused with 429",
         EventName = "BlockEvicted")]
     public static partial void BlockEvicted(ILogger logger, int capacity, string client, double seconds, long refused);
+
+    [LoggerMessage(1110, LogLevel.Information, "blocked {Client} for {Seconds} s, as another node of the cluster asked", EventName = "BlockedByCluster")]
+    public static partial void BlockedByCluster(ILogger logger, string client, double seconds);
 }

@@ -28,4 +28,24 @@ public sealed class WorkerEnvironmentTests
     [InlineData("5", "9", "0")]
     public void Parse_MissingOrMalformed_IsNotAWorker(string? listen, string? control, string? worker) =>
         Assert.Null(WorkerEnvironment.Parse(listen, control, worker));
+
+    [Fact]
+    public void Cluster_DescribeThenParse_JoinsThroughTheSeedsOnLoopback()
+    {
+        var cluster = WorkerEnvironment.ParseCluster(WorkerEnvironment.DescribeCluster(40001, [40000]));
+
+        Assert.NotNull(cluster);
+        Assert.Equal("127.0.0.1:40001", cluster.Listen.ToString());
+        Assert.Equal(["127.0.0.1:40000"], cluster.Seeds.Select(s => s.ToString()));
+        Assert.False(cluster.Tls);
+        Assert.False(cluster.AnnounceMembers);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("0")]
+    [InlineData("4000 x")]
+    [InlineData("70000")]
+    public void Cluster_Absent_OrMalformed_IsNone(string? value) => Assert.Null(WorkerEnvironment.ParseCluster(value));
 }

@@ -51,4 +51,23 @@ public sealed class BlockKeyTests
     {
         Assert.NotEqual(BlockKey.For(IPAddress.Parse("0.0.0.1")), BlockKey.For(IPAddress.Parse("::1")));
     }
+
+    [Theory]
+    [InlineData("203.0.113.9")]
+    [InlineData("2001:db8:1:2:aaaa::1")]
+    [InlineData("::1")]
+    [InlineData("fd00::5")]
+    public void TryParse_ReadsBackWhatToStringWrote(string address)
+    {
+        var key = BlockKey.For(IPAddress.Parse(address))!.Value;
+
+        Assert.True(BlockKey.TryParse(key.ToString(), out var back));
+        Assert.Equal(key, back);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("nonsense")]
+    [InlineData("203.0.113.9/64")]
+    public void TryParse_RefusesWhatIsNotAKey(string text) => Assert.False(BlockKey.TryParse(text, out _));
 }

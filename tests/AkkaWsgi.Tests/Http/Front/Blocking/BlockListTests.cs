@@ -33,6 +33,49 @@ public sealed class BlockListTests : IDisposable
     }
 
     [Fact]
+    public void Apply_SharesTheBlockWithTheCluster_UntilItsEnd()
+    {
+        var shared = new List<(string Client, DateTimeOffset Until)>();
+        blocks.Shared = (client, until) => shared.Add((client, until));
+
+        blocks.Apply(IPAddress.Parse("203.0.113.5"), "X-AkkaWsgi-Block", "30", "GET /");
+
+        Assert.Equal([("203.0.113.5", time.GetUtcNow() + TimeSpan.FromSeconds(30))], shared);
+    }
+
+    [Fact]
+    public void BlockFromCluster_RefusesUntilTheSharedEnd_WithoutSharingItAgain()
+    {
+        var shared = 0;
+        blocks.Shared = (_, _) => shared++;
+
+        blocks.BlockFromCluster("2001:db8:1:2::/64", time.GetUtcNow() + TimeSpan.FromSeconds(20));
+
+        Assert.True(blocks.TryRefuse(BlockKey.For(IPAddress.Parse("2001:db8:1:2::99"))!.Value, out var remaining));
+        Assert.Equal(TimeSpan.FromSeconds(20), remaining);
+        Assert.Equal(0, shared);
+        Assert.Contains(logs.Entries, e => e.Message.Contains("as another node of the cluster asked", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("not an address")]
+    [InlineData("203.0.113.5/64")]
+    public void BlockFromCluster_IgnoresWhatIsNotAClientKey(string client)
+    {
+        blocks.BlockFromCluster(client, time.GetUtcNow() + TimeSpan.FromSeconds(20));
+
+        Assert.Equal(0, blocks.Count);
+    }
+
+    [Fact]
+    public void BlockFromCluster_ThatHasEnded_IsIgnored()
+    {
+        blocks.BlockFromCluster("203.0.113.5", time.GetUtcNow() - TimeSpan.FromSeconds(1));
+
+        Assert.Equal(0, blocks.Count);
+    }
+
+    [Fact]
     public void TryRefuse_SaysHowLongTheBlockStillRuns()
     {
         blocks.Block(Client, TimeSpan.FromSeconds(300));

@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text;
+
+namespace AkkaWsgi.Actors.Cluster;
+
+/// <summary>The HOCON that makes the server's actor system a cluster node.</summary>
+/// <remarks>
+/// Split brains are resolved by keeping the side with the oldest node (<c>keep-oldest</c>, with
+/// <c>down-if-alone</c>): the oldest node also runs the cron singleton, so the side that keeps running cron is the side
+/// that keeps running at all, and a crashed node (the oldest included, once it is alone, unless it is a supervisor that
+/// must outlive its workers) is removed without stopping the others. A node that finds itself removed stops, and its supervisor or service manager starts it again as a fresh
+/// member.
+/// <para>
+/// Serialisation is closed: the server's own messages have a serializer of their own, Akka's cluster messages theirs,
+/// and anything else is refused on both sides instead of falling back to polymorphic JSON.
+/// </para>
+/// </remarks>
+public static class ClusterConfig
+{
+    /// <summary>The serializer id of the server's cluster messages (Akka reserves 0–100).</summary>
+    public const int SerializerId = 4711;
+
+    public static string Hocon(ClusterSettings settings)
+    {
+        var seeds = string.Join(", ", settings.Seeds.Select(s => Quote(s.AkkaAddress(ClusterSettings.SystemName, settings.Tls))));
+        var serializer = typeof(ClusterMessageSerializer).AssemblyQualifiedName!;
+        var refusing = typeof(RefusingSerializer).AssemblyQualifiedName!;
+        var broadcast = typeof(ParkBroadcast).AssemblyQualifiedName!;
+        var builder = new StringBuilder();
+        builder.Append(CultureInfo.InvariantCulture, $$"""
+            akka {
+              # Every node runs the pub-sub mediator and the replicator, so that none of them talks to a missing peer.
+              extensions = [
+                "Akka.Cluster.Tools.PublishSubscribe.DistributedPubSubExtensionProvider, Akka.Cluster.Tools",
+                "Akka.DistributedData.DistributedDataProvider, Akka.DistributedData"
+              ]
+              actor {
+                provider = cluster
+                serializers {
+                  akkawsgi = {{Quote(serializer)}}
+                  json = {{Quote(refusing)}}
+                }
+                serialization-bindings {
+                  {{Quote(broadcast)}} = akkawsgi
+                }
+                serialization-identifiers {
+                  {{Quote(serializer)}} = {{SerializerId}}
+                  {{Quote(refusing)}} = 1
+                }
+                serialization-settings.allow-unregistered-types = false
+              }
+              remote {
+                log-remote-lifecycle-events = off
+                dot-netty.tcp {
+                  hostname = {{Quote(settings.Listen.Host)}}
+                  port = {{settings.Listen.Port}}
+                  enable-ssl = {{(settings.Tls ? "on" : "off")}}
+                }
+              }
+              cluster {
+                seed-nodes = [{{seeds}}]
+                log-info = off
+                downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+                split-brain-resolver {
+                  active-strategy = keep-oldest
+                  stable-after = {{(long)settings.StableAfter.TotalMilliseconds}}ms
+                  keep-oldest.down-if-alone = {{(settings.DownOldestIfAlone ? "on" : "off")}}
+                }
+                run-coordinated-shutdown-when-down = on
+                pub-sub.gossip-interval = 500ms
+                distributed-data.gossip-interval = 500ms
+              }
+            }
+            """);
+        return builder.ToString();
+    }
+
+    private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+}

@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using AkkaWsgi.Actors.Cluster;
+using AkkaWsgi.Actors.Supervision;
+
+namespace AkkaWsgi.Http.Supervision;
+
+/// <summary>
+/// The cluster that several worker processes on one machine form on loopback, with no flag: the supervisor is its
+/// first member and every worker joins through it, so parking notifications and blocks reach every process.
+/// </summary>
+/// <remarks>
+/// The supervisor is the oldest member for as long as it runs, and does not remove itself when it finds itself alone
+/// (all workers gone at once); workers that lose it stop, as they do when its pipe closes. A worker process that exits is
+/// removed from the cluster at once, by the supervisor that saw it exit, rather than after the failure detector's wait.
+/// Ports are picked free at each start, since a reload runs the old and new process of a slot side by side.
+/// </remarks>
+internal sealed class LoopbackCluster
+{
+    private readonly ConcurrentDictionary<WorkerId, int> ports = new();
+
+    private LoopbackCluster(ClusterSettings supervisor) => Supervisor = supervisor;
+
+    /// <summary>The supervisor's own node.</summary>
+    public ClusterSettings Supervisor { get; }
+
+    /// <summary>Set once the supervisor's actor system runs; until then exits are left to the failure detector.</summary>
+    public ActorSystem? System { get; set; }
+
+    public static LoopbackCluster Create()
+    {
+        var self = new ClusterEndpoint("127.0.0.1", FreePort());
+        return new LoopbackCluster(new ClusterSettings
+        {
+            Listen = self,
+            Seeds = [self],
+            CronOnOldestNode = false,
+            DownOldestIfAlone = false,
+            StableAfter = TimeSpan.FromSeconds(3),
+            AnnounceMembers = false,
+        });
+    }
+
+    /// <summary>Picks <paramref name="worker"/>'s port and describes its place in the cluster for its environment.</summary>
+    public string Describe(WorkerId worker)
+    {
+        var port = FreePort();
+        ports[worker] = port;
+        return WorkerEnvironment.DescribeCluster(port, [Supervisor.Listen.Port]);
+    }
+
+    /// <summary><paramref name="worker"/>'s process has exited: removes it from the cluster now.</summary>
+    public void Gone(WorkerId worker)
+    {
+        if (ports.TryRemove(worker, out var port) && System is { } system)
+        {
+            Akka.Cluster.Cluster.Get(system).Down(new Address("akka.tcp", ClusterSettings.SystemName, "127.0.0.1", port));
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+}

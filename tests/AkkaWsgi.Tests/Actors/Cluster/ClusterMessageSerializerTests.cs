@@ -1,0 +1,52 @@
+using System.Runtime.Serialization;
+using Akka.Actor;
+using AkkaWsgi.Actors.Cluster;
+using AkkaWsgi.Actors.Parking;
+
+namespace AkkaWsgi.Tests.Actors.Cluster;
+
+public sealed class ClusterMessageSerializerTests : IDisposable
+{
+    private readonly ActorSystem system = ActorSystem.Create("serializer-test");
+
+    private ClusterMessageSerializer Serializer => new((ExtendedActorSystem)system);
+
+    [Fact]
+    public void ParkBroadcast_RoundTrips()
+    {
+        var message = new ParkBroadcast(["news", "ünïcode", ""], ParkAction.Retry, "arg with spaces");
+
+        var bytes = Serializer.ToBinary(message);
+        var back = (ParkBroadcast)Serializer.FromBinary(bytes, Serializer.Manifest(message));
+
+        Assert.Equal(message.Channels, back.Channels);
+        Assert.Equal(message.Action, back.Action);
+        Assert.Equal(message.Arg, back.Arg);
+    }
+
+    [Fact]
+    public void UnknownManifest_IsRefused() =>
+        Assert.Throws<SerializationException>(() => Serializer.FromBinary([0], "System.Diagnostics.Process"));
+
+    [Theory]
+    [InlineData(new byte[] { 9, 0, 0, 0, 0, 0 })] // an action that does not exist
+    [InlineData(new byte[] { 0, 0, 255, 255, 255, 127 })] // a channel count far too large
+    [InlineData(new byte[] { 0, 5, 65 })] // cut short
+    public void MalformedBytes_AreRefused(byte[] bytes) =>
+        Assert.Throws<SerializationException>(() => Serializer.FromBinary(bytes, "park"));
+
+    [Fact]
+    public void AnyOtherType_IsNotWritten() =>
+        Assert.Throws<SerializationException>(() => Serializer.ToBinary("a string"));
+
+    [Fact]
+    public void RefusingSerializer_RefusesBothWays()
+    {
+        var refusing = new RefusingSerializer((ExtendedActorSystem)system);
+
+        Assert.Throws<SerializationException>(() => refusing.ToBinary(new object()));
+        Assert.Throws<SerializationException>(() => refusing.FromBinary("{\"$type\":\"System.Object\"}"u8.ToArray(), typeof(object)));
+    }
+
+    public void Dispose() => system.Terminate().Wait(TimeSpan.FromSeconds(10));
+}
