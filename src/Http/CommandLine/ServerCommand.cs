@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using AkkaWsgi.Http.Front.Static;
+using AkkaWsgi.Hosting.Front.Static;
 using AkkaWsgi.Http.Hosting;
 
 namespace AkkaWsgi.Http.CommandLine;
@@ -291,7 +291,7 @@ internal sealed class ServerCommand
         bufferSize.Validators.Add(r => Check(r, bufferSize, v => v >= 0 ? null : "--buffer-size cannot be negative"));
         maxHeaderSize.Validators.Add(r => Check(r, maxHeaderSize, v => v >= 1024 ? null : "--max-header-size must be at least 1024"));
         trustedProxy.Validators.Add(r => Check(r, trustedProxy, values =>
-            values.FirstOrDefault(v => !Front.TrustedProxies.TryParse(v, out _)) is { } bad
+            values.FirstOrDefault(v => !AkkaWsgi.Hosting.Front.TrustedProxies.TryParse(v, out _)) is { } bad
                 ? $"--trusted-proxy {bad}: not an address or CIDR network (such as 10.0.0.0/8 or ::1)"
                 : null));
         priorityPrefix.Validators.Add(r => Check(r, priorityPrefix, values =>

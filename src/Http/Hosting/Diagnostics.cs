@@ -1,3 +1,4 @@
+using AkkaWsgi.Hosting.Server;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -5,9 +6,9 @@ using AkkaWsgi.Actors.Cluster;
 using AkkaWsgi.Actors.Dispatch;
 using Akka.Actor;
 using AkkaWsgi.Actors.Parking;
-using AkkaWsgi.Http.Front.Blocking;
-using AkkaWsgi.Http.Front.Cache;
-using AkkaWsgi.Http.Logging;
+using AkkaWsgi.Hosting.Front.Blocking;
+using AkkaWsgi.Hosting.Front.Cache;
+using AkkaWsgi.Hosting.Logging;
 using AkkaWsgi.Python;
 using Microsoft.Extensions.Logging;
 

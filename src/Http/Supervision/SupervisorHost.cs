@@ -3,7 +3,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using AkkaWsgi.Actors.Supervision;
 using AkkaWsgi.Http.Hosting;
-using AkkaWsgi.Http.Logging;
+using AkkaWsgi.Hosting.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -2,7 +2,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using AkkaWsgi.Actors.Cluster;
 using AkkaWsgi.Actors.Supervision;
-using AkkaWsgi.Http.Logging;
+using AkkaWsgi.Hosting.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;

@@ -1,3 +1,4 @@
+using AkkaWsgi.Hosting.Server;
 using AkkaWsgi.Http.Hosting;
 
 namespace AkkaWsgi.Http.Supervision;

@@ -1,4 +1,4 @@
-using AkkaWsgi.Http.Front;
+using AkkaWsgi.Hosting.Front;
 
 namespace AkkaWsgi.Tests.Http.Front;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using AkkaWsgi.Http.Front;
+using AkkaWsgi.Hosting.Front;
 
 namespace AkkaWsgi.Tests.Http.Front;
 

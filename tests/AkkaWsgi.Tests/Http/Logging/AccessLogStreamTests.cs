@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using AkkaWsgi.Http.Logging;
+using AkkaWsgi.Hosting.Logging;
 using AkkaWsgi.Tests.Support;
 using Microsoft.Extensions.Logging;
 

@@ -1,3 +1,4 @@
+using AkkaWsgi.Hosting.Server;
 using AkkaWsgi.Http.Hosting;
 using AkkaWsgi.Http.Supervision;
 using AkkaWsgi.Tests.Support;

@@ -1,4 +1,4 @@
-using AkkaWsgi.Http.Front.Blocking;
+using AkkaWsgi.Hosting.Front.Blocking;
 
 namespace AkkaWsgi.Tests.Http.Front.Blocking;
 

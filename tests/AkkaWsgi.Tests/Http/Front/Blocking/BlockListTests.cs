@@ -1,5 +1,5 @@
 using System.Net;
-using AkkaWsgi.Http.Front.Blocking;
+using AkkaWsgi.Hosting.Front.Blocking;
 using AkkaWsgi.Tests.Support;
 using Microsoft.Extensions.Logging;
 

@@ -1,4 +1,4 @@
-using AkkaWsgi.Http.Front.Cache;
+using AkkaWsgi.Hosting.Front.Cache;
 using Microsoft.AspNetCore.Http;
 
 namespace AkkaWsgi.Tests.Http.Front.Cache;

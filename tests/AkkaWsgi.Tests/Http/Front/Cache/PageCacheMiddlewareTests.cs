@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
-using AkkaWsgi.Http.Front.Cache;
+using AkkaWsgi.Hosting.Front.Cache;
 using AkkaWsgi.Tests.Support;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;

@@ -1,4 +1,4 @@
-using AkkaWsgi.Http.Front.Cache;
+using AkkaWsgi.Hosting.Front.Cache;
 using AkkaWsgi.Tests.Support;
 using Microsoft.AspNetCore.Http;
 

@@ -1,4 +1,4 @@
-using AkkaWsgi.Http.Front.Static;
+using AkkaWsgi.Hosting.Front.Static;
 using AkkaWsgi.Tests.Support;
 
 namespace AkkaWsgi.Tests.Http.Front.Static;

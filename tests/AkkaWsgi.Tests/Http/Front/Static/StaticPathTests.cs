@@ -1,4 +1,4 @@
-using AkkaWsgi.Http.Front.Static;
+using AkkaWsgi.Hosting.Front.Static;
 
 namespace AkkaWsgi.Tests.Http.Front.Static;
 

@@ -1,4 +1,4 @@
-using AkkaWsgi.Http.Front.Static;
+using AkkaWsgi.Hosting.Front.Static;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;

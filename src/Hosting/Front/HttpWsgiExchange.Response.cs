@@ -1,0 +1,219 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using AkkaWsgi.Hosting.Front.Blocking;
+using AkkaWsgi.Actors.Parking;
+using AkkaWsgi.Hosting.Front.Cache;
+using AkkaWsgi.Hosting.Front.Parking;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Win32.SafeHandles;
+
+namespace AkkaWsgi.Hosting.Front;
+
+/// <summary>The response half: what the bridge writes goes straight into Kestrel's response pipe.</summary>
+/// <remarks>
+/// Kestrel's pipe is the bounded buffer between the worker and the socket: FlushAsync does not complete while more
+/// than its limit (64 KiB by default) is waiting for a slow client, so a worker that produces faster than the client
+/// reads is held back instead of growing memory.
+/// </remarks>
+internal sealed partial class HttpWsgiExchange : AkkaWsgi.Python.Wsgi.IWsgiResponse
+{
+    private const int FileChunk = 64 * 1024;
+
+    public bool IsClientGone => context.RequestAborted.IsCancellationRequested;
+
+    /// <summary>
+    /// Set when the application parked the request: its response is then discarded, and the connection holds the
+    /// client until the request is woken (a place among --max-parked is already reserved for it).
+    /// </summary>
+    public ParkedRequest? Parked { get; private set; }
+
+    public void Start(int statusCode, string reasonPhrase, IReadOnlyList<KeyValuePair<string, string>> headers)
+    {
+        if (TryPark(headers))
+        {
+            return;
+        }
+
+        var response = context.Response;
+        response.StatusCode = statusCode;
+        if (reasonPhrase != ReasonPhrases.GetReasonPhrase(statusCode))
+        {
+            context.Features.Get<IHttpResponseFeature>()!.ReasonPhrase = reasonPhrase;
+        }
+
+        var target = response.Headers;
+        foreach (var (name, value) in headers)
+        {
+            if (BlockDirective.IsHeader(name))
+            {
+                // A directive to the server, never meant for the client.
+                blocks.Apply(Info.Client, name, value, Description);
+                continue;
+            }
+
+            if (VaryCookiesDirective.IsHeader(name))
+            {
+                // For the page cache alone (it narrows Vary: Cookie); repeated, the names add up.
+                context.Items[VaryCookiesDirective.ItemsKey] =
+                    context.Items.TryGetValue(VaryCookiesDirective.ItemsKey, out var earlier) ? $"{earlier}, {value}" : value;
+                continue;
+            }
+
+            if (ParkDirective.IsHeader(name) || ParkDirective.IsTimeoutHeader(name))
+            {
+                continue; // a directive to the server, not honoured this time (see TryPark)
+            }
+
+            target.Append(name, value);
+        }
+    }
+
+    private bool TryPark(IReadOnlyList<KeyValuePair<string, string>> headers)
+    {
+        string? channels = null;
+        string? timeout = null;
+        foreach (var (name, value) in headers)
+        {
+            if (ParkDirective.IsHeader(name))
+            {
+                channels = channels is null ? value : $"{channels}, {value}";
+            }
+            else if (ParkDirective.IsTimeoutHeader(name))
+            {
+                timeout = value;
+            }
+        }
+
+        if (channels is null && timeout is null)
+        {
+            return false;
+        }
+
+        if (retryArg is not null)
+        {
+            return false; // a retried request is answered, or a notification could bounce it around for ever
+        }
+
+        var names = ParkDirective.Channels(channels ?? "");
+        string? problem = null;
+        var seconds = TimeSpan.Zero;
+        var action = ParkAction.Http504;
+        if (names.Count == 0)
+        {
+            problem = "no channel named in X-AkkaWsgi-Park";
+        }
+        else if (timeout is null)
+        {
+            problem = "X-AkkaWsgi-Park-Timeout is missing";
+        }
+        else if (!ParkDirective.TryParseTimeout(timeout, out seconds, out action))
+        {
+            problem = $"X-AkkaWsgi-Park-Timeout: {timeout} is not SECONDS followed by retry, disconnect, http-204 or http-504";
+        }
+
+        if (problem is not null)
+        {
+            ParkLog.BadParkHeaders(parking.Logger, Description, problem);
+            return false;
+        }
+
+        if (!parking.Stats.TryReserve())
+        {
+            ParkLog.ParkingFull(parking.Logger, Description, parking.Stats.Capacity);
+            return false;
+        }
+
+        Parked = new ParkedRequest(names, seconds, action, Description);
+        return true;
+    }
+
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        if (Parked is null)
+        {
+            context.Response.BodyWriter.Write(data);
+        }
+    }
+
+    public ValueTask<bool> FlushAsync()
+    {
+        if (Parked is not null)
+        {
+            return new(!IsClientGone);
+        }
+
+        var pending = context.Response.BodyWriter.FlushAsync();
+        return pending.IsCompletedSuccessfully ? new(Delivered(pending.Result)) : AwaitFlush(pending);
+    }
+
+    public async ValueTask<bool> SendFileAsync(SafeFileHandle file, long offset, long? count)
+    {
+        if (Parked is not null)
+        {
+            return !IsClientGone;
+        }
+
+        var writer = context.Response.BodyWriter;
+        var remaining = count ?? long.MaxValue;
+        while (remaining > 0)
+        {
+            var memory = writer.GetMemory(FileChunk);
+            if (memory.Length > remaining)
+            {
+                memory = memory[..(int)remaining];
+            }
+
+            var read = await RandomAccess.ReadAsync(file, memory, offset).ConfigureAwait(false);
+            if (read == 0)
+            {
+                break;
+            }
+
+            writer.Advance(read);
+            offset += read;
+            remaining -= read;
+            if (!await AwaitFlush(writer.FlushAsync()).ConfigureAwait(false))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>True when the response failed after it started and must be left incomplete.</summary>
+    public bool IsIncomplete { get; private set; }
+
+    public void Abort()
+    {
+        if (Parked is not null)
+        {
+            return; // nothing of this response goes out anyway; the parked request is answered later
+        }
+
+        if (context.Response.HasStarted)
+        {
+            IsIncomplete = true;
+        }
+        else
+        {
+            context.Abort();
+        }
+    }
+
+    private bool Delivered(FlushResult result) => !result.IsCanceled && !result.IsCompleted && !IsClientGone;
+
+    private async ValueTask<bool> AwaitFlush(ValueTask<FlushResult> pending)
+    {
+        try
+        {
+            return Delivered(await pending.ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            return false; // the connection is gone
+        }
+    }
+}

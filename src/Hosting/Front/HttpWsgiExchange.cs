@@ -1,0 +1,163 @@
+using System.Globalization;
+using AkkaWsgi.Actors.Dispatch;
+using AkkaWsgi.Hosting.Front.Blocking;
+using AkkaWsgi.Hosting.Front.Parking;
+using AkkaWsgi.Python.Wsgi;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
+
+namespace AkkaWsgi.Hosting.Front;
+
+/// <summary>
+/// One HTTP request as the dispatcher and the WSGI bridge see it. The Kestrel handler waits on
+/// <see cref="Completion"/> and touches the context no more until then; meanwhile one interpreter worker at a time
+/// drives the response.
+/// </summary>
+/// <remarks>
+/// A retry of a parked request is a new exchange over the same context and body, carrying the notification's
+/// argument in <paramref name="retryArg"/>; it cannot park again.
+/// </remarks>
+internal sealed partial class HttpWsgiExchange(HttpContext context, RequestBody body, BlockList blocks, ParkingGate parking,
+    string? retryArg = null) : IWsgiExchange, IRequestJob
+{
+    private readonly TaskCompletionSource completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Completion => completion.Task;
+
+    public IWsgiExchange Exchange => this;
+
+    public RequestBody Body => body;
+
+    public IWsgiResponse Response => this;
+
+    // Read and split once: the priority queue uses the path, the environ the path, the query and the raw target.
+    private readonly (RequestInfo Info, string Raw, string Path, string Query) target = ReadTarget(context);
+
+    public string Description => $"{context.Request.Method} {target.Raw}";
+
+    public bool IsAbandoned => context.RequestAborted.IsCancellationRequested;
+
+    public RequestInfo Info => target.Info;
+
+    public void Complete() => completion.TrySetResult();
+
+    public void Reject(int statusCode, TimeSpan? retryAfter)
+    {
+        // Called by the dispatcher while the request waits, before any worker touched the response.
+        context.Response.StatusCode = statusCode;
+        if (retryAfter is { } delay)
+        {
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(delay.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        Complete();
+    }
+
+    private static (RequestInfo Info, string Raw, string Path, string Query) ReadTarget(HttpContext context)
+    {
+        var raw = RequestTarget.Raw(context);
+        RequestTarget.Split(raw, out var path, out var query);
+        var client = context.Connection.RemoteIpAddress;
+        var info = new RequestInfo(
+            client is { IsIPv4MappedToIPv6: true } ? client.MapToIPv4() : client,
+            path,
+            raw.Contains('?', StringComparison.Ordinal),
+            context.Request.Headers.UserAgent.Count > 0 ? context.Request.Headers.UserAgent.ToString() : null);
+        return (info, raw, path, query);
+    }
+
+    public void WriteEnviron(EnvironWriter environ)
+    {
+        var request = context.Request;
+        var connection = context.Connection;
+
+        environ.Set(EnvironKey.RequestMethod, request.Method);
+        SetPathInfo(environ, target.Path);
+        environ.Set(EnvironKey.QueryString, target.Query);
+        environ.Set(EnvironKey.RequestUri, target.Raw);
+        environ.Set(EnvironKey.ServerProtocol, request.Protocol);
+        environ.Set(EnvironKey.UrlScheme, request.Scheme);
+
+        var (serverName, serverPort) = ServerNameAndPort(request, connection);
+        environ.Set(EnvironKey.ServerName, serverName);
+        environ.Set(EnvironKey.ServerPort, serverPort);
+        if (Info.Client is { } remote)
+        {
+            environ.Set(EnvironKey.RemoteAddr, remote.ToString());
+            environ.Set(EnvironKey.RemotePort, connection.RemotePort.ToString(CultureInfo.InvariantCulture));
+        }
+
+        // The body was read whole, so its length is known even when it came chunked; applications (Django among
+        // them) read CONTENT_LENGTH bytes, so it is always given, and the now meaningless Transfer-Encoding is not.
+        var length = body switch
+        {
+            RequestBody.InMemory memory => memory.Data.Length,
+            RequestBody.InFile file => file.Length,
+            _ => 0,
+        };
+        if (length > 0 || request.ContentLength is not null)
+        {
+            environ.Set(EnvironKey.ContentLength, length.ToString(CultureInfo.InvariantCulture));
+        }
+
+        foreach (var (name, values) in request.Headers)
+        {
+            // A client's own park argument is dropped: the application must be able to trust that it came from
+            // akkawsgi.notify_parked.
+            if (name.Equals(HeaderNames.ContentLength, StringComparison.OrdinalIgnoreCase) ||
+                name.Equals(HeaderNames.TransferEncoding, StringComparison.OrdinalIgnoreCase) ||
+                ParkDirective.IsArgHeader(name))
+            {
+                continue;
+            }
+
+            // Repeated headers are joined as RFC 9110 5.3 allows; cookies with "; " (RFC 6265 5.4).
+            var value = values.Count == 1
+                ? values[0] ?? ""
+                : string.Join(name.Equals(HeaderNames.Cookie, StringComparison.OrdinalIgnoreCase) ? "; " : ", ", values.ToArray());
+            environ.AddHeader(name, value);
+        }
+
+        if (retryArg is not null)
+        {
+            // Both spellings, so applications written for wsgo find it under the name they know.
+            environ.AddHeader(ParkDirective.ArgHeaderName, retryArg);
+            environ.AddHeader(ParkDirective.ArgAliasName, retryArg);
+        }
+    }
+
+    private static void SetPathInfo(EnvironWriter environ, string path)
+    {
+        var max = RequestTarget.MaxDecodedLength(path);
+        byte[]? rented = null;
+        var buffer = max <= 1024 ? stackalloc byte[1024] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(max));
+        try
+        {
+            var length = RequestTarget.Decode(path, buffer);
+            environ.Set(EnvironKey.PathInfo, buffer[..length]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>SERVER_NAME and SERVER_PORT from the Host header (what URLs back to this site use), else the socket.</summary>
+    private static (string Name, string Port) ServerNameAndPort(HttpRequest request, ConnectionInfo connection)
+    {
+        var host = request.Host;
+        if (host.HasValue)
+        {
+            var port = host.Port ?? (request.IsHttps ? 443 : 80);
+            return (host.Host.Trim('[', ']'), port.ToString(CultureInfo.InvariantCulture));
+        }
+
+        var local = connection.LocalIpAddress;
+        return (local is null ? "localhost" : (local.IsIPv4MappedToIPv6 ? local.MapToIPv4() : local).ToString(),
+            connection.LocalPort.ToString(CultureInfo.InvariantCulture));
+    }
+}

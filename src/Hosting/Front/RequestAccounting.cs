@@ -1,0 +1,44 @@
+using AkkaWsgi.Hosting.Server;
+using AkkaWsgi.Hosting.Logging;
+using Microsoft.AspNetCore.Http;
+
+namespace AkkaWsgi.Hosting.Front;
+
+/// <summary>
+/// Counts every request the front answers, and with --access-log writes its line: the application's responses,
+/// static files and refusals alike, since it sits in front of all of them.
+/// </summary>
+internal sealed class RequestAccounting(ServerCounters counters, TimeProvider time, AccessLogStream? accessLog)
+{
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        var started = time.GetTimestamp();
+        counters.RequestStarted();
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            counters.ResponseSent(context.Response.StatusCode);
+            if (accessLog is not null)
+            {
+                accessLog.Post(Entry(context, time.GetElapsedTime(started)));
+            }
+        }
+    }
+
+    private AccessEntry Entry(HttpContext context, TimeSpan duration)
+    {
+        var request = context.Request;
+        return new AccessEntry(
+            context.Connection.RemoteIpAddress?.ToString() ?? "-",
+            time.GetUtcNow(),
+            $"{request.Method} {RequestTarget.Raw(context)} {request.Protocol}",
+            context.Response.StatusCode,
+            context.Response.ContentLength,
+            request.Headers.Referer.ToString() is { Length: > 0 } referer ? referer : "-",
+            request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : "-",
+            duration);
+    }
+}

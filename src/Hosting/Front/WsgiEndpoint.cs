@@ -1,0 +1,100 @@
+using AkkaWsgi.Actors.Dispatch;
+using Akka.Actor;
+using Akka.Hosting;
+using AkkaWsgi.Actors.Parking;
+using AkkaWsgi.Hosting.Front.Blocking;
+using AkkaWsgi.Hosting.Front.Parking;
+using AkkaWsgi.Hosting.Server;
+using AkkaWsgi.Python.Wsgi;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace AkkaWsgi.Hosting.Front;
+
+/// <summary>
+/// The connection side of the pipeline: Kestrel calls it per request; it reads the body, turns the request into a
+/// message for the dispatcher actor and waits until an interpreter worker has produced the response.
+/// </summary>
+internal sealed class WsgiEndpoint(IRequiredActor<DispatcherActor> dispatcher, AkkaWsgiOptions options, BlockList blocks, ParkingGate parking)
+{
+    private const string KestrelMovedContentLength = "X-Content-Length";
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (request.Headers.ContainsKey(HeaderNames.TransferEncoding) &&
+            (request.Headers.ContainsKey(HeaderNames.ContentLength) || request.Headers.ContainsKey(KestrelMovedContentLength)))
+        {
+            // RFC 9112 6.3: a message with both is a request-smuggling attempt or a broken client, and "ought to be
+            // handled as an error". Kestrel lets it through as chunked, moving Content-Length to X-Content-Length.
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            context.Response.Headers.Connection = "close";
+            return;
+        }
+
+        RequestBody body;
+        try
+        {
+            body = await RequestBodyReader.ReadAsync(context, options.BufferSize, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (IOException e) when (e is not BadHttpRequestException && !context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted)
+        {
+            // Kestrel reports most framing errors as BadHttpRequestException (answered by Kestrel itself), but some,
+            // such as a chunk size that overflows, as a plain IOException: the body is malformed either way.
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            context.Response.Headers.Connection = "close";
+            return;
+        }
+
+        try
+        {
+            var exchange = await RunAsync(new HttpWsgiExchange(context, body, blocks, parking)).ConfigureAwait(false);
+            if (exchange.Parked is not { } parked)
+            {
+                return;
+            }
+
+            // The body stays until here: a retry reads it again.
+            var wake = await parking.HoldAsync(parked, context.RequestAborted).ConfigureAwait(false);
+            if (context.RequestAborted.IsCancellationRequested)
+            {
+                return;
+            }
+
+            switch (wake.Action)
+            {
+                case ParkAction.Retry:
+                    await RunAsync(new HttpWsgiExchange(context, body, blocks, parking, wake.Arg)).ConfigureAwait(false);
+                    break;
+                case ParkAction.Disconnect:
+                    context.Abort();
+                    break;
+                case ParkAction.Http204:
+                    context.Response.StatusCode = StatusCodes.Status204NoContent;
+                    break;
+                default:
+                    context.Response.StatusCode = StatusCodes.Status504GatewayTimeout;
+                    break;
+            }
+        }
+        finally
+        {
+            RequestBodyReader.Remove(body);
+        }
+    }
+
+    private async Task<HttpWsgiExchange> RunAsync(HttpWsgiExchange exchange)
+    {
+        dispatcher.ActorRef.Tell(new RequestArrived(exchange));
+        await exchange.Completion.ConfigureAwait(false);
+        if (exchange.IsIncomplete)
+        {
+            // Kestrel ends an HTTP/1.1 response whose handler failed after it started by closing the connection
+            // once what was written has gone out, without the final chunk; HTTP/2 resets the stream. Aborting
+            // the connection here instead would throw away bytes not yet sent.
+            throw new IncompleteResponseException(exchange.Description);
+        }
+
+        return exchange;
+    }
+}

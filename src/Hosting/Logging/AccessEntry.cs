@@ -1,0 +1,12 @@
+namespace AkkaWsgi.Hosting.Logging;
+
+/// <summary>One answered request, as the access log writes it (the combined log format plus the duration).</summary>
+internal sealed record AccessEntry(
+    string Client,
+    DateTimeOffset Time,
+    string RequestLine,
+    int Status,
+    long? Bytes,
+    string Referer,
+    string UserAgent,
+    TimeSpan Duration);

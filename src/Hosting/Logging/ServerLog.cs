@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Logging;
+
+namespace AkkaWsgi.Hosting.Logging;
+
+/// <summary>Log messages of the server's start-up and shutdown.</summary>
+internal static partial class ServerLog
+{
+    [LoggerMessage(1000, LogLevel.Information, "ready on {Address} ({Python}, {Workers} workers, application {Application})",
+        EventName = "Ready")]
+    public static partial void Ready(ILogger logger, string address, string python, int workers, string application);
+
+    [LoggerMessage(1001, LogLevel.Critical, "{Message}", EventName = "PythonUnavailable")]
+    public static partial void PythonUnavailable(ILogger logger, string message);
+
+    [LoggerMessage(1002, LogLevel.Critical, "{Traceback}", EventName = "ApplicationTraceback")]
+    public static partial void ApplicationTraceback(ILogger logger, string traceback);
+
+    [LoggerMessage(1003, LogLevel.Critical, "{Summary}", EventName = "ApplicationLoadFailed")]
+    public static partial void ApplicationLoadFailed(ILogger logger, string summary);
+
+    [LoggerMessage(1004, LogLevel.Information, "stopping: finishing in-flight requests (up to {Seconds} s)", EventName = "Stopping")]
+    public static partial void Stopping(ILogger logger, double seconds);
+
+    [LoggerMessage(1005, LogLevel.Warning,
+        "interpreter workers are still running Python after the grace period and their stop timeout; exiting at once, " +
+        "without the application's exit handlers", EventName = "WorkersStuckAtExit")]
+    public static partial void WorkersStuckAtExit(ILogger logger);
+
+    [LoggerMessage(1006, LogLevel.Information, "stopped", EventName = "Stopped")]
+    public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(1007, LogLevel.Critical, "cannot start: {Message}", EventName = "StartFailed")]
+    public static partial void StartFailed(ILogger logger, string message, Exception exception);
+
+    [LoggerMessage(1008, LogLevel.Information, "{Client} - - [{Time}] \"{RequestLine}\" {Status} {Bytes} \"{Referer}\" \"{UserAgent}\" {Seconds}",
+        EventName = "Access")]
+    public static partial void Access(ILogger logger, string client, string time, string requestLine, int status, string bytes,
+        string referer, string userAgent, string seconds);
+
+    [LoggerMessage(1009, LogLevel.Warning, "SIGUSR1: what the {Count} workers are doing\n{Report}", EventName = "WorkerStacks")]
+    public static partial void WorkerStacks(ILogger logger, int count, string report);
+
+    [LoggerMessage(1010, LogLevel.Warning, "SIGUSR2 counters: {Counters}", EventName = "Counters")]
+    public static partial void Counters(ILogger logger, string counters);
+
+    [LoggerMessage(1014, LogLevel.Warning, "SIGUSR2 {Report}", EventName = "ClusterReport")]
+    public static partial void ClusterReport(ILogger logger, string report);
+
+    [LoggerMessage(1011, LogLevel.Error, "could not build the diagnostics report", EventName = "DiagnosticsFailed")]
+    public static partial void DiagnosticsFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1012, LogLevel.Information, "{Count} background job(s): {Jobs}", EventName = "BackgroundJobs")]
+    public static partial void BackgroundJobs(ILogger logger, int count, string jobs);
+
+    [LoggerMessage(1013, LogLevel.Warning, "access log: {Lost} lines dropped because the output did not keep up ({Total} in all)",
+        EventName = "AccessLinesDropped")]
+    public static partial void AccessLinesDropped(ILogger logger, long lost, long total);
+}

@@ -1,0 +1,49 @@
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+namespace AkkaWsgi.Hosting.Logging;
+
+/// <summary>Builds the process's one logger factory: every record to standard error, in one format.</summary>
+internal static class ServerLogging
+{
+    /// <param name="level">The least severe level shown.</param>
+    /// <param name="tag">Names the process on every line (worker processes of a supervisor); null for none.</param>
+    public static ILoggerFactory Create(string level, string? tag = null) => LoggerFactory.Create(builder => Configure(builder, level, tag));
+
+    public static void Configure(ILoggingBuilder builder, string level, string? tag = null)
+    {
+        var minimum = Enum.Parse<LogLevel>(level, ignoreCase: true);
+        builder.ClearProviders();
+        builder.SetMinimumLevel(minimum);
+        // The framework's own records are noise at information level (one per request); keep its warnings.
+        if (minimum > LogLevel.Debug)
+        {
+            builder.AddFilter("Microsoft", LogLevel.Warning);
+        }
+
+        builder.AddConsole(o =>
+        {
+            o.FormatterName = ServerConsoleFormatter.FormatterName;
+            o.LogToStandardErrorThreshold = LogLevel.Trace;
+        });
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new LogTag(tag));
+        builder.AddConsoleFormatter<ServerConsoleFormatter, ConsoleFormatterOptions>();
+    }
+
+    /// <summary>
+    /// Sends Akka's own log records to <paramref name="loggerFactory"/>, so they share the server's format; Akka's
+    /// chatter (actor lifecycle, dead letters) only at debug level, its warnings and errors always.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithServerLogging(this AkkaConfigurationBuilder akka, ILoggerFactory loggerFactory, string level) =>
+        akka.ConfigureLoggers(loggers =>
+        {
+            loggers.LogLevel = Enum.Parse<LogLevel>(level, ignoreCase: true) <= LogLevel.Debug
+                ? Akka.Event.LogLevel.DebugLevel
+                : Akka.Event.LogLevel.WarningLevel;
+            loggers.ClearLoggers();
+            loggers.AddLoggerFactory(loggerFactory);
+        });
+}

@@ -1,0 +1,17 @@
+namespace AkkaWsgi.Hosting.Server;
+
+/// <summary>Request and response counts kept by the connection side, for SIGUSR2.</summary>
+internal sealed class ServerCounters
+{
+    private readonly long[] byClass = new long[6];
+    private long requests;
+
+    public long Requests => Interlocked.Read(ref requests);
+
+    public void RequestStarted() => Interlocked.Increment(ref requests);
+
+    public void ResponseSent(int statusCode) => Interlocked.Increment(ref byClass[Math.Clamp(statusCode / 100, 0, 5)]);
+
+    /// <summary>Responses whose status is in <paramref name="hundreds"/>xx (1 to 5).</summary>
+    public long Responses(int hundreds) => Interlocked.Read(ref byClass[hundreds]);
+}
