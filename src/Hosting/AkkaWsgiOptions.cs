@@ -91,4 +91,61 @@ public class AkkaWsgiOptions
 
     /// <summary>Read cron times in UTC rather than the machine's local time.</summary>
     public bool Utc { get; set; }
+
+    /// <summary>What is wrong with these settings, one sentence each naming the setting (and its flag); empty when nothing is.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        void Check(bool ok, string error)
+        {
+            if (!ok)
+            {
+                errors.Add(error);
+            }
+        }
+
+        Check(!string.IsNullOrWhiteSpace(Module), "Module (--module) is required: the WSGI application, MODULE or MODULE:CALLABLE");
+        Check(Workers is >= 1 and <= 1024, "Workers (--workers) must be between 1 and 1024");
+        Check(MaxBodySize >= 0, "MaxBodySize (--max-body-size) cannot be negative");
+        Check(BufferSize >= 0, "BufferSize (--buffer-size) cannot be negative");
+        Check(RequestTimeout is > 0 and <= 86400, "RequestTimeout (--request-timeout) must be between 0 and 86400 seconds");
+        Check(GracefulTimeout is > 0 and <= 86400, "GracefulTimeout (--graceful-timeout) must be between 0 and 86400 seconds");
+        Check(BackgroundTimeout is > 0 and <= 86400, "BackgroundTimeout (--background-timeout) must be between 0 and 86400 seconds");
+        Check(MaxQueue is >= 1 and <= 1_000_000, "MaxQueue (--max-queue) must be between 1 and 1000000");
+        Check(StaticMaxAge >= 0, "StaticMaxAge (--static-max-age) cannot be negative");
+        Check(MaxAge is >= 0 and <= 31_536_000, "MaxAge (--max-age) must be between 0 and 31536000 seconds");
+        Check(CacheSize >= 0, "CacheSize (--cache-size) cannot be negative");
+        Check(MaxParked is >= 0 and <= 10_000_000, "MaxParked (--max-parked) must be between 0 and 10000000");
+        foreach (var proxy in TrustedProxies.Where(p => !Front.TrustedProxies.TryParse(p, out _)))
+        {
+            errors.Add($"TrustedProxies (--trusted-proxy) {proxy}: not an address or CIDR network (such as 10.0.0.0/8 or ::1)");
+        }
+
+        foreach (var map in StaticMaps)
+        {
+            try
+            {
+                var mapping = Front.Static.StaticMapping.Parse(map);
+                Check(Directory.Exists(mapping.Directory), $"StaticMaps (--static-map) {map}: directory '{mapping.Directory}' does not exist");
+            }
+            catch (FormatException e)
+            {
+                errors.Add($"StaticMaps (--static-map) {map}: {e.Message}");
+            }
+        }
+
+        foreach (var prefix in PriorityPrefixes)
+        {
+            try
+            {
+                AkkaWsgi.Actors.Dispatch.Priority.PriorityPrefix.Parse(prefix);
+            }
+            catch (FormatException e)
+            {
+                errors.Add($"PriorityPrefixes (--priority-prefix) {prefix}: {e.Message}");
+            }
+        }
+
+        return errors;
+    }
 }

@@ -1,5 +1,6 @@
 using Akka;
 using Akka.Actor;
+using Akka.DependencyInjection;
 using Akka.Hosting;
 using AkkaWsgi.Actors.Dispatch;
 using AkkaWsgi.Actors.Parking;
@@ -26,12 +27,21 @@ public static class AkkaWsgiActorsExtensions
     public static AkkaConfigurationBuilder WithAkkaWsgiActors(this AkkaConfigurationBuilder builder, ServerActorsSettings settings,
         TimeSpan interpreterStopTimeout)
     {
-        ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(settings);
+        return builder.WithAkkaWsgiActors(_ => settings, interpreterStopTimeout);
+    }
+
+    /// <summary>The same, with the settings made from the host's services when the actor system starts.</summary>
+    public static AkkaConfigurationBuilder WithAkkaWsgiActors(this AkkaConfigurationBuilder builder,
+        Func<IDependencyResolver, ServerActorsSettings> settingsFrom, TimeSpan interpreterStopTimeout)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(settingsFrom);
         return builder
             .AddHocon(ActorDispatchers.Hocon, HoconAddMode.Append)
-            .WithActors(async (system, registry) =>
+            .WithActors(async (system, registry, resolver) =>
             {
+                var settings = settingsFrom(resolver);
                 var guardian = system.ActorOf(ServerGuardian.Props(settings), GuardianName);
                 var actors = await guardian.Ask<ServerActors>(GetServerActors.Instance, StartTimeout).ConfigureAwait(false);
                 registry.Register<ServerGuardian>(guardian);

@@ -58,6 +58,7 @@ internal sealed partial class HttpWsgiExchange(HttpContext context, RequestBody 
     {
         var raw = RequestTarget.Raw(context);
         RequestTarget.Split(raw, out var path, out var query);
+        path = RequestTarget.WithoutMount(path, context.Request.PathBase);
         var client = context.Connection.RemoteIpAddress;
         var info = new RequestInfo(
             client is { IsIPv4MappedToIPv6: true } ? client.MapToIPv4() : client,
@@ -73,6 +74,12 @@ internal sealed partial class HttpWsgiExchange(HttpContext context, RequestBody 
         var connection = context.Connection;
 
         environ.Set(EnvironKey.RequestMethod, request.Method);
+        if (request.PathBase.HasValue)
+        {
+            // Mounted under a prefix (MapWsgi): the prefix is the application's SCRIPT_NAME, the rest its PATH_INFO.
+            environ.Set(EnvironKey.ScriptName, request.PathBase.Value!);
+        }
+
         SetPathInfo(environ, target.Path);
         environ.Set(EnvironKey.QueryString, target.Query);
         environ.Set(EnvironKey.RequestUri, target.Raw);

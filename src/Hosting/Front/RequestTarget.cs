@@ -15,6 +15,28 @@ internal static class RequestTarget
     public static string Raw(HttpContext context) =>
         context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value + context.Request.QueryString.Value;
 
+    /// <summary>
+    /// The raw path without the part a mount prefix (<paramref name="mount"/>, decoded, as PathBase holds it) took: as
+    /// many segments as the prefix has, so that percent-encoding in the prefix cannot shift the split.
+    /// </summary>
+    public static string WithoutMount(string rawPath, PathString mount)
+    {
+        if (!mount.HasValue || mount.Value is "/")
+        {
+            return rawPath;
+        }
+
+        var segments = mount.Value!.Count(c => c == '/');
+        var index = 0;
+        for (var i = 0; i < segments && index < rawPath.Length; i++)
+        {
+            var next = rawPath.IndexOf('/', index + 1);
+            index = next < 0 ? rawPath.Length : next;
+        }
+
+        return rawPath[index..];
+    }
+
     public static void Split(string rawTarget, out string path, out string query)
     {
         var target = rawTarget.AsSpan();

@@ -1,3 +1,4 @@
+using AkkaWsgi.Hosting;
 using AkkaWsgi.Hosting.Server;
 using System.Runtime.InteropServices;
 using AkkaWsgi.Actors.Background;
@@ -38,10 +39,6 @@ namespace AkkaWsgi.Http.Hosting;
 /// </summary>
 internal static class ServerHost
 {
-    // After the grace period, workers still inside a request get this long (interrupted) before the process exits
-    // without them.
-    private static readonly TimeSpan WorkerStopTimeout = TimeSpan.FromSeconds(5);
-
     /// <param name="options">The command line.</param>
     /// <param name="worker">What the supervisor told this worker process; null when serving alone.</param>
     public static int Run(ServerOptions options, WorkerEnvironment? worker)
@@ -164,104 +161,43 @@ internal static class ServerHost
     private static int Serve(ServerOptions options, WorkerEnvironment? worker, SupervisorChannel? channel, ClusterNode? cluster, PythonRuntime runtime,
         WsgiApplication application, ILoggerFactory loggerFactory, ILogger logger, out bool workersStopped)
     {
-        var time = TimeProvider.System;
-        var allStuck = 0;
-        var interpretersStuck = 0;
-        var fatal = 0;
         IHostApplicationLifetime? lifetime = null;
-        var parkingStats = new ParkingStats(options.MaxParked);
-        var pythonExit = new PythonExitHandOff();
-        var clusterBlocks = cluster is null ? null : new ClusterBlockBridge();
-        var settings = new ServerActorsSettings
+        var python = PythonHost.Adopt(runtime, application, new PythonExitHandOff());
+        using var server = new WsgiServer(options, python, loggerFactory, TimeProvider.System)
         {
-            Workers = options.Workers,
-            WorkerProps = (dispatcher, _) => InterpreterActor.Props(application, dispatcher, new InterpreterOptions(), time,
-                loggerFactory.CreateLogger("akkawsgi.interpreter")),
-            Queue = new PriorityQueuePolicy(
-                new PriorityOptions { Prefixes = options.PriorityPrefixes.Select(PriorityPrefix.Parse).ToList() }, time),
-            Dispatcher = new DispatcherOptions
-            {
-                MaxQueue = options.MaxQueue,
-                RequestTimeout = TimeSpan.FromSeconds(options.RequestTimeout),
-                BackgroundTimeout = TimeSpan.FromSeconds(options.BackgroundTimeout),
-                OnAllWorkersStuck = _ =>
-                {
-                    Interlocked.Exchange(ref allStuck, 1);
-                    lifetime?.StopApplication();
-                },
-            },
-            Parking = parkingStats,
-            BackgroundJobs = application.BackgroundJobs,
-            CronZone = options.Utc ? TimeZoneInfo.Utc : TimeZoneInfo.Local,
-            Time = time,
-            LoggerFactory = loggerFactory,
-            OnInterpretersStuck = () => Interlocked.Exchange(ref interpretersStuck, 1),
             Cluster = cluster?.Settings,
-            ClusterBlocks = clusterBlocks,
-            OnFatal = _ =>
-            {
-                Interlocked.Exchange(ref fatal, 1);
-                lifetime?.StopApplication();
-            },
+            StopHost = () => lifetime?.StopApplication(),
         };
-        var web = KestrelSetup.Build(options, loggerFactory, worker?.ListenDescriptors, services => services.AddAkka(ClusterSettings.SystemName, akka =>
-        {
-            akka.AddHocon(ServerActorSystemConfig.Hocon(TimeSpan.FromSeconds(options.GracefulTimeout), WorkerStopTimeout), HoconAddMode.Prepend);
-            if (cluster is not null)
+        var web = KestrelSetup.Build(options, loggerFactory, worker?.ListenDescriptors, services => services
+            .AddWsgiServer(options, _ => server)
+            .AddAkka(ClusterSettings.SystemName, akka =>
             {
-                akka.AddHocon(ClusterConfig.Hocon(cluster.Settings), HoconAddMode.Prepend);
-                if (cluster.Tls is { } tls)
+                akka.AddHocon(ServerActorSystemConfig.OwnProcess, HoconAddMode.Prepend);
+                if (cluster is not null)
                 {
-                    akka.AddSetup(tls);
+                    akka.AddHocon(ClusterConfig.Hocon(cluster.Settings), HoconAddMode.Prepend);
+                    if (cluster.Tls is { } tls)
+                    {
+                        akka.AddSetup(tls);
+                    }
                 }
-            }
 
-            akka.WithServerLogging(loggerFactory, options.LogLevel)
-                .WithAkkaWsgiActors(settings, WorkerStopTimeout);
-        }));
+                akka.WithServerLogging(loggerFactory, options.LogLevel)
+                    .WithAkkaWsgi();
+            }));
         lifetime = web.Services.GetRequiredService<IHostApplicationLifetime>();
         var registry = web.Services.GetRequiredService<ActorRegistry>();
-
-        var counters = new ServerCounters();
-        using var blocks = new BlockList(time, loggerFactory.CreateLogger("akkawsgi.block"));
-        if (clusterBlocks is not null)
-        {
-            blocks.Shared = clusterBlocks.Share;
-            clusterBlocks.Received = blocks.BlockFromCluster;
-        }
-
-        var parking = new ParkingGate(web.Services.GetRequiredService<IRequiredActor<ParkingLot>>(), parkingStats,
-            loggerFactory.CreateLogger("akkawsgi.park"));
-        application.ParkNotifier = parking.Notify;
-        var endpoint = new WsgiEndpoint(web.Services.GetRequiredService<IRequiredActor<DispatcherActor>>(), options, blocks, parking);
-        var accessLog = options.AccessLog ? new AccessLogStream(loggerFactory.CreateLogger("akkawsgi.access")) : null;
-        web.Use(new ForwardedHeader(TrustedProxies.Networks(options.TrustedProxies)).InvokeAsync);
-        web.UseForwardedHeaders(TrustedProxies.Options(options.TrustedProxies));
-        web.Use(new RequestAccounting(counters, time, accessLog).InvokeAsync);
-        web.Use(new BlockGate(blocks, time).InvokeAsync);
-        web.UseStaticMaps(options.StaticMaps.Select(StaticMapping.Parse).ToList(), options.StaticMaxAge);
-        var pageCache = new PageCache(options.CacheSize, time);
-        if (options.MaxAge > 0)
-        {
-            var cacheLogger = loggerFactory.CreateLogger("akkawsgi.cache");
-            CacheLog.Enabled(cacheLogger, options.MaxAge, options.CacheSize);
-            web.Use(new PageCacheMiddleware(pageCache, TimeSpan.FromSeconds(options.MaxAge), cacheLogger).InvokeAsync);
-        }
-
-        web.Run(endpoint.HandleAsync);
+        web.MapWsgi("/");
 
         // The actor system starts first (Kestrel is always the host's last service) and stops through its
-        // CoordinatedShutdown, which ServerShutdown orders; this thread finalises Python when its turn comes.
+        // CoordinatedShutdown; this thread finalises Python when its turn comes.
         var system = web.Services.GetRequiredService<ActorSystem>();
-        var grace = TimeSpan.FromSeconds(options.GracefulTimeout);
-        ServerShutdown.Register(system, web.Services.GetRequiredService<IServer>(), () => grace, pythonExit, accessLog);
-        accessLog?.Start(system);
         bool Stop()
         {
             var shutdown = CoordinatedShutdown.Get(system).Run(ServerShutdown.Reason.Instance);
-            var finalised = pythonExit.FinaliseWhenAsked(shutdown, () =>
+            var finalised = python.Exit.FinaliseWhenAsked(shutdown, () =>
             {
-                if (Volatile.Read(ref interpretersStuck) == 1)
+                if (python.InterpretersStuck)
                 {
                     return false; // a worker still runs Python; finalising now would pull the interpreter from under it
                 }
@@ -269,7 +205,7 @@ internal static class ServerHost
                 runtime.Shutdown(application);
                 return true;
             });
-            if (Volatile.Read(ref interpretersStuck) == 1)
+            if (python.InterpretersStuck)
             {
                 // A worker is still inside Python (a C call the interrupt cannot reach) and the actor system would wait
                 // for it to stop: leave now, as the process's exit is the only thing that ends such a worker.
@@ -342,10 +278,10 @@ internal static class ServerHost
             }
         }
 
-        var python = $"Python {runtime.Version}{(runtime.FreeThreaded ? " (free-threaded)" : "")} " +
+        var pythonName = $"Python {runtime.Version}{(runtime.FreeThreaded ? " (free-threaded)" : "")} " +
             $"{runtime.Installation.Executable ?? runtime.Installation.Library}{(runtime.ClrAllowed ? ", .NET allowed" : "")}";
         var applicationName = $"{application.Module}:{application.CallableName}";
-        using var diagnostics = new Diagnostics(dispatcherRef, guardian, runtime, counters, blocks, pageCache, parkingStats, logger);
+        using var diagnostics = new Diagnostics(dispatcherRef, guardian, runtime, server.Counters, server.Blocks, server.PageCache, server.Parking, logger);
         diagnostics.Start();
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {
@@ -357,8 +293,8 @@ internal static class ServerHost
             }
         });
         using var recycler = channel is not null && (options.MaxRequests > 0 || options.MaxRss > 0)
-            ? new WorkerRecycler(counters, WorkerRecycler.RequestLimit(options), options.MaxRss * 1024 * 1024, () => Environment.WorkingSet,
-                time, reason =>
+            ? new WorkerRecycler(server.Counters, WorkerRecycler.RequestLimit(options), options.MaxRss * 1024 * 1024, () => Environment.WorkingSet,
+                server.Time, reason =>
                 {
                     SupervisionLog.Retiring(logger, reason);
                     channel.Retire(reason);
@@ -367,7 +303,7 @@ internal static class ServerHost
         if (channel is null)
         {
             var addresses = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            ServerLog.Ready(logger, string.Join(", ", addresses), python, options.Workers, applicationName);
+            ServerLog.Ready(logger, string.Join(", ", addresses), pythonName, options.Workers, applicationName);
         }
         else
         {
@@ -377,7 +313,7 @@ internal static class ServerHost
                 lifetime.StopApplication();
             };
             channel.Start();
-            SupervisionLog.WorkerReady(logger, python, options.Workers, applicationName);
+            SupervisionLog.WorkerReady(logger, pythonName, options.Workers, applicationName);
             channel.Ready();
         }
 
@@ -385,21 +321,15 @@ internal static class ServerHost
         lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
         stopping.Task.GetAwaiter().GetResult();
 
-        // When every worker is stuck nothing in flight can finish: do not wait out the grace period for it.
-        if (Volatile.Read(ref allStuck) == 1)
-        {
-            grace = WorkerStopTimeout;
-        }
-
-        ServerLog.Stopping(logger, grace.TotalSeconds);
+        ServerLog.Stopping(logger, server.GraceForDrain().TotalSeconds);
         workersStopped = Stop();
         if (!workersStopped)
         {
             ServerLog.WorkersStuckAtExit(logger);
         }
 
-        return Volatile.Read(ref allStuck) == 1 ? ExitCodes.WorkersStuck
-            : Volatile.Read(ref fatal) == 1 ? ExitCodes.Failure
+        return server.AllWorkersStuck ? ExitCodes.WorkersStuck
+            : server.Failed ? ExitCodes.Failure
             : ExitCodes.Success;
     }
 }

@@ -15,4 +15,5 @@ public enum EnvironKey
     RemotePort,
     RequestUri,
     UrlScheme,
+    ScriptName,
 }

@@ -31,6 +31,7 @@ internal sealed class EnvironKeys : IDisposable
         EnvironKey.RemotePort => "REMOTE_PORT",
         EnvironKey.RequestUri => "REQUEST_URI",
         EnvironKey.UrlScheme => "wsgi.url_scheme",
+        EnvironKey.ScriptName => "SCRIPT_NAME",
         _ => throw new ArgumentOutOfRangeException(nameof(key)),
     };
 

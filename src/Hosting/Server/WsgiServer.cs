@@ -1,0 +1,130 @@
+using Akka.Actor;
+using Akka.Hosting;
+using AkkaWsgi.Actors.Cluster;
+using AkkaWsgi.Actors.Dispatch;
+using AkkaWsgi.Actors.Dispatch.Priority;
+using AkkaWsgi.Actors.Hosting;
+using AkkaWsgi.Actors.Interpreter;
+using AkkaWsgi.Actors.Parking;
+using AkkaWsgi.Hosting.Front;
+using AkkaWsgi.Hosting.Front.Blocking;
+using AkkaWsgi.Hosting.Front.Cache;
+using AkkaWsgi.Hosting.Front.Parking;
+using AkkaWsgi.Hosting.Logging;
+using Microsoft.Extensions.Logging;
+
+namespace AkkaWsgi.Hosting.Server;
+
+/// <summary>
+/// One server's state in a host: its options and Python, the front's shared parts (block list, page cache, parking,
+/// counters, access log) and what its actors report about their health.
+/// </summary>
+internal sealed class WsgiServer : IDisposable
+{
+    /// <summary>After the grace period, workers still inside a request get this long (interrupted) to stop.</summary>
+    public static readonly TimeSpan WorkerStopTimeout = TimeSpan.FromSeconds(5);
+
+    private int allStuck;
+    private int fatal;
+
+    public WsgiServer(AkkaWsgiOptions options, PythonHost python, ILoggerFactory loggerFactory, TimeProvider time)
+    {
+        Options = options;
+        Python = python;
+        LoggerFactory = loggerFactory;
+        Time = time;
+        Parking = new ParkingStats(options.MaxParked);
+        Blocks = new BlockList(time, loggerFactory.CreateLogger("akkawsgi.block"));
+        PageCache = new PageCache(options.CacheSize, time);
+        AccessLog = options.AccessLog ? new AccessLogStream(loggerFactory.CreateLogger("akkawsgi.access")) : null;
+    }
+
+    public AkkaWsgiOptions Options { get; }
+
+    public PythonHost Python { get; }
+
+    public ILoggerFactory LoggerFactory { get; }
+
+    public TimeProvider Time { get; }
+
+    public ParkingStats Parking { get; }
+
+    public ServerCounters Counters { get; } = new();
+
+    public BlockList Blocks { get; }
+
+    public PageCache PageCache { get; }
+
+    public AccessLogStream? AccessLog { get; }
+
+    /// <summary>The cluster this process is a node of, if any (set by the host before its actor system starts).</summary>
+    public ClusterSettings? Cluster { get; set; }
+
+    /// <summary>Told when the server can no longer serve (every worker stuck, or an essential actor gone).</summary>
+    public Action? StopHost { get; set; }
+
+    /// <summary>Every interpreter worker was stuck in a request past its deadline.</summary>
+    public bool AllWorkersStuck => Volatile.Read(ref allStuck) == 1;
+
+    /// <summary>An essential actor stopped.</summary>
+    public bool Failed => Volatile.Read(ref fatal) == 1;
+
+    /// <summary>How long the drain waits for requests in flight: none when every worker is stuck and nothing can finish.</summary>
+    public TimeSpan GraceForDrain() => AllWorkersStuck ? WorkerStopTimeout : TimeSpan.FromSeconds(Options.GracefulTimeout);
+
+    /// <summary>The settings the server's actors are created with.</summary>
+    public ServerActorsSettings ActorSettings()
+    {
+        ClusterBlockBridge? clusterBlocks = null;
+        if (Cluster is not null)
+        {
+            clusterBlocks = new ClusterBlockBridge();
+            Blocks.Shared = clusterBlocks.Share;
+            clusterBlocks.Received = Blocks.BlockFromCluster;
+        }
+
+        var application = Python.Application;
+        return new ServerActorsSettings
+        {
+            Workers = Options.Workers,
+            WorkerProps = (dispatcher, _) => InterpreterActor.Props(application, dispatcher, new InterpreterOptions(), Time,
+                LoggerFactory.CreateLogger("akkawsgi.interpreter")),
+            Queue = new PriorityQueuePolicy(
+                new PriorityOptions { Prefixes = Options.PriorityPrefixes.Select(PriorityPrefix.Parse).ToList() }, Time),
+            Dispatcher = new DispatcherOptions
+            {
+                MaxQueue = Options.MaxQueue,
+                RequestTimeout = TimeSpan.FromSeconds(Options.RequestTimeout),
+                BackgroundTimeout = TimeSpan.FromSeconds(Options.BackgroundTimeout),
+                OnAllWorkersStuck = _ =>
+                {
+                    Interlocked.Exchange(ref allStuck, 1);
+                    StopHost?.Invoke();
+                },
+            },
+            Parking = Parking,
+            BackgroundJobs = application.BackgroundJobs,
+            CronZone = Options.Utc ? TimeZoneInfo.Utc : TimeZoneInfo.Local,
+            Time = Time,
+            LoggerFactory = LoggerFactory,
+            OnInterpretersStuck = () => Python.InterpretersStuck = true,
+            OnFatal = _ =>
+            {
+                Interlocked.Exchange(ref fatal, 1);
+                StopHost?.Invoke();
+            },
+            Cluster = Cluster,
+            ClusterBlocks = clusterBlocks,
+        };
+    }
+
+    /// <summary>The connection side, once the actor system runs; also wires <c>akkawsgi.notify_parked</c> to its parking lot.</summary>
+    public WsgiEndpoint Endpoint(IRequiredActor<DispatcherActor> dispatcher, IRequiredActor<ParkingLot> lot)
+    {
+        var parking = new ParkingGate(lot, Parking, LoggerFactory.CreateLogger("akkawsgi.park"));
+        Python.Application.ParkNotifier = parking.Notify;
+        return new WsgiEndpoint(dispatcher, Options, Blocks, parking);
+    }
+
+    public void Dispose() => Blocks.Dispose();
+}
