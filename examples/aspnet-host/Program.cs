@@ -8,8 +8,10 @@ using AspNetHost;
 var builder = WebApplication.CreateBuilder(args);
 
 // The Flask application in legacy/, with this host's settings (Python, RequestTimeout) from its configuration.
+builder.Services.AddSingleton<Greeter>();
 builder.Services.AddAkkaWsgi(options =>
 {
+    options.ExposeService<Greeter>("greeter"); // akkawsgi.host_service("greeter") in Python; nothing else of the host's
     options.Module = "legacy_app:app";
     options.Chdir = Path.Combine(AppContext.BaseDirectory, "legacy");
     options.Python = builder.Configuration["Python"];

@@ -92,6 +92,21 @@ public class AkkaWsgiOptions
     /// <summary>Read cron times in UTC rather than the machine's local time.</summary>
     public bool Utc { get; set; }
 
+    /// <summary>The host's services the application may reach by name (<c>akkawsgi.host_service(name)</c>); none by default.</summary>
+    public IDictionary<string, Type> HostServices { get; } = new Dictionary<string, Type>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Lets the Python application call the host's <typeparamref name="TService"/> as <c>akkawsgi.host_service(name)</c>
+    /// (through pythonnet). Only services named here are reachable, never the host's whole container.
+    /// </summary>
+    public AkkaWsgiOptions ExposeService<TService>(string name)
+        where TService : class
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        HostServices[name] = typeof(TService);
+        return this;
+    }
+
     /// <summary>What is wrong with these settings, one sentence each naming the setting (and its flag); empty when nothing is.</summary>
     public IReadOnlyList<string> Validate()
     {

@@ -39,6 +39,8 @@ public static class AkkaWsgiServiceCollectionExtensions
             var server = new WsgiServer(options, PythonHost.StartOwnThread(options, loggerFactory, pythonStopped.Task), loggerFactory,
                 sp.GetService<TimeProvider>() ?? TimeProvider.System);
             server.StopHost = () => sp.GetService<IHostApplicationLifetime>()?.StopApplication();
+            server.Python.Application.HostServices = options.HostServices.ToDictionary(
+                exposed => exposed.Key, exposed => (Func<object?>)(() => sp.GetService(exposed.Value)), StringComparer.Ordinal);
             return server;
         });
     }

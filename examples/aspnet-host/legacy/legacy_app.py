@@ -3,6 +3,7 @@ import atexit
 import os
 import time
 
+import akkawsgi
 from flask import Flask, request
 
 app = Flask(__name__)
@@ -16,6 +17,21 @@ def index():
 @app.route("/where")
 def where():
     return f"SCRIPT_NAME={request.environ['SCRIPT_NAME']} PATH_INFO={request.environ['PATH_INFO']} url={request.url}"
+
+
+@app.route("/greet")
+def greet():
+    # A service of the ASP.NET Core host, exposed to this application by name.
+    return akkawsgi.host_service("greeter").Greet(request.args.get("name", "world"))
+
+
+@app.route("/not-exposed")
+def not_exposed():
+    try:
+        akkawsgi.host_service("IConfiguration")
+    except LookupError as e:
+        return str(e)
+    return "the host's container leaked"
 
 
 @app.route("/boom")

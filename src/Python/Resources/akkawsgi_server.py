@@ -182,6 +182,22 @@ def install_public_module(version):
             notifier(",".join(names), action, arg)
 
     module.notify_parked = notify_parked
+
+    # The server sets this to its .NET function once the application is loaded.
+    module._host_service = None
+
+    def host_service(name):
+        """The .NET service the host exposes to this application under `name` (AkkaWsgiOptions.ExposeService)."""
+        if not isinstance(name, str):
+            raise TypeError("host_service() name must be a str, not %s" % type(name).__name__)
+        lookup = module._host_service
+        service = lookup(name) if lookup is not None else None
+        if service is None:
+            raise LookupError("akkawsgi.host_service(%r): the host exposes no service by that name "
+                              "(a host exposes services with AkkaWsgiOptions.ExposeService)" % (name,))
+        return service
+
+    module.host_service = host_service
     sys.modules["akkawsgi"] = module
 
     # Applications written for wsgo import `wsgo`; unless a real one is installed, they get this module.

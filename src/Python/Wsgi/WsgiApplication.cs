@@ -40,6 +40,8 @@ public sealed class WsgiApplication : IDisposable
             RequestTimeoutType = publicModule.GetAttr("RequestTimeout");
             using var notify = FunctionTable.Create(FunctionTable.Register(new NotifyParkedFunction(this)), 0);
             publicModule.SetAttr("_notify_parked", notify);
+            using var hostService = FunctionTable.Create(FunctionTable.Register(new HostServiceFunction(this)), 0);
+            publicModule.SetAttr("_host_service", hostService);
         }
     }
 
@@ -83,6 +85,12 @@ public sealed class WsgiApplication : IDisposable
     /// them and holding the GIL, so it must only hand them on. Unset, notifications go nowhere.
     /// </summary>
     public Action<IReadOnlyList<string>, string, string>? ParkNotifier { get; set; }
+
+    /// <summary>
+    /// The host's services the application may reach with <c>akkawsgi.host_service(name)</c>, by name; each is asked
+    /// for its object on the Python thread that calls, holding the GIL. Unset, there are none.
+    /// </summary>
+    public IReadOnlyDictionary<string, Func<object?>>? HostServices { get; set; }
 
     /// <summary>The application's cron and timer jobs, registered while it was imported.</summary>
     public IReadOnlyList<BackgroundJob> BackgroundJobs { get; private set; } = [];

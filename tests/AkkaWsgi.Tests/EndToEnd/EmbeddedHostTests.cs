@@ -51,6 +51,17 @@ public sealed class EmbeddedHostTests(EmbeddedHostFixture fixture) : IClassFixtu
     }
 
     [RequiresPythonModuleFact("flask")]
+    public async Task PythonApplication_ReachesTheServiceTheHostExposed_AndNothingElse()
+    {
+        using var host = await fixture.StartAsync();
+        using var client = new HttpClient { BaseAddress = host.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+
+        Assert.Equal("Hello Ada, from .NET", await client.GetStringAsync("/legacy/greet?name=Ada"));
+        Assert.Equal("akkawsgi.host_service('IConfiguration'): the host exposes no service by that name " +
+            "(a host exposes services with AkkaWsgiOptions.ExposeService)", await client.GetStringAsync("/legacy/not-exposed"));
+    }
+
+    [RequiresPythonModuleFact("flask")]
     public async Task PythonException_Is500_AndARequestPastTheTimeout502_TheHostKeepsServing()
     {
         using var host = await fixture.StartAsync();
