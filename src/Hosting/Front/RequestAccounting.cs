@@ -32,6 +32,9 @@ internal sealed class RequestAccounting(ServerCounters counters, TimeProvider ti
     {
         var request = context.Request;
         return new AccessEntry(
+            request.Method,
+            request.PathBase.Add(request.Path).ToString(),
+            context.TraceIdentifier,
             context.Connection.RemoteIpAddress?.ToString() ?? "-",
             time.GetUtcNow(),
             $"{request.Method} {RequestTarget.Raw(context)} {request.Protocol}",

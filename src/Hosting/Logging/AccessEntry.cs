@@ -2,6 +2,9 @@ namespace AkkaWsgi.Hosting.Logging;
 
 /// <summary>One answered request, as the access log writes it (the combined log format plus the duration).</summary>
 internal sealed record AccessEntry(
+    string Method,
+    string Path,
+    string RequestId,
     string Client,
     DateTimeOffset Time,
     string RequestLine,

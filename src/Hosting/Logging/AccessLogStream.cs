@@ -47,6 +47,12 @@ internal sealed class AccessLogStream
     public void Post(AccessEntry entry) => buffer.Writer.TryWrite(entry);
 
     /// <summary>Starts writing, in <paramref name="system"/>; entries posted before this wait in the buffer.</summary>
+    /// <summary>
+    /// Each entry as separate fields (method, path, status, bytes, duration, client, user agent, request id) for a
+    /// structured log, rather than one line in the combined log format.
+    /// </summary>
+    public bool Fields { get; init; }
+
     public void Start(ActorSystem system)
     {
         written = ChannelSource.FromReader(buffer.Reader)
@@ -70,6 +76,13 @@ internal sealed class AccessLogStream
         {
             ServerLog.AccessLinesDropped(logger, lost - reportedDropped, lost);
             reportedDropped = lost;
+        }
+
+        if (Fields)
+        {
+            ServerLog.AccessFields(logger, entry.Method, entry.Path, entry.Status, entry.Bytes, Math.Round(entry.Duration.TotalSeconds, 6),
+                entry.Client, entry.UserAgent, entry.RequestId);
+            return;
         }
 
         ServerLog.Access(logger,

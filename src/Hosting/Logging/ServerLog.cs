@@ -37,6 +37,11 @@ internal static partial class ServerLog
     public static partial void Access(ILogger logger, string client, string time, string requestLine, int status, string bytes,
         string referer, string userAgent, string seconds);
 
+    [LoggerMessage(1015, LogLevel.Information,
+        "{Method} {Path} {Status} {Bytes} {DurationSeconds} {ClientAddress} {UserAgent} {RequestId}", EventName = "AccessFields")]
+    public static partial void AccessFields(ILogger logger, string method, string path, int status, long? bytes, double durationSeconds,
+        string clientAddress, string userAgent, string requestId);
+
     [LoggerMessage(1009, LogLevel.Warning, "SIGUSR1: what the {Count} workers are doing\n{Report}", EventName = "WorkerStacks")]
     public static partial void WorkerStacks(ILogger logger, int count, string report);
 

@@ -10,9 +10,11 @@ internal static class ServerLogging
 {
     /// <param name="level">The least severe level shown.</param>
     /// <param name="tag">Names the process on every line (worker processes of a supervisor); null for none.</param>
-    public static ILoggerFactory Create(string level, string? tag = null) => LoggerFactory.Create(builder => Configure(builder, level, tag));
+    /// <param name="json">One JSON object per line (the framework's JSON console format) instead of text.</param>
+    public static ILoggerFactory Create(string level, string? tag = null, bool json = false) =>
+        LoggerFactory.Create(builder => Configure(builder, level, tag, json));
 
-    public static void Configure(ILoggingBuilder builder, string level, string? tag = null)
+    public static void Configure(ILoggingBuilder builder, string level, string? tag = null, bool json = false)
     {
         var minimum = Enum.Parse<LogLevel>(level, ignoreCase: true);
         builder.ClearProviders();
@@ -21,6 +23,18 @@ internal static class ServerLogging
         if (minimum > LogLevel.Debug)
         {
             builder.AddFilter("Microsoft", LogLevel.Warning);
+        }
+
+        if (json)
+        {
+            builder.AddJsonConsole(o =>
+            {
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                o.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Indented = false };
+            });
+            builder.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            return;
         }
 
         builder.AddConsole(o =>

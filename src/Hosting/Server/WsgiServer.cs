@@ -27,7 +27,8 @@ internal sealed class WsgiServer : IDisposable
     private int allStuck;
     private int fatal;
 
-    public WsgiServer(AkkaWsgiOptions options, PythonHost python, ILoggerFactory loggerFactory, TimeProvider time)
+    /// <param name="accessFields">Access entries as separate fields, for a structured log (see <see cref="AccessLogStream.Fields"/>).</param>
+    public WsgiServer(AkkaWsgiOptions options, PythonHost python, ILoggerFactory loggerFactory, TimeProvider time, bool accessFields = false)
     {
         Options = options;
         Python = python;
@@ -36,7 +37,7 @@ internal sealed class WsgiServer : IDisposable
         Parking = new ParkingStats(options.MaxParked);
         Blocks = new BlockList(time, loggerFactory.CreateLogger("akkawsgi.block"));
         PageCache = new PageCache(options.CacheSize, time);
-        AccessLog = options.AccessLog ? new AccessLogStream(loggerFactory.CreateLogger("akkawsgi.access")) : null;
+        AccessLog = options.AccessLog ? new AccessLogStream(loggerFactory.CreateLogger("akkawsgi.access")) { Fields = accessFields } : null;
     }
 
     public AkkaWsgiOptions Options { get; }

@@ -193,6 +193,12 @@ internal sealed class ServerCommand
         DefaultValueFactory = _ => Defaults.CacheSize,
     };
 
+    private readonly Option<string> logFormat = new("--log-format")
+    {
+        Description = "text (one line per record) or json (one JSON object per line, access lines with separate fields)",
+        DefaultValueFactory = _ => Defaults.LogFormat,
+    };
+
     private readonly Option<string?> clusterListen = new("--cluster-listen")
     {
         Description = "Join a cluster of servers: this node's cluster endpoint, HOST:PORT (a loopback address, or any address with --cluster-certificate)",
@@ -249,8 +255,9 @@ internal sealed class ServerCommand
             socketMode,
             backgroundTimeout, utc,
             trustedProxy, priorityPrefix, staticMap, staticMaxAge, maxAge, cacheSize, maxParked,
-            clusterListen, clusterSeed, clusterCertificate, clusterKey, clusterCa,
+            clusterListen, clusterSeed, clusterCertificate, clusterKey, clusterCa, logFormat,
         };
+        logFormat.Validators.Add(r => Check(r, logFormat, v => v is "text" or "json" ? null : "--log-format must be text or json"));
 
         httpSocket.Validators.Add(r => Check(r, httpSocket, values =>
         {
@@ -371,6 +378,7 @@ internal sealed class ServerCommand
         MaxAge = result.GetValue(maxAge),
         CacheSize = result.GetValue(cacheSize),
         MaxParked = result.GetValue(maxParked),
+        LogFormat = result.GetValue(logFormat)!,
         ClusterListen = result.GetValue(clusterListen),
         ClusterSeeds = result.GetValue(clusterSeed) ?? [],
         ClusterCertificate = result.GetValue(clusterCertificate) is { } certificate ? Path.GetFullPath(certificate) : null,

@@ -43,7 +43,7 @@ internal static class ServerHost
     /// <param name="worker">What the supervisor told this worker process; null when serving alone.</param>
     public static int Run(ServerOptions options, WorkerEnvironment? worker)
     {
-        using var loggerFactory = ServerLogging.Create(options.LogLevel,
+        using var loggerFactory = ServerLogging.Create(options.LogLevel, json: options.JsonLogs, tag:
             worker is null ? null : FormattableString.Invariant($"[worker {worker.Slot} pid {Environment.ProcessId}]"));
         var logger = loggerFactory.CreateLogger("akkawsgi");
         using var channel = worker is null ? null : SupervisorChannel.Open(worker);
@@ -163,7 +163,7 @@ internal static class ServerHost
     {
         IHostApplicationLifetime? lifetime = null;
         var python = PythonHost.Adopt(runtime, application, new PythonExitHandOff());
-        using var server = new WsgiServer(options, python, loggerFactory, TimeProvider.System)
+        using var server = new WsgiServer(options, python, loggerFactory, TimeProvider.System, accessFields: options.JsonLogs)
         {
             Cluster = cluster?.Settings,
             StopHost = () => lifetime?.StopApplication(),

@@ -82,4 +82,10 @@ public sealed class ServerOptions : AkkaWsgi.Hosting.AkkaWsgiOptions
 
     /// <summary>PEM file of the roots a peer's certificate must chain to; null: the root of this node's own certificate.</summary>
     public string? ClusterCa { get; set; }
+
+    /// <summary>How log records are written: text (one line each, for people) or json (one JSON object per line).</summary>
+    public string LogFormat { get; set; } = "text";
+
+    /// <summary>True for <c>--log-format json</c>.</summary>
+    public bool JsonLogs => LogFormat == "json";
 }

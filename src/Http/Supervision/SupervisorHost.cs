@@ -23,7 +23,7 @@ internal static class SupervisorHost
 
     public static int Run(ServerOptions options, IReadOnlyList<string> arguments)
     {
-        using var loggerFactory = ServerLogging.Create(options.LogLevel);
+        using var loggerFactory = ServerLogging.Create(options.LogLevel, json: options.JsonLogs);
         var logger = loggerFactory.CreateLogger("akkawsgi.supervisor");
 
         WorkerIdentity? identity;

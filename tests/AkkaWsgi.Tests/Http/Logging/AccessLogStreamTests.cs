@@ -58,7 +58,7 @@ public sealed class AccessLogStreamTests : ActorTest
         Assert.Contains($"{log.Dropped} lines dropped", dropped, StringComparison.Ordinal);
     }
 
-    private static AccessEntry Entry(int i) => new("127.0.0.1", new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero),
+    private static AccessEntry Entry(int i) => new("GET", $"/{i}", $"request-{i}", "127.0.0.1", new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero),
         $"GET /{i} HTTP/1.1", 200, 13, "-", "test", TimeSpan.FromMilliseconds(2));
 
     private static string RequestPath(string line) => line.Split('"')[1].Split(' ')[1];

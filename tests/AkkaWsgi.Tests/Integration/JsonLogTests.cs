@@ -1,0 +1,58 @@
+using System.Text.Json;
+using AkkaWsgi.Tests.Support;
+
+namespace AkkaWsgi.Tests.Integration;
+
+/// <summary><c>--log-format json</c>: every line the server writes, from start to stop, is one JSON object.</summary>
+public sealed class JsonLogTests
+{
+    [Fact]
+    public async Task EveryLineOfARun_IsAJsonObject_AndAccessLinesCarryTheirFields()
+    {
+        var arguments = ServerProcess.AppArguments("conformance", PythonInstalls.Default, workers: 2);
+        arguments.AddRange(["--log-format", "json", "--access-log", "--processes", "2"]);
+        using var server = await ServerProcess.StartAsync(arguments);
+        using var http = TestHttp.Client(server);
+        using (var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/interpreter?x=1", UriKind.Relative)))
+        {
+            request.Headers.UserAgent.ParseAdd("json-test/1.0");
+            (await http.SendAsync(request)).Dispose();
+        }
+
+        server.SendSignal(10); // SIGUSR1: a multi-line report of every worker
+        server.SendSignal(12); // SIGUSR2: the counters
+        Assert.True(await server.WaitForLogAsync("SIGUSR2 counters", TimeSpan.FromSeconds(10)), server.Log);
+        Assert.True(await server.WaitForLogAsync("SIGUSR1: what the", TimeSpan.FromSeconds(10)), server.Log);
+        server.SendSignal(ServerProcess.SigTerm);
+        Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+
+        var records = server.Log.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line =>
+        {
+            try
+            {
+                return JsonDocument.Parse(line).RootElement;
+            }
+            catch (JsonException e)
+            {
+                throw new Xunit.Sdk.XunitException($"not a JSON object: {line}\n{e.Message}");
+            }
+        }).ToList();
+        Assert.All(records, r =>
+        {
+            Assert.True(r.TryGetProperty("Timestamp", out _));
+            Assert.True(r.TryGetProperty("LogLevel", out _));
+            Assert.True(r.TryGetProperty("Category", out _));
+            Assert.True(r.TryGetProperty("Message", out _));
+        });
+        var access = Assert.Single(records, r => r.GetProperty("Category").GetString() == "akkawsgi.access").GetProperty("State");
+        Assert.Equal("GET", access.GetProperty("Method").GetString());
+        Assert.Equal("/interpreter", access.GetProperty("Path").GetString());
+        Assert.Equal(200, access.GetProperty("Status").GetInt32());
+        Assert.True(access.GetProperty("Bytes").GetInt64() > 0);
+        Assert.True(access.GetProperty("DurationSeconds").GetDouble() > 0);
+        Assert.Equal("127.0.0.1", access.GetProperty("ClientAddress").GetString());
+        Assert.Equal("json-test/1.0", access.GetProperty("UserAgent").GetString());
+        Assert.False(string.IsNullOrEmpty(access.GetProperty("RequestId").GetString()));
+        Assert.Contains(records, r => r.GetProperty("Message").GetString()!.Contains("ready on", StringComparison.Ordinal));
+    }
+}
