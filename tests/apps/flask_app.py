@@ -36,6 +36,11 @@ def submit():
     return render_template("thanks.html", name=request.form.get("name", ""))
 
 
+@app.route("/api/where")
+def where():
+    return jsonify(scheme=request.scheme, url=request.url, secure=request.is_secure)
+
+
 @app.route("/api/echo", methods=["POST"])
 def api_echo():
     data = request.get_json(force=True)

@@ -193,6 +193,11 @@ internal sealed class ServerCommand
         DefaultValueFactory = _ => Defaults.CacheSize,
     };
 
+    private readonly Option<string[]> httpsSocket = new("--https-socket")
+    {
+        Description = "A TLS listener with HTTP/1.1 and HTTP/2: ADDR,CERT,KEY (PEM certificate chain and key); repeatable",
+    };
+
     private readonly Option<string> logFormat = new("--log-format")
     {
         Description = "text (one line per record) or json (one JSON object per line, access lines with separate fields)",
@@ -255,8 +260,30 @@ internal sealed class ServerCommand
             socketMode,
             backgroundTimeout, utc,
             trustedProxy, priorityPrefix, staticMap, staticMaxAge, maxAge, cacheSize, maxParked,
-            clusterListen, clusterSeed, clusterCertificate, clusterKey, clusterCa, logFormat,
+            clusterListen, clusterSeed, clusterCertificate, clusterKey, clusterCa, logFormat, httpsSocket,
         };
+        httpsSocket.Validators.Add(r => Check(r, httpsSocket, values =>
+        {
+            foreach (var value in values)
+            {
+                HttpsSocket socket;
+                try
+                {
+                    socket = HttpsSocket.Parse(value);
+                }
+                catch (FormatException e)
+                {
+                    return $"--https-socket {value}: {e.Message}";
+                }
+
+                foreach (var file in new[] { socket.CertificatePath, socket.KeyPath }.Where(f => !File.Exists(f)))
+                {
+                    return $"--https-socket {value}: no such file {file}";
+                }
+            }
+
+            return null;
+        }));
         logFormat.Validators.Add(r => Check(r, logFormat, v => v is "text" or "json" ? null : "--log-format must be text or json"));
 
         httpSocket.Validators.Add(r => Check(r, httpSocket, values =>
@@ -340,7 +367,10 @@ internal sealed class ServerCommand
     public ServerOptions Bind(ParseResult result) => new()
     {
         Module = result.GetValue(module)!,
-        HttpSockets = result.GetValue(httpSocket)!,
+        // Only TLS listeners asked for: the plain default :8000 is not wanted beside them.
+        HttpSockets = result.GetResult(httpSocket) is null or { Implicit: true } && result.GetValue(httpsSocket) is { Length: > 0 }
+            ? []
+            : result.GetValue(httpSocket)!,
         HttpSocketsGiven = result.GetResult(httpSocket) is { Implicit: false },
         SocketMode = result.GetValue(socketMode),
         Workers = result.GetValue(workers),
@@ -379,6 +409,7 @@ internal sealed class ServerCommand
         CacheSize = result.GetValue(cacheSize),
         MaxParked = result.GetValue(maxParked),
         LogFormat = result.GetValue(logFormat)!,
+        HttpsSockets = result.GetValue(httpsSocket) ?? [],
         ClusterListen = result.GetValue(clusterListen),
         ClusterSeeds = result.GetValue(clusterSeed) ?? [],
         ClusterCertificate = result.GetValue(clusterCertificate) is { } certificate ? Path.GetFullPath(certificate) : null,

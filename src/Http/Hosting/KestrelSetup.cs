@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -14,20 +15,23 @@ internal static class KestrelSetup
 {
     /// <param name="handedOver">Listening descriptors a supervisor bound for this worker process; null to bind our own.</param>
     /// <param name="services">Adds the server's own services (its actor system).</param>
+    /// <param name="certificates">The certificate of each --https-socket, in order.</param>
+    /// <param name="tlsDescriptors">Which handed-over descriptors are --https-socket listeners, and which one each is.</param>
     public static WebApplication Build(ServerOptions options, ILoggerFactory loggerFactory, IReadOnlyList<int>? handedOver,
-        Action<IServiceCollection> services)
+        IReadOnlyList<X509Certificate2> certificates, IReadOnlyDictionary<int, int> tlsDescriptors, Action<IServiceCollection> services)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
         builder.Services.Replace(ServiceDescriptor.Singleton(loggerFactory));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(options.GracefulTimeout));
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
-        builder.WebHost.ConfigureKestrel(kestrel => Configure(kestrel, options, handedOver));
+        builder.WebHost.ConfigureKestrel(kestrel => Configure(kestrel, options, handedOver, certificates, tlsDescriptors));
         services(builder.Services);
         return builder.Build();
     }
 
-    private static void Configure(KestrelServerOptions kestrel, ServerOptions options, IReadOnlyList<int>? handedOver)
+    private static void Configure(KestrelServerOptions kestrel, ServerOptions options, IReadOnlyList<int>? handedOver,
+        IReadOnlyList<X509Certificate2> certificates, IReadOnlyDictionary<int, int> tlsDescriptors)
     {
         kestrel.AddServerHeader = false;
         // WSGI presents header bytes as latin-1 characters (PEP 3333 "Unicode Issues"), both ways; Kestrel would
@@ -49,7 +53,14 @@ internal static class KestrelSetup
         {
             foreach (var descriptor in handedOver)
             {
-                kestrel.ListenHandle((ulong)descriptor);
+                if (tlsDescriptors.TryGetValue(descriptor, out var index))
+                {
+                    kestrel.ListenHandle((ulong)descriptor, listen => Tls(listen, certificates[index]));
+                }
+                else
+                {
+                    kestrel.ListenHandle((ulong)descriptor);
+                }
             }
 
             return;
@@ -63,20 +74,36 @@ internal static class KestrelSetup
 
         foreach (var socket in InheritedSockets.AddressesToBind(options, inherited.Count))
         {
-            var address = ListenAddress.Parse(socket);
-            if (address.UnixPath is { } path)
-            {
-                UnixSocketFile.RemoveStale(path);
-                kestrel.ListenUnixSocket(path);
-            }
-            else if (address.IsLocalhost)
-            {
-                kestrel.ListenLocalhost(address.Port);
-            }
-            else
-            {
-                kestrel.Listen(address.Address!, address.Port);
-            }
+            Listen(kestrel, ListenAddress.Parse(socket), _ => { });
         }
+
+        foreach (var (socket, index) in options.HttpsSockets.Select((s, i) => (HttpsSocket.Parse(s), i)))
+        {
+            Listen(kestrel, ListenAddress.Parse(socket.Address), listen => Tls(listen, certificates[index]));
+        }
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, ListenAddress address, Action<ListenOptions> configure)
+    {
+        if (address.UnixPath is { } path)
+        {
+            UnixSocketFile.RemoveStale(path);
+            kestrel.ListenUnixSocket(path, configure);
+        }
+        else if (address.IsLocalhost)
+        {
+            kestrel.ListenLocalhost(address.Port, configure);
+        }
+        else
+        {
+            kestrel.Listen(address.Address!, address.Port, configure);
+        }
+    }
+
+    // HTTP/1.1 and HTTP/2, as the client's ALPN asks.
+    private static void Tls(ListenOptions listen, X509Certificate2 certificate)
+    {
+        listen.Protocols = HttpProtocols.Http1AndHttp2;
+        listen.UseHttps(certificate);
     }
 }

@@ -48,6 +48,19 @@ internal static class ServerHost
         var logger = loggerFactory.CreateLogger("akkawsgi");
         using var channel = worker is null ? null : SupervisorChannel.Open(worker);
         WorkerEnvironment.Forget();
+
+        // Read before privileges are dropped: certificate keys are usually readable by root only.
+        IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2> certificates;
+        try
+        {
+            certificates = [.. options.HttpsSockets.Select(s => HttpsSocket.Parse(s).Load())];
+        }
+        catch (InvalidOperationException e)
+        {
+            ServerLog.StartFailed(logger, e.Message, e);
+            return ExitCodes.Usage;
+        }
+
         // Before anything of the application runs, and before --chdir, so that what the user cannot read fails clearly.
         if (worker is not null && !DropPrivileges(options, logger))
         {
@@ -124,7 +137,7 @@ internal static class ServerHost
         }
 
         runtime.ReleaseMainThread();
-        var exitCode = Serve(options, worker, channel, cluster, runtime, application, loggerFactory, logger, out var pythonFinalised);
+        var exitCode = Serve(options, worker, channel, cluster, certificates, runtime, application, loggerFactory, logger, out var pythonFinalised);
         if (pythonFinalised)
         {
             ServerLog.Stopped(logger);
@@ -158,7 +171,8 @@ internal static class ServerHost
         }
     }
 
-    private static int Serve(ServerOptions options, WorkerEnvironment? worker, SupervisorChannel? channel, ClusterNode? cluster, PythonRuntime runtime,
+    private static int Serve(ServerOptions options, WorkerEnvironment? worker, SupervisorChannel? channel, ClusterNode? cluster,
+        IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2> certificates, PythonRuntime runtime,
         WsgiApplication application, ILoggerFactory loggerFactory, ILogger logger, out bool workersStopped)
     {
         IHostApplicationLifetime? lifetime = null;
@@ -168,7 +182,8 @@ internal static class ServerHost
             Cluster = cluster?.Settings,
             StopHost = () => lifetime?.StopApplication(),
         };
-        var web = KestrelSetup.Build(options, loggerFactory, worker?.ListenDescriptors, services => services
+        var web = KestrelSetup.Build(options, loggerFactory, worker?.ListenDescriptors, certificates,
+            worker?.TlsDescriptors ?? new Dictionary<int, int>(), services => services
             .AddWsgiServer(options, _ => server)
             .AddAkka(ClusterSettings.SystemName, akka =>
             {

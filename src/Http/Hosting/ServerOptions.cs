@@ -88,4 +88,7 @@ public sealed class ServerOptions : AkkaWsgi.Hosting.AkkaWsgiOptions
 
     /// <summary>True for <c>--log-format json</c>.</summary>
     public bool JsonLogs => LogFormat == "json";
+
+    /// <summary>TLS listeners, ADDR,CERT,KEY each (PEM certificate chain and key), with HTTP/1.1 and HTTP/2.</summary>
+    public IReadOnlyList<string> HttpsSockets { get; set; } = [];
 }

@@ -35,6 +35,7 @@ internal sealed class ListenerSet : IDisposable
     private readonly List<string> unixPaths = [];
     private readonly List<string> addresses = [];
     private readonly List<int> inherited = [];
+    private readonly Dictionary<Socket, int> tls = [];
 
     private ListenerSet(int slotCount)
     {
@@ -44,6 +45,10 @@ internal sealed class ListenerSet : IDisposable
     /// <summary>The descriptors the worker process in <paramref name="slot"/> is given, in no particular order.</summary>
     public IReadOnlyList<int> DescriptorsFor(int slot) =>
         [.. shared.Select(Descriptor), .. inherited, .. slots[slot % slots.Length].Select(Descriptor)];
+
+    /// <summary>Which of the descriptors <see cref="DescriptorsFor"/> gives <paramref name="slot"/> are --https-socket listeners, and which.</summary>
+    public IReadOnlyDictionary<int, int> TlsDescriptorsFor(int slot) =>
+        shared.Concat(slots[slot % slots.Length]).Where(tls.ContainsKey).ToDictionary(Descriptor, s => tls[s]);
 
     /// <summary>
     /// Lets a process started before the result is disposed inherit the sockets of <paramref name="slot"/>, which are
@@ -72,6 +77,20 @@ internal sealed class ListenerSet : IDisposable
             foreach (var text in InheritedSockets.AddressesToBind(options, set.inherited.Count))
             {
                 set.BindOne(ListenAddress.Parse(text), text, options.SocketMode, options.Chdir, ownerUserId, ownerGroupId);
+            }
+
+            foreach (var (text, index) in options.HttpsSockets.Select((s, i) => (s, i)))
+            {
+                // The sockets this binds are the ones not seen before it.
+                var before = set.shared.Concat(set.slots.SelectMany(s => s)).ToHashSet();
+                var address = HttpsSocket.Parse(text).Address;
+                set.BindOne(ListenAddress.Parse(address), address, options.SocketMode, options.Chdir, ownerUserId, ownerGroupId);
+                foreach (var socket in set.shared.Concat(set.slots.SelectMany(s => s)).Where(s => !before.Contains(s)))
+                {
+                    set.tls[socket] = index;
+                }
+
+                set.addresses[^1] = "https" + set.addresses[^1][4..];
             }
 
             // With one slot its sockets are everyone's; otherwise each slot's are inheritable only while its worker

@@ -32,6 +32,14 @@ internal static class SupervisorHost
         {
             // The command line checked the names; they are resolved here for the ids unix: sockets are given.
             identity = WorkerIdentity.Resolve(options);
+
+            // Checked here, as root if privileges are dropped later, so that an unusable certificate stops the start
+            // with one clear line; each worker loads them again before it drops its privileges.
+            foreach (var socket in options.HttpsSockets)
+            {
+                HttpsSocket.Parse(socket).Load().Dispose();
+            }
+
             listeners = ListenerSet.Bind(options, identity?.User.UserId, identity?.GroupId);
         }
         catch (InvalidOperationException e)

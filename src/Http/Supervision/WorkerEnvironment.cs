@@ -10,6 +10,9 @@ namespace AkkaWsgi.Http.Supervision;
 /// </summary>
 internal sealed record WorkerEnvironment(IReadOnlyList<int> ListenDescriptors, int ControlDescriptor, int Slot, int Generation)
 {
+    /// <summary>"FD:INDEX,...": which listening descriptors are --https-socket listeners, and which one each is.</summary>
+    public const string TlsVariable = "AKKAWSGI_TLS_FDS";
+
     /// <summary>"PORT SEED-PORT..." on 127.0.0.1: this worker's cluster endpoint and the workers it joins.</summary>
     public const string ClusterVariable = "AKKAWSGI_CLUSTER";
 
@@ -38,8 +41,35 @@ internal sealed record WorkerEnvironment(IReadOnlyList<int> ListenDescriptors, i
     public static WorkerEnvironment? FromProcess() =>
         Parse(Environment.GetEnvironmentVariable(ListenVariable), Environment.GetEnvironmentVariable(ControlVariable),
             Environment.GetEnvironmentVariable(WorkerVariable)) is { } worker
-            ? worker with { Cluster = ParseCluster(Environment.GetEnvironmentVariable(ClusterVariable)) }
+            ? worker with
+            {
+                Cluster = ParseCluster(Environment.GetEnvironmentVariable(ClusterVariable)),
+                TlsDescriptors = ParseTls(Environment.GetEnvironmentVariable(TlsVariable)),
+            }
             : null;
+
+    /// <summary>The handed-over descriptors that are TLS listeners, each with its --https-socket index.</summary>
+    public IReadOnlyDictionary<int, int> TlsDescriptors { get; init; } = new Dictionary<int, int>();
+
+    /// <summary>The value of <see cref="TlsVariable"/>.</summary>
+    public static string DescribeTls(IReadOnlyDictionary<int, int> tls) =>
+        string.Join(',', tls.Select(t => FormattableString.Invariant($"{t.Key}:{t.Value}")));
+
+    public static Dictionary<int, int> ParseTls(string? value)
+    {
+        var tls = new Dictionary<int, int>();
+        foreach (var part in (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part.Split(':') is [var fd, var index] &&
+                int.TryParse(fd, NumberStyles.None, CultureInfo.InvariantCulture, out var descriptor) &&
+                int.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out var i))
+            {
+                tls[descriptor] = i;
+            }
+        }
+
+        return tls;
+    }
 
     /// <summary>The loopback cluster of the worker processes, when there are several.</summary>
     public ClusterSettings? Cluster { get; init; }
@@ -105,5 +135,6 @@ internal sealed record WorkerEnvironment(IReadOnlyList<int> ListenDescriptors, i
         AkkaWsgi.Python.Native.Posix.RemoveEnvironmentVariable(ControlVariable);
         AkkaWsgi.Python.Native.Posix.RemoveEnvironmentVariable(WorkerVariable);
         AkkaWsgi.Python.Native.Posix.RemoveEnvironmentVariable(ClusterVariable);
+        AkkaWsgi.Python.Native.Posix.RemoveEnvironmentVariable(TlsVariable);
     }
 }

@@ -137,6 +137,8 @@ internal sealed class WorkerProcessLauncher(IReadOnlyList<string> arguments, Lis
             info.Environment[WorkerEnvironment.ClusterVariable] = cluster.Describe(worker);
         }
 
+        info.Environment[WorkerEnvironment.TlsVariable] = WorkerEnvironment.DescribeTls(listeners.TlsDescriptorsFor(worker.Slot));
+
         return info;
     }
 
