@@ -43,11 +43,12 @@ public static class AkkaWsgiEndpointExtensions
         var services = branch.ApplicationServices;
         var server = services.GetRequiredService<WsgiServer>();
         var options = server.Options;
-        var endpoint = server.Endpoint(services.GetRequiredService<IRequiredActor<DispatcherActor>>(),
-            services.GetRequiredService<IRequiredActor<ParkingLot>>());
+        var dispatcher = services.GetRequiredService<IRequiredActor<DispatcherActor>>();
+        var endpoint = server.Endpoint(dispatcher, services.GetRequiredService<IRequiredActor<ParkingLot>>());
+        server.Metrics ??= new ServerMetrics(server, dispatcher);
         branch.Use(new ForwardedHeader(TrustedProxies.Networks(options.TrustedProxies)).InvokeAsync);
         branch.UseForwardedHeaders(TrustedProxies.Options(options.TrustedProxies));
-        branch.Use(new RequestAccounting(server.Counters, server.Time, server.AccessLog).InvokeAsync);
+        branch.Use(new RequestAccounting(server.Counters, server.Time, server.AccessLog, server.Metrics).InvokeAsync);
         branch.Use(new BlockGate(server.Blocks, server.Time).InvokeAsync);
         branch.UseStaticMaps(options.StaticMaps.Select(StaticMapping.Parse).ToList(), options.StaticMaxAge);
         if (options.MaxAge > 0)

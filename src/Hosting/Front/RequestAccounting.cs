@@ -8,7 +8,7 @@ namespace AkkaWsgi.Hosting.Front;
 /// Counts every request the front answers, and with --access-log writes its line: the application's responses,
 /// static files and refusals alike, since it sits in front of all of them.
 /// </summary>
-internal sealed class RequestAccounting(ServerCounters counters, TimeProvider time, AccessLogStream? accessLog)
+internal sealed class RequestAccounting(ServerCounters counters, TimeProvider time, AccessLogStream? accessLog, ServerMetrics? metrics = null)
 {
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
@@ -21,6 +21,7 @@ internal sealed class RequestAccounting(ServerCounters counters, TimeProvider ti
         finally
         {
             counters.ResponseSent(context.Response.StatusCode);
+            metrics?.RequestFinished(time.GetElapsedTime(started));
             if (accessLog is not null)
             {
                 accessLog.Post(Entry(context, time.GetElapsedTime(started)));

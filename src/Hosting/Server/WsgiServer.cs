@@ -58,6 +58,9 @@ internal sealed class WsgiServer : IDisposable
 
     public AccessLogStream? AccessLog { get; }
 
+    /// <summary>The server's metrics, once its front is mounted (<see cref="AkkaWsgiEndpointExtensions.MapWsgi"/>).</summary>
+    public ServerMetrics? Metrics { get; set; }
+
     /// <summary>The cluster this process is a node of, if any (set by the host before its actor system starts).</summary>
     public ClusterSettings? Cluster { get; set; }
 
@@ -127,5 +130,9 @@ internal sealed class WsgiServer : IDisposable
         return new WsgiEndpoint(dispatcher, Options, Blocks, parking);
     }
 
-    public void Dispose() => Blocks.Dispose();
+    public void Dispose()
+    {
+        Blocks.Dispose();
+        Metrics?.Dispose();
+    }
 }

@@ -198,6 +198,11 @@ internal sealed class ServerCommand
         Description = "A TLS listener with HTTP/1.1 and HTTP/2: ADDR,CERT,KEY (PEM certificate chain and key); repeatable",
     };
 
+    private readonly Option<string?> statusSocket = new("--status-socket")
+    {
+        Description = "Serve /metrics (Prometheus) and /status.json on this address of its own (same forms as --http-socket)",
+    };
+
     private readonly Option<string> logFormat = new("--log-format")
     {
         Description = "text (one line per record) or json (one JSON object per line, access lines with separate fields)",
@@ -260,8 +265,20 @@ internal sealed class ServerCommand
             socketMode,
             backgroundTimeout, utc,
             trustedProxy, priorityPrefix, staticMap, staticMaxAge, maxAge, cacheSize, maxParked,
-            clusterListen, clusterSeed, clusterCertificate, clusterKey, clusterCa, logFormat, httpsSocket,
+            clusterListen, clusterSeed, clusterCertificate, clusterKey, clusterCa, logFormat, httpsSocket, statusSocket,
         };
+        statusSocket.Validators.Add(r => Check(r, statusSocket, v =>
+        {
+            try
+            {
+                ListenAddress.Parse(v!);
+                return null;
+            }
+            catch (FormatException e)
+            {
+                return $"--status-socket {v}: {e.Message}";
+            }
+        }));
         httpsSocket.Validators.Add(r => Check(r, httpsSocket, values =>
         {
             foreach (var value in values)
@@ -311,6 +328,13 @@ internal sealed class ServerCommand
         gid.Validators.Add(r => Check(r, gid, v => v is null || AkkaWsgi.Python.Native.Posix.FindGroup(v) is not null ? null : $"--gid {v}: no such group"));
         Root.Validators.Add(ValidateSupervision);
         Root.Validators.Add(ValidateCluster);
+        Root.Validators.Add(r =>
+        {
+            if (r.GetValue(statusSocket) is not null && r.GetResult(processes) is { Implicit: false } && r.GetValue(processes) is not 1)
+            {
+                r.AddError("--status-socket shows one worker process; several are not gathered in one place yet: use --processes 1 with more --workers");
+            }
+        });
         clusterListen.Validators.Add(r => Check(r, clusterListen, v => ClusterEndpointError("--cluster-listen", v)));
         clusterSeed.Validators.Add(r => Check(r, clusterSeed, values => values.Select(v => ClusterEndpointError("--cluster-seed", v)).FirstOrDefault(e => e is not null)));
         foreach (var file in new[] { clusterCertificate, clusterKey, clusterCa })
@@ -410,6 +434,7 @@ internal sealed class ServerCommand
         MaxParked = result.GetValue(maxParked),
         LogFormat = result.GetValue(logFormat)!,
         HttpsSockets = result.GetValue(httpsSocket) ?? [],
+        StatusSocket = result.GetValue(statusSocket),
         ClusterListen = result.GetValue(clusterListen),
         ClusterSeeds = result.GetValue(clusterSeed) ?? [],
         ClusterCertificate = result.GetValue(clusterCertificate) is { } certificate ? Path.GetFullPath(certificate) : null,

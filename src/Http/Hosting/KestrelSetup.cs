@@ -18,20 +18,21 @@ internal static class KestrelSetup
     /// <param name="certificates">The certificate of each --https-socket, in order.</param>
     /// <param name="tlsDescriptors">Which handed-over descriptors are --https-socket listeners, and which one each is.</param>
     public static WebApplication Build(ServerOptions options, ILoggerFactory loggerFactory, IReadOnlyList<int>? handedOver,
-        IReadOnlyList<X509Certificate2> certificates, IReadOnlyDictionary<int, int> tlsDescriptors, Action<IServiceCollection> services)
+        IReadOnlyList<X509Certificate2> certificates, IReadOnlyDictionary<int, int> tlsDescriptors, IReadOnlySet<int> statusDescriptors,
+        Action<IServiceCollection> services)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
         builder.Services.Replace(ServiceDescriptor.Singleton(loggerFactory));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(options.GracefulTimeout));
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
-        builder.WebHost.ConfigureKestrel(kestrel => Configure(kestrel, options, handedOver, certificates, tlsDescriptors));
+        builder.WebHost.ConfigureKestrel(kestrel => Configure(kestrel, options, handedOver, certificates, tlsDescriptors, statusDescriptors));
         services(builder.Services);
         return builder.Build();
     }
 
     private static void Configure(KestrelServerOptions kestrel, ServerOptions options, IReadOnlyList<int>? handedOver,
-        IReadOnlyList<X509Certificate2> certificates, IReadOnlyDictionary<int, int> tlsDescriptors)
+        IReadOnlyList<X509Certificate2> certificates, IReadOnlyDictionary<int, int> tlsDescriptors, IReadOnlySet<int> statusDescriptors)
     {
         kestrel.AddServerHeader = false;
         // WSGI presents header bytes as latin-1 characters (PEP 3333 "Unicode Issues"), both ways; Kestrel would
@@ -53,7 +54,11 @@ internal static class KestrelSetup
         {
             foreach (var descriptor in handedOver)
             {
-                if (tlsDescriptors.TryGetValue(descriptor, out var index))
+                if (statusDescriptors.Contains(descriptor))
+                {
+                    kestrel.ListenHandle((ulong)descriptor, StatusListener.Configure);
+                }
+                else if (tlsDescriptors.TryGetValue(descriptor, out var index))
                 {
                     kestrel.ListenHandle((ulong)descriptor, listen => Tls(listen, certificates[index]));
                 }
@@ -80,6 +85,11 @@ internal static class KestrelSetup
         foreach (var (socket, index) in options.HttpsSockets.Select((s, i) => (HttpsSocket.Parse(s), i)))
         {
             Listen(kestrel, ListenAddress.Parse(socket.Address), listen => Tls(listen, certificates[index]));
+        }
+
+        if (options.StatusSocket is { } status)
+        {
+            Listen(kestrel, ListenAddress.Parse(status), StatusListener.Configure);
         }
     }
 

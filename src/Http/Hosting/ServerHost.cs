@@ -1,4 +1,5 @@
 using AkkaWsgi.Hosting;
+using OpenTelemetry.Metrics;
 using AkkaWsgi.Hosting.Server;
 using System.Runtime.InteropServices;
 using AkkaWsgi.Actors.Background;
@@ -183,24 +184,35 @@ internal static class ServerHost
             StopHost = () => lifetime?.StopApplication(),
         };
         var web = KestrelSetup.Build(options, loggerFactory, worker?.ListenDescriptors, certificates,
-            worker?.TlsDescriptors ?? new Dictionary<int, int>(), services => services
-            .AddWsgiServer(options, _ => server)
-            .AddAkka(ClusterSettings.SystemName, akka =>
+            worker?.TlsDescriptors ?? new Dictionary<int, int>(), worker?.StatusDescriptors ?? new HashSet<int>(), services =>
             {
-                akka.AddHocon(ServerActorSystemConfig.OwnProcess, HoconAddMode.Prepend);
-                if (cluster is not null)
+                if (options.StatusSocket is not null)
                 {
-                    akka.AddHocon(ClusterConfig.Hocon(cluster.Settings), HoconAddMode.Prepend);
-                    if (cluster.Tls is { } tls)
-                    {
-                        akka.AddSetup(tls);
-                    }
+                    services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ServerMetrics.MeterName).AddPrometheusExporter());
                 }
 
-                akka.WithServerLogging(loggerFactory, options.LogLevel)
-                    .WithAkkaWsgi();
-            }));
+                services.AddWsgiServer(options, _ => server).AddAkka(ClusterSettings.SystemName, akka =>
+                {
+                    akka.AddHocon(ServerActorSystemConfig.OwnProcess, HoconAddMode.Prepend);
+                    if (cluster is not null)
+                    {
+                        akka.AddHocon(ClusterConfig.Hocon(cluster.Settings), HoconAddMode.Prepend);
+                        if (cluster.Tls is { } tls)
+                        {
+                            akka.AddSetup(tls);
+                        }
+                    }
+
+                    akka.WithServerLogging(loggerFactory, options.LogLevel)
+                        .WithAkkaWsgi();
+                });
+            });
         lifetime = web.Services.GetRequiredService<IHostApplicationLifetime>();
+        if (options.StatusSocket is not null)
+        {
+            StatusListener.Use(web);
+        }
+
         var registry = web.Services.GetRequiredService<ActorRegistry>();
         web.MapWsgi("/");
 

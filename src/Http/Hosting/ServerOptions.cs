@@ -91,4 +91,7 @@ public sealed class ServerOptions : AkkaWsgi.Hosting.AkkaWsgiOptions
 
     /// <summary>TLS listeners, ADDR,CERT,KEY each (PEM certificate chain and key), with HTTP/1.1 and HTTP/2.</summary>
     public IReadOnlyList<string> HttpsSockets { get; set; } = [];
+
+    /// <summary>Where /metrics and /status.json are served (any --http-socket form); null: nowhere.</summary>
+    public string? StatusSocket { get; set; }
 }

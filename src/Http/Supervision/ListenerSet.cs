@@ -36,6 +36,7 @@ internal sealed class ListenerSet : IDisposable
     private readonly List<string> addresses = [];
     private readonly List<int> inherited = [];
     private readonly Dictionary<Socket, int> tls = [];
+    private readonly HashSet<Socket> status = [];
 
     private ListenerSet(int slotCount)
     {
@@ -49,6 +50,9 @@ internal sealed class ListenerSet : IDisposable
     /// <summary>Which of the descriptors <see cref="DescriptorsFor"/> gives <paramref name="slot"/> are --https-socket listeners, and which.</summary>
     public IReadOnlyDictionary<int, int> TlsDescriptorsFor(int slot) =>
         shared.Concat(slots[slot % slots.Length]).Where(tls.ContainsKey).ToDictionary(Descriptor, s => tls[s]);
+
+    /// <summary>Which of the descriptors <see cref="DescriptorsFor"/> gives <paramref name="slot"/> serve --status-socket.</summary>
+    public IEnumerable<int> StatusDescriptorsFor(int slot) => shared.Concat(slots[slot % slots.Length]).Where(status.Contains).Select(Descriptor);
 
     /// <summary>
     /// Lets a process started before the result is disposed inherit the sockets of <paramref name="slot"/>, which are
@@ -91,6 +95,14 @@ internal sealed class ListenerSet : IDisposable
                 }
 
                 set.addresses[^1] = "https" + set.addresses[^1][4..];
+            }
+
+            if (options.StatusSocket is { } statusAddress)
+            {
+                var before = set.shared.Concat(set.slots.SelectMany(s => s)).ToHashSet();
+                set.BindOne(ListenAddress.Parse(statusAddress), statusAddress, options.SocketMode, options.Chdir, ownerUserId, ownerGroupId);
+                set.status.UnionWith(set.shared.Concat(set.slots.SelectMany(s => s)).Where(s => !before.Contains(s)));
+                set.addresses.RemoveAt(set.addresses.Count - 1); // not a public address: kept out of the ready line
             }
 
             // With one slot its sockets are everyone's; otherwise each slot's are inheritable only while its worker

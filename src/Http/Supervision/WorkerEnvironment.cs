@@ -13,6 +13,9 @@ internal sealed record WorkerEnvironment(IReadOnlyList<int> ListenDescriptors, i
     /// <summary>"FD:INDEX,...": which listening descriptors are --https-socket listeners, and which one each is.</summary>
     public const string TlsVariable = "AKKAWSGI_TLS_FDS";
 
+    /// <summary>"FD,...": the listening descriptors that serve --status-socket.</summary>
+    public const string StatusVariable = "AKKAWSGI_STATUS_FDS";
+
     /// <summary>"PORT SEED-PORT..." on 127.0.0.1: this worker's cluster endpoint and the workers it joins.</summary>
     public const string ClusterVariable = "AKKAWSGI_CLUSTER";
 
@@ -45,8 +48,13 @@ internal sealed record WorkerEnvironment(IReadOnlyList<int> ListenDescriptors, i
             {
                 Cluster = ParseCluster(Environment.GetEnvironmentVariable(ClusterVariable)),
                 TlsDescriptors = ParseTls(Environment.GetEnvironmentVariable(TlsVariable)),
+                StatusDescriptors = (Environment.GetEnvironmentVariable(StatusVariable) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(fd => int.TryParse(fd, NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? d : -1).Where(d => d >= 0).ToHashSet(),
             }
             : null;
+
+    /// <summary>The handed-over descriptors that serve --status-socket.</summary>
+    public IReadOnlySet<int> StatusDescriptors { get; init; } = new HashSet<int>();
 
     /// <summary>The handed-over descriptors that are TLS listeners, each with its --https-socket index.</summary>
     public IReadOnlyDictionary<int, int> TlsDescriptors { get; init; } = new Dictionary<int, int>();
@@ -136,5 +144,6 @@ internal sealed record WorkerEnvironment(IReadOnlyList<int> ListenDescriptors, i
         AkkaWsgi.Python.Native.Posix.RemoveEnvironmentVariable(WorkerVariable);
         AkkaWsgi.Python.Native.Posix.RemoveEnvironmentVariable(ClusterVariable);
         AkkaWsgi.Python.Native.Posix.RemoveEnvironmentVariable(TlsVariable);
+        AkkaWsgi.Python.Native.Posix.RemoveEnvironmentVariable(StatusVariable);
     }
 }

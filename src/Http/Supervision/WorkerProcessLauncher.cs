@@ -138,6 +138,7 @@ internal sealed class WorkerProcessLauncher(IReadOnlyList<string> arguments, Lis
         }
 
         info.Environment[WorkerEnvironment.TlsVariable] = WorkerEnvironment.DescribeTls(listeners.TlsDescriptorsFor(worker.Slot));
+        info.Environment[WorkerEnvironment.StatusVariable] = string.Join(',', listeners.StatusDescriptorsFor(worker.Slot));
 
         return info;
     }

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Hosting;
+using AkkaWsgi.Actors.Cluster;
+using AkkaWsgi.Actors.Dispatch;
+using AkkaWsgi.Actors.Hosting;
+using AkkaWsgi.Hosting.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AkkaWsgi.Http.Hosting;
+
+/// <summary>
+/// --status-socket: a listener of its own (never the public one) serving /metrics (Prometheus text, by OpenTelemetry's
+/// exporter) and /status.json (what every worker runs now, the queue, parking, the page cache, the cluster); anything
+/// else there is 404, and nothing of it is reachable on the public listeners.
+/// </summary>
+internal static class StatusListener
+{
+    private const string Mark = "akkawsgi.status";
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(2);
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    /// <summary>Marks the connections a listener accepts as status connections.</summary>
+    public static void Configure(ListenOptions listen) => listen.Use(next => connection =>
+    {
+        connection.Items[Mark] = true;
+        return next(connection);
+    });
+
+    /// <summary>Answers status connections before anything else of the pipeline sees them.</summary>
+    public static void Use(WebApplication web) => web.MapWhen(IsStatus, branch =>
+    {
+        branch.UseOpenTelemetryPrometheusScrapingEndpoint();
+        branch.Run(context => context.Request.Path == "/status.json" ? WriteStatusAsync(context) : NotFound(context));
+    });
+
+    private static bool IsStatus(HttpContext context) =>
+        context.Features.Get<IConnectionItemsFeature>()?.Items.ContainsKey(Mark) == true;
+
+    private static Task NotFound(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+        return Task.CompletedTask;
+    }
+
+    private static async Task WriteStatusAsync(HttpContext context)
+    {
+        var services = context.RequestServices;
+        var server = services.GetRequiredService<WsgiServer>();
+        var registry = services.GetRequiredService<ActorRegistry>();
+        var dispatcher = registry.Get<DispatcherActor>();
+        var stats = await dispatcher.Ask<DispatcherStats>(GetDispatcherStats.Instance, AskTimeout).ConfigureAwait(false);
+        var activity = await dispatcher.Ask<List<WorkerActivity>>(GetWorkerActivity.Instance, AskTimeout).ConfigureAwait(false);
+        var cluster = await registry.Get<ServerGuardian>().Ask<ClusterReport>(GetClusterReport.Instance, AskTimeout).ConfigureAwait(false);
+        var application = server.Python.Application;
+        var status = new
+        {
+            application = $"{application.Module}:{application.CallableName}",
+            python = server.Python.Runtime.Version.ToString(),
+            process = Environment.ProcessId,
+            workers = activity.Select(w => new
+            {
+                name = w.Worker,
+                request = w.Description,
+                client = w.Request?.Client?.ToString(),
+                running_seconds = w.Request is null ? (double?)null : Math.Round(w.RanFor.TotalSeconds, 3),
+            }),
+            queue = new { waiting = stats.Queued, busy = stats.Busy, workers = stats.Workers, stuck = stats.Stuck },
+            totals = new
+            {
+                requests = server.Counters.Requests,
+                responses_5xx = server.Counters.Responses(5),
+                timeouts = stats.TimedOut,
+                rejected = stats.Rejected,
+                expired_in_queue = stats.ExpiredInQueue,
+            },
+            parked = new { now = server.Parking.Parked, woken = server.Parking.Woken, timed_out = server.Parking.TimedOut },
+            page_cache = new { hits = server.PageCache.Hits, misses = server.PageCache.Misses, bytes = server.PageCache.Bytes },
+            blocked = new { clients = server.Blocks.Count, refused = server.Blocks.RefusedTotal },
+            cluster = cluster.Lines,
+        };
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(JsonSerializer.Serialize(status, Json)).ConfigureAwait(false);
+    }
+}
