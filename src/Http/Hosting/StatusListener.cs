@@ -16,7 +16,7 @@ namespace AkkaWsgi.Http.Hosting;
 
 /// <summary>
 /// --status-socket: a listener of its own (never the public one) serving /metrics (Prometheus text, by OpenTelemetry's
-/// exporter) and /status.json (what every worker runs now, the queue, parking, the page cache, the cluster); anything
+/// exporter), /status (a page that redraws itself from /status.json every second) and /status.json (what every worker runs now, the queue, parking, the page cache, the cluster); anything
 /// else there is 404, and nothing of it is reachable on the public listeners.
 /// </summary>
 internal static class StatusListener
@@ -36,11 +36,23 @@ internal static class StatusListener
     public static void Use(WebApplication web) => web.MapWhen(IsStatus, branch =>
     {
         branch.UseOpenTelemetryPrometheusScrapingEndpoint();
-        branch.Run(context => context.Request.Path == "/status.json" ? WriteStatusAsync(context) : NotFound(context));
+        branch.Run(context => context.Request.Path.Value switch
+        {
+            "/status.json" => WriteStatusAsync(context),
+            "/status" or "/" => WritePageAsync(context),
+            _ => NotFound(context),
+        });
     });
 
     private static bool IsStatus(HttpContext context) =>
         context.Features.Get<IConnectionItemsFeature>()?.Items.ContainsKey(Mark) == true;
+
+    private static async Task WritePageAsync(HttpContext context)
+    {
+        context.Response.ContentType = "text/html; charset=utf-8";
+        await using var page = typeof(StatusListener).Assembly.GetManifestResourceStream("status.html")!;
+        await page.CopyToAsync(context.Response.Body).ConfigureAwait(false);
+    }
 
     private static Task NotFound(HttpContext context)
     {

@@ -1,0 +1,43 @@
+using System.Net;
+using System.Net.Sockets;
+using AkkaWsgi.Tests.Support;
+
+namespace AkkaWsgi.Tests.EndToEnd;
+
+/// <summary>The --status-socket page in a real headless browser: it shows the workers and follows them live.</summary>
+public sealed class StatusPageTests
+{
+    [Fact]
+    public async Task StatusPage_ShowsTheWorkers_AndChangesWhileARequestRuns_WithoutReloading()
+    {
+        Assert.True(HeadlessBrowser.Available, $"{HeadlessBrowser.Executable} is missing (apt-get install chromium; scripts/test.sh installs it)");
+        var statusPort = FreePort();
+        var arguments = ServerProcess.AppArguments("conformance", PythonInstalls.Default, workers: 2);
+        arguments.AddRange(["--status-socket", $"127.0.0.1:{statusPort}"]);
+        using var server = await ServerProcess.StartAsync(arguments);
+        using var http = TestHttp.Client(server);
+        await using var browser = await HeadlessBrowser.OpenAsync(new Uri($"http://127.0.0.1:{statusPort}/status"), TimeSpan.FromSeconds(60));
+
+        var idle = await browser.WaitForTextAsync(t => t.Contains("python-worker-1", StringComparison.Ordinal) && t.Contains("0 of 2 workers busy", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30));
+        Assert.True(idle.Met, idle.Text);
+        Assert.Contains("conformance:application", idle.Text, StringComparison.Ordinal);
+
+        var slow = http.GetStringAsync(new Uri("/sleep?s=4", UriKind.Relative));
+        var busy = await browser.WaitForTextAsync(t => t.Contains("GET /sleep?s=4", StringComparison.Ordinal) && t.Contains("1 of 2 workers busy", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20));
+        Assert.True(busy.Met, busy.Text);
+        await slow;
+
+        var after = await browser.WaitForTextAsync(t => !t.Contains("GET /sleep?s=4", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+        Assert.True(after.Met, after.Text);
+        Assert.NotEmpty(await browser.ScreenshotAsync());
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+}
