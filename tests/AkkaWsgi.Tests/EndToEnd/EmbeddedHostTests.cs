@@ -103,7 +103,7 @@ public sealed class EmbeddedHostFixture : IDisposable
     public async Task<HostProcess> StartAsync(string? atexitMarker = null)
     {
         var dll = built.Value;
-        var port = FreePort();
+        var port = TestPorts.Free();
         var host = HostProcess.Start(dll, port, PythonInstalls.SystemPython, atexitMarker);
         try
         {
@@ -156,12 +156,6 @@ public sealed class EmbeddedHostFixture : IDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
 }
 
 /// <summary>The example host as a child process, with its output kept.</summary>

@@ -11,7 +11,7 @@ public sealed class StatusPageTests
     public async Task StatusPage_ShowsTheWorkers_AndChangesWhileARequestRuns_WithoutReloading()
     {
         Assert.True(HeadlessBrowser.Available, $"{HeadlessBrowser.Executable} is missing (apt-get install chromium; scripts/test.sh installs it)");
-        var statusPort = FreePort();
+        var statusPort = TestPorts.Free();
         var arguments = ServerProcess.AppArguments("conformance", PythonInstalls.Default, workers: 2);
         arguments.AddRange(["--status-socket", $"127.0.0.1:{statusPort}"]);
         using var server = await ServerProcess.StartAsync(arguments);
@@ -34,10 +34,4 @@ public sealed class StatusPageTests
         Assert.NotEmpty(await browser.ScreenshotAsync());
     }
 
-    private static int FreePort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
 }

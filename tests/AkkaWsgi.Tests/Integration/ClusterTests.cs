@@ -255,7 +255,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         using var files = new TempDirectoryTree();
         var shared = WriteSelfSigned(files, "shared.pfx", "CN=akkawsgi-cluster");
         var stranger = WriteSelfSigned(files, "stranger.pfx", "CN=akkawsgi-cluster");
-        var ports = Enumerable.Range(0, 3).Select(_ => FreePort()).ToList();
+        var ports = Enumerable.Range(0, 3).Select(_ => TestPorts.Free()).ToList();
         List<string> Node(int i, string certificate)
         {
             var arguments = ServerProcess.AppArguments("cluster", PythonInstalls.Default, workers: 2);
@@ -281,7 +281,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         using var files = new TempDirectoryTree();
         var broken = files.Write("broken.pem", "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n");
         var arguments = ServerProcess.AppArguments("cluster", PythonInstalls.Default, workers: 1);
-        arguments.AddRange(["--cluster-listen", $"127.0.0.1:{FreePort()}", "--cluster-certificate", broken]);
+        arguments.AddRange(["--cluster-listen", $"127.0.0.1:{TestPorts.Free()}", "--cluster-certificate", broken]);
         using var server = ServerProcess.Launch(arguments);
 
         Assert.Equal(2, await server.WaitForExitAsync(Patience));
@@ -342,7 +342,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
 
     private static async Task<Cluster> ClusterOf(int count, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var ports = Enumerable.Range(0, count).Select(_ => FreePort()).ToList();
+        var ports = Enumerable.Range(0, count).Select(_ => TestPorts.Free()).ToList();
         var nodes = new List<ServerProcess>();
         var cluster = new Cluster(nodes);
         try
@@ -413,12 +413,6 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         return false;
     }
 
-    private static int FreePort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
 
     // The TCP ports process PID listens on, from its socket descriptors and the kernel's socket tables.
     private static List<int> ListeningPorts(int pid)

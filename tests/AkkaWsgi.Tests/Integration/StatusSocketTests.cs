@@ -13,7 +13,7 @@ public sealed class StatusSocketTests
     [InlineData(true)]
     public async Task Metrics_CountWhatTheServerDid_OnTheStatusListenerOnly(bool noSupervisor)
     {
-        var statusPort = FreePort();
+        var statusPort = TestPorts.Free();
         var arguments = ServerProcess.AppArguments("conformance", PythonInstalls.Default, workers: 2);
         arguments.AddRange(["--status-socket", $"127.0.0.1:{statusPort}"]);
         if (noSupervisor)
@@ -50,7 +50,7 @@ public sealed class StatusSocketTests
     [Fact]
     public async Task StatusJson_ShowsWhatEachWorkerRunsNow()
     {
-        var statusPort = FreePort();
+        var statusPort = TestPorts.Free();
         var arguments = ServerProcess.AppArguments("conformance", PythonInstalls.Default, workers: 2);
         arguments.AddRange(["--status-socket", $"127.0.0.1:{statusPort}"]);
         using var server = await ServerProcess.StartAsync(arguments);
@@ -83,10 +83,4 @@ public sealed class StatusSocketTests
         Assert.Contains("--status-socket shows one worker process", server.Log, StringComparison.Ordinal);
     }
 
-    private static int FreePort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
 }
