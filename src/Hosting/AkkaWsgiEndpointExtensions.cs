@@ -50,7 +50,7 @@ public static class AkkaWsgiEndpointExtensions
         branch.UseForwardedHeaders(TrustedProxies.Options(options.TrustedProxies));
         branch.Use(new RequestAccounting(server.Counters, server.Time, server.AccessLog, server.Metrics).InvokeAsync);
         branch.Use(new BlockGate(server.Blocks, server.Time).InvokeAsync);
-        branch.UseStaticMaps(options.StaticMaps.Select(StaticMapping.Parse).ToList(), options.StaticMaxAge);
+        branch.UseStaticMaps(options.StaticMaps.Select(StaticMapping.Parse).ToList(), options.StaticMaxAge, server.Counters.StaticServed);
         if (options.MaxAge > 0)
         {
             var cacheLogger = server.LoggerFactory.CreateLogger("akkawsgi.cache");

@@ -216,6 +216,7 @@ public sealed partial class DispatcherActor(IQueuePolicy queue, DispatcherOption
                 continue;
             }
 
+            options.OnQueueWait?.Invoke(time.GetElapsedTime(since, now));
             Assign(worker, job, options.RequestTimeout);
             return;
         }

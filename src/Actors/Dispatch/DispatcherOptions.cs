@@ -3,6 +3,9 @@ namespace AkkaWsgi.Actors.Dispatch;
 /// <summary>How eagerly the dispatcher wakes another interpreter worker.</summary>
 public sealed record DispatcherOptions
 {
+    /// <summary>Told how long each request waited for a worker, as it is handed to one (for the metrics).</summary>
+    public Action<TimeSpan>? OnQueueWait { get; init; }
+
     /// <summary>
     /// A request arriving while a worker started its request less than this long ago waits for that worker instead
     /// of waking an idle one: such a worker is most likely running Python, holding the GIL, and about to finish, and

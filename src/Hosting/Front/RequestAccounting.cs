@@ -21,7 +21,7 @@ internal sealed class RequestAccounting(ServerCounters counters, TimeProvider ti
         finally
         {
             counters.ResponseSent(context.Response.StatusCode);
-            metrics?.RequestFinished(time.GetElapsedTime(started));
+            metrics?.RequestFinished(context.Request.Method, context.Response.StatusCode, time.GetElapsedTime(started));
             if (accessLog is not null)
             {
                 accessLog.Post(Entry(context, time.GetElapsedTime(started)));

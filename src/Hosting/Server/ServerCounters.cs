@@ -5,8 +5,15 @@ internal sealed class ServerCounters
 {
     private readonly long[] byClass = new long[6];
     private long requests;
+    private long staticHits;
 
     public long Requests => Interlocked.Read(ref requests);
+
+    /// <summary>Files the static maps served.</summary>
+    public long StaticHits => Interlocked.Read(ref staticHits);
+
+    /// <summary>Counts a file a static map served.</summary>
+    public void StaticServed() => Interlocked.Increment(ref staticHits);
 
     public void RequestStarted() => Interlocked.Increment(ref requests);
 

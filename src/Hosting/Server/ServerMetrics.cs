@@ -24,6 +24,8 @@ internal sealed class ServerMetrics : IDisposable
     private static readonly double[] DurationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
     private readonly Meter meter = new(MeterName);
     private readonly Histogram<double> duration;
+    private readonly Histogram<double> queued;
+    private readonly Counter<long> requests;
     private readonly Akka.Hosting.IRequiredActor<DispatcherActor> dispatcher;
     private readonly Lock statsGate = new();
     private DispatcherStats? stats;
@@ -34,6 +36,14 @@ internal sealed class ServerMetrics : IDisposable
         this.dispatcher = dispatcher;
         duration = meter.CreateHistogram("akkawsgi.request.duration", "s", "Time from the request's arrival to its response's end", tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        queued = meter.CreateHistogram("akkawsgi.queue.wait", "s", "Time a request waited for a worker", tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        requests = meter.CreateCounter<long>("akkawsgi.requests", description: "Requests answered, by method and status class");
+        meter.CreateObservableCounter("akkawsgi.static.hits", () => server.Counters.StaticHits, description: "Files the static maps served");
+        meter.CreateObservableGauge("akkawsgi.worker_process.reloads", () => WorkerProcess.Reloads,
+            description: "Reloads (SIGHUP) the supervisor had made when it started this worker process");
+        meter.CreateObservableGauge("akkawsgi.worker_process.starts", () => WorkerProcess.Starts,
+            description: "Worker processes the supervisor had started when it started this one, this one included (replacements and reloads add to it)");
         meter.CreateObservableCounter("akkawsgi.responses", () => Enumerable.Range(1, 5).Select(c =>
             new Measurement<long>(server.Counters.Responses(c), new KeyValuePair<string, object?>("status_class", $"{c}xx"))),
             description: "Responses sent, by status class");
@@ -66,8 +76,35 @@ internal sealed class ServerMetrics : IDisposable
             description: "The Python version and the application served, as labels");
     }
 
+    /// <summary>The worker process's place in its supervisor's history (set by the executable; 0 and 1 alone).</summary>
+    public static (int Reloads, int Starts) WorkerProcess { get; set; } = (0, 1);
+
     /// <summary>Records one answered request; called on the request path.</summary>
-    public void RequestFinished(TimeSpan elapsed) => duration.Record(elapsed.TotalSeconds);
+    public void RequestFinished(string method, int status, TimeSpan elapsed)
+    {
+        duration.Record(elapsed.TotalSeconds);
+        requests.Add(1, new KeyValuePair<string, object?>("method", MethodClass(method)),
+            new KeyValuePair<string, object?>("status_class", StatusClass(status)));
+    }
+
+    /// <summary>Records how long a request waited for a worker; called by the dispatcher.</summary>
+    public void Queued(TimeSpan waited) => queued.Record(waited.TotalSeconds);
+
+    // A label per standard method, one for the rest: a client cannot make new series with made-up methods.
+    private static string MethodClass(string method) => method switch
+    {
+        "GET" or "HEAD" or "POST" or "PUT" or "PATCH" or "DELETE" or "OPTIONS" => method,
+        _ => "other",
+    };
+
+    private static string StatusClass(int status) => status switch
+    {
+        >= 100 and < 200 => "1xx",
+        < 300 => "2xx",
+        < 400 => "3xx",
+        < 500 => "4xx",
+        _ => "5xx",
+    };
 
     public void Dispose() => meter.Dispose();
 

@@ -100,6 +100,7 @@ internal sealed class WsgiServer : IDisposable
                 MaxQueue = Options.MaxQueue,
                 RequestTimeout = TimeSpan.FromSeconds(Options.RequestTimeout),
                 BackgroundTimeout = TimeSpan.FromSeconds(Options.BackgroundTimeout),
+                OnQueueWait = waited => Metrics?.Queued(waited),
                 OnAllWorkersStuck = _ =>
                 {
                     Interlocked.Exchange(ref allStuck, 1);

@@ -177,6 +177,11 @@ internal static class ServerHost
         WsgiApplication application, ILoggerFactory loggerFactory, ILogger logger, out bool workersStopped)
     {
         IHostApplicationLifetime? lifetime = null;
+        if (worker is not null)
+        {
+            ServerMetrics.WorkerProcess = (worker.Generation - 1, worker.Serial);
+        }
+
         var python = PythonHost.Adopt(runtime, application, new PythonExitHandOff());
         using var server = new WsgiServer(options, python, loggerFactory, TimeProvider.System, accessFields: options.JsonLogs)
         {

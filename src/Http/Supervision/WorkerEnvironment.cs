@@ -33,12 +33,16 @@ internal sealed record WorkerEnvironment(IReadOnlyList<int> ListenDescriptors, i
     public const string LeadLine = "lead";
 
     /// <summary>The variables for one worker.</summary>
-    public static IEnumerable<KeyValuePair<string, string>> Describe(IEnumerable<int> listen, int control, int slot, int generation) =>
+    /// <param name="serial">How many worker processes the supervisor has started, this one included.</param>
+    public static IEnumerable<KeyValuePair<string, string>> Describe(IEnumerable<int> listen, int control, int slot, int generation, int serial = 1) =>
     [
         new(ListenVariable, string.Join(',', listen.Select(fd => fd.ToString(CultureInfo.InvariantCulture)))),
         new(ControlVariable, control.ToString(CultureInfo.InvariantCulture)),
-        new(WorkerVariable, FormattableString.Invariant($"{slot}.{generation}")),
+        new(WorkerVariable, FormattableString.Invariant($"{slot}.{generation}.{serial}")),
     ];
+
+    /// <summary>How many worker processes the supervisor had started when it started this one (this one included).</summary>
+    public int Serial { get; init; } = 1;
 
     /// <summary>This process's worker environment, or null when it was not started by a supervisor.</summary>
     public static WorkerEnvironment? FromProcess() =>
@@ -112,9 +116,9 @@ internal sealed record WorkerEnvironment(IReadOnlyList<int> ListenDescriptors, i
     public static WorkerEnvironment? Parse(string? listen, string? control, string? worker)
     {
         if (listen is null || !int.TryParse(control, NumberStyles.None, CultureInfo.InvariantCulture, out var controlFd) ||
-            worker?.Split('.') is not [var slotText, var generationText] ||
-            !int.TryParse(slotText, NumberStyles.None, CultureInfo.InvariantCulture, out var slot) ||
-            !int.TryParse(generationText, NumberStyles.None, CultureInfo.InvariantCulture, out var generation))
+            worker?.Split('.') is not { Length: 2 or 3 } parts ||
+            !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var slot) ||
+            !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var generation))
         {
             return null;
         }
@@ -130,7 +134,8 @@ internal sealed record WorkerEnvironment(IReadOnlyList<int> ListenDescriptors, i
             descriptors.Add(fd);
         }
 
-        return new WorkerEnvironment(descriptors, controlFd, slot, generation);
+        var serial = parts is [_, _, var serialText] && int.TryParse(serialText, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 1;
+        return new WorkerEnvironment(descriptors, controlFd, slot, generation) { Serial = serial };
     }
 
     /// <summary>

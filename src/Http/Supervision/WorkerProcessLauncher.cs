@@ -127,7 +127,7 @@ internal sealed class WorkerProcessLauncher(IReadOnlyList<string> arguments, Lis
         info.Environment.Remove("LISTEN_FDS");
         info.Environment.Remove("LISTEN_PID");
         info.Environment.Remove("LISTEN_FDNAMES");
-        foreach (var (name, value) in WorkerEnvironment.Describe(listeners.DescriptorsFor(worker.Slot), controlFd, worker.Slot, worker.Generation))
+        foreach (var (name, value) in WorkerEnvironment.Describe(listeners.DescriptorsFor(worker.Slot), controlFd, worker.Slot, worker.Generation, worker.Serial))
         {
             info.Environment[name] = value;
         }

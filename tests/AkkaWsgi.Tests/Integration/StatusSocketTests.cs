@@ -14,8 +14,10 @@ public sealed class StatusSocketTests
     public async Task Metrics_CountWhatTheServerDid_OnTheStatusListenerOnly(bool noSupervisor)
     {
         var statusPort = TestPorts.Free();
+        using var site = new TempDirectoryTree();
+        site.Write("note.txt", "static text");
         var arguments = ServerProcess.AppArguments("conformance", PythonInstalls.Default, workers: 2);
-        arguments.AddRange(["--status-socket", $"127.0.0.1:{statusPort}"]);
+        arguments.AddRange(["--status-socket", $"127.0.0.1:{statusPort}", "--static-map", $"/files={site.Root}"]);
         if (noSupervisor)
         {
             arguments.Add("--no-supervisor");
@@ -28,11 +30,18 @@ public sealed class StatusSocketTests
             (await http.GetAsync(new Uri("/environ", UriKind.Relative))).Dispose();
         }
 
+        Assert.Equal("static text", await http.GetStringAsync(new Uri("/files/note.txt", UriKind.Relative)));
+
         using var status = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{statusPort}/"), Timeout = TimeSpan.FromSeconds(20) };
         var metrics = await status.GetStringAsync(new Uri("/metrics", UriKind.Relative));
 
-        Assert.Matches("""akkawsgi_responses_total\{[^}]*status_class="2xx"[^}]*\} 3\b""", metrics);
-        Assert.Matches("""akkawsgi_request_duration_seconds_count\{[^}]*\} 3\b""", metrics);
+        Assert.Matches("""akkawsgi_responses_total\{[^}]*status_class="2xx"[^}]*\} 4\b""", metrics);
+        Assert.Matches("""akkawsgi_requests_total\{[^}]*method="GET"[^}]*status_class="2xx"[^}]*\} 4\b""", metrics);
+        Assert.Matches("""akkawsgi_request_duration_seconds_count\{[^}]*\} 4\b""", metrics);
+        Assert.Matches("""akkawsgi_queue_wait_seconds_count\{[^}]*\} 3\b""", metrics); // the static file never queued
+        Assert.Matches("""akkawsgi_static_hits_total\{[^}]*\} 1\b""", metrics);
+        Assert.Matches("""akkawsgi_worker_process_reloads\{[^}]*\} 0\b""", metrics);
+        Assert.Matches("""akkawsgi_worker_process_starts\{[^}]*\} 1\b""", metrics);
         Assert.Matches("""akkawsgi_info\{[^}]*application="conformance:application"[^}]*python_version="3\.\d+\.\d+"[^}]*\} 1""", metrics);
         foreach (var name in new[] { "akkawsgi_queue_length", "akkawsgi_workers_busy", "akkawsgi_workers_idle", "akkawsgi_workers_stuck",
                      "akkawsgi_request_timeouts_total", "akkawsgi_parked", "akkawsgi_blocked_requests_total", "akkawsgi_page_cache_hits_total",

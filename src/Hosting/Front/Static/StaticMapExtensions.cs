@@ -20,7 +20,9 @@ internal static class StaticMapExtensions
     /// <c>Cache-Control: public, max-age=<paramref name="maxAgeSeconds"/></c>. Missing files, and methods other than
     /// GET and HEAD, go on to the application. Does nothing without maps.
     /// </summary>
-    public static IApplicationBuilder UseStaticMaps(this IApplicationBuilder app, IReadOnlyList<StaticMapping> mappings, int maxAgeSeconds)
+    /// <param name="served">Told of every file served, for the counters.</param>
+    public static IApplicationBuilder UseStaticMaps(this IApplicationBuilder app, IReadOnlyList<StaticMapping> mappings, int maxAgeSeconds,
+        Action? served = null)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(mappings);
@@ -54,7 +56,11 @@ internal static class StaticMapExtensions
                     ContentTypeProvider = contentTypes,
                     ServeUnknownFileTypes = true,
                     DefaultContentType = DefaultContentType,
-                    OnPrepareResponse = file => StaticMapMiddleware.PrepareResponse(file, cacheControl),
+                    OnPrepareResponse = file =>
+                    {
+                        StaticMapMiddleware.PrepareResponse(file, cacheControl);
+                        served?.Invoke();
+                    },
                 });
                 branch.Run(fallThrough);
                 return new StaticSite(mapping, directories[i], branch.Build());

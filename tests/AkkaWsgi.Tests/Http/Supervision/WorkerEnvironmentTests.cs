@@ -7,7 +7,7 @@ public sealed class WorkerEnvironmentTests
     [Fact]
     public void Describe_ThenParse_RoundTrips()
     {
-        var variables = WorkerEnvironment.Describe([5, 7], control: 9, slot: 2, generation: 3).ToDictionary();
+        var variables = WorkerEnvironment.Describe([5, 7], control: 9, slot: 2, generation: 3, serial: 11).ToDictionary();
 
         var parsed = WorkerEnvironment.Parse(variables[WorkerEnvironment.ListenVariable], variables[WorkerEnvironment.ControlVariable],
             variables[WorkerEnvironment.WorkerVariable]);
@@ -17,6 +17,7 @@ public sealed class WorkerEnvironmentTests
         Assert.Equal(9, parsed.ControlDescriptor);
         Assert.Equal(2, parsed.Slot);
         Assert.Equal(3, parsed.Generation);
+        Assert.Equal(11, parsed.Serial);
     }
 
     [Theory]
