@@ -24,8 +24,11 @@ internal sealed class ServerMetrics : IDisposable
     private static readonly double[] DurationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
     private readonly Meter meter = new(MeterName);
     private readonly Histogram<double> duration;
-    private readonly Histogram<double> queued;
-    private readonly Counter<long> requests;
+    // Counted here and read when collected: recording to an instrument with tags on every request cost hello-world
+    // several per cent of its CPU with an exporter listening (docs/performance.md).
+    private readonly long[,] requestsByClass = new long[Methods.Length + 1, 5];
+    private long queuedTicks;
+    private long queuedRequests;
     private readonly Akka.Hosting.IRequiredActor<DispatcherActor> dispatcher;
     private readonly Lock statsGate = new();
     private DispatcherStats? stats;
@@ -36,9 +39,11 @@ internal sealed class ServerMetrics : IDisposable
         this.dispatcher = dispatcher;
         duration = meter.CreateHistogram("akkawsgi.request.duration", "s", "Time from the request's arrival to its response's end", tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
-        queued = meter.CreateHistogram("akkawsgi.queue.wait", "s", "Time a request waited for a worker", tags: null,
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
-        requests = meter.CreateCounter<long>("akkawsgi.requests", description: "Requests answered, by method and status class");
+        meter.CreateObservableCounter("akkawsgi.queue.wait", () => TimeSpan.FromTicks(Interlocked.Read(ref queuedTicks)).TotalSeconds, "s",
+            "Time requests waited for a worker, in all (divide by akkawsgi_queue_waited_requests_total for the mean)");
+        meter.CreateObservableCounter("akkawsgi.queue.waited_requests", () => Interlocked.Read(ref queuedRequests),
+            description: "Requests handed to a worker after waiting in the queue (or not at all)");
+        meter.CreateObservableCounter("akkawsgi.requests", RequestsByClass, description: "Requests answered, by method and status class");
         meter.CreateObservableCounter("akkawsgi.static.hits", () => server.Counters.StaticHits, description: "Files the static maps served");
         meter.CreateObservableGauge("akkawsgi.worker_process.reloads", () => WorkerProcess.Reloads,
             description: "Reloads (SIGHUP) the supervisor had made when it started this worker process");
@@ -83,28 +88,36 @@ internal sealed class ServerMetrics : IDisposable
     public void RequestFinished(string method, int status, TimeSpan elapsed)
     {
         duration.Record(elapsed.TotalSeconds);
-        requests.Add(1, new KeyValuePair<string, object?>("method", MethodClass(method)),
-            new KeyValuePair<string, object?>("status_class", StatusClass(status)));
+        var methodIndex = Array.IndexOf(Methods, method);
+        Interlocked.Increment(ref requestsByClass[methodIndex < 0 ? Methods.Length : methodIndex, Math.Clamp(status / 100, 1, 5) - 1]);
     }
 
     /// <summary>Records how long a request waited for a worker; called by the dispatcher.</summary>
-    public void Queued(TimeSpan waited) => queued.Record(waited.TotalSeconds);
+    public void Queued(TimeSpan waited)
+    {
+        Interlocked.Add(ref queuedTicks, waited.Ticks);
+        Interlocked.Increment(ref queuedRequests);
+    }
 
     // A label per standard method, one for the rest: a client cannot make new series with made-up methods.
-    private static string MethodClass(string method) => method switch
-    {
-        "GET" or "HEAD" or "POST" or "PUT" or "PATCH" or "DELETE" or "OPTIONS" => method,
-        _ => "other",
-    };
+    private static readonly string[] Methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
-    private static string StatusClass(int status) => status switch
+    private IEnumerable<Measurement<long>> RequestsByClass()
     {
-        >= 100 and < 200 => "1xx",
-        < 300 => "2xx",
-        < 400 => "3xx",
-        < 500 => "4xx",
-        _ => "5xx",
-    };
+        for (var m = 0; m <= Methods.Length; m++)
+        {
+            for (var c = 0; c < 5; c++)
+            {
+                var count = Interlocked.Read(ref requestsByClass[m, c]);
+                if (count > 0)
+                {
+                    yield return new Measurement<long>(count,
+                        new KeyValuePair<string, object?>("method", m < Methods.Length ? Methods[m] : "other"),
+                        new KeyValuePair<string, object?>("status_class", $"{c + 1}xx"));
+                }
+            }
+        }
+    }
 
     public void Dispose() => meter.Dispose();
 

@@ -38,7 +38,8 @@ public sealed class StatusSocketTests
         Assert.Matches("""akkawsgi_responses_total\{[^}]*status_class="2xx"[^}]*\} 4\b""", metrics);
         Assert.Matches("""akkawsgi_requests_total\{[^}]*method="GET"[^}]*status_class="2xx"[^}]*\} 4\b""", metrics);
         Assert.Matches("""akkawsgi_request_duration_seconds_count\{[^}]*\} 4\b""", metrics);
-        Assert.Matches("""akkawsgi_queue_wait_seconds_count\{[^}]*\} 3\b""", metrics); // the static file never queued
+        Assert.Matches("""akkawsgi_queue_waited_requests_total\{[^}]*\} 3\b""", metrics); // the static file never queued
+        Assert.Matches("""akkawsgi_queue_wait_seconds_total\{[^}]*\} \d""", metrics);
         Assert.Matches("""akkawsgi_static_hits_total\{[^}]*\} 1\b""", metrics);
         Assert.Matches("""akkawsgi_worker_process_reloads\{[^}]*\} 0\b""", metrics);
         Assert.Matches("""akkawsgi_worker_process_starts\{[^}]*\} 1\b""", metrics);
