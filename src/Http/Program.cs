@@ -20,9 +20,9 @@ internal static class Program
 
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors)
+            foreach (var error in UsageErrors.Describe(parse, command.Root))
             {
-                Console.Error.WriteLine($"akkawsgi: {error.Message}");
+                Console.Error.WriteLine($"akkawsgi: {error}");
             }
 
             Console.Error.WriteLine("Run 'akkawsgi --help' for the flags and their defaults.");

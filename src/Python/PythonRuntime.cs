@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using AkkaWsgi.Python.Native;
 using AkkaWsgi.Python.Wsgi;
@@ -151,9 +152,8 @@ public sealed class PythonRuntime
         }
         catch (PyNet.PythonException e)
         {
-            var hint = module.EndsWith(".py", StringComparison.Ordinal) ? $" (name the module, not the file: --module {module[..^3]})" : "";
             throw new ApplicationLoadException(
-                $"cannot import module '{module}' for application {target}: {e.Type.Name}: {e.Message}{hint}", FormatTraceback(e));
+                $"cannot import module '{module}' for application {target}: {e.Type.Name}: {e.Message}{ImportHint(module, e)}", FormatTraceback(e));
         }
 
         var callable = imported;
@@ -163,7 +163,7 @@ public sealed class PythonRuntime
             {
                 if (!callable.HasAttr(part))
                 {
-                    throw new ApplicationLoadException($"module '{module}' has no attribute '{callableName}' (application {target})", "");
+                    throw new ApplicationLoadException($"module '{module}' has no attribute '{callableName}' (application {target}){CallableHint(imported, module, callableName)}", "");
                 }
 
                 var owner = callable;
@@ -188,6 +188,81 @@ public sealed class PythonRuntime
         {
             callable.Dispose();
         }
+    }
+
+    // Frameworks people install into a virtualenv: missing, they mean this Python is not the application's.
+    private static readonly HashSet<string> WellKnownPackages = new(StringComparer.Ordinal)
+    {
+        "flask", "django", "werkzeug", "jinja2", "pyramid", "falcon", "bottle", "sqlalchemy", "requests", "celery",
+    };
+
+    /// <summary>What to try, after an import failed: which Python looked where, and the likely flag.</summary>
+    private string ImportHint(string module, PyNet.PythonException e)
+    {
+        var hint = new System.Text.StringBuilder();
+        if (module.EndsWith(".py", StringComparison.Ordinal))
+        {
+            hint.Append(CultureInfo.InvariantCulture, $" (name the module, not the file: --module {module[..^3]})");
+        }
+
+        if (e.Type.Name == "ModuleNotFoundError" && MissingModuleName(e.Message) is { } missing)
+        {
+            var top = missing.Split('.')[0];
+            if (top == module.Split('.')[0])
+            {
+                hint.Append(CultureInfo.InvariantCulture,
+                    $"; Python looked for '{top}' in {Directory.GetCurrentDirectory()} and its sys.path: run from the directory that holds it, or give --chdir DIR");
+            }
+            else if (WellKnownPackages.Contains(top))
+            {
+                hint.Append(CultureInfo.InvariantCulture,
+                    $"; '{top}' is not installed for the Python in use, {Installation.Executable ?? Installation.Library} (site-packages: {SitePackages()}): give --venv DIR or --python PATH for the one it is installed in");
+            }
+        }
+
+        return hint.ToString();
+    }
+
+    // "No module named 'x.y'" → x.y
+    private static string? MissingModuleName(string message)
+    {
+        var start = message.IndexOf('\'', StringComparison.Ordinal);
+        var end = message.LastIndexOf('\'');
+        return start >= 0 && end > start ? message[(start + 1)..end] : null;
+    }
+
+    private static string SitePackages()
+    {
+        try
+        {
+            using var site = PyNet.PyModule.Import("site");
+            using var paths = site.InvokeMethod("getsitepackages");
+            return string.Join(", ", paths.As<string[]>());
+        }
+        catch (PyNet.PythonException)
+        {
+            return "unknown";
+        }
+    }
+
+    private static readonly string[] UsualCallableNames = ["app", "application", "wsgi_app", "api"];
+
+    // A module without the callable asked for, but with a Flask or Django application under a usual name.
+    private static string CallableHint(PyNet.PyObject module, string moduleName, string callableName)
+    {
+        foreach (var name in UsualCallableNames.Where(n => n != callableName))
+        {
+            if (module.HasAttr(name))
+            {
+                using var candidate = module.GetAttr(name);
+                if (candidate.IsCallable())
+                {
+                    return $"; it has a callable '{name}': --module {moduleName}:{name}";
+                }
+            }
+        }
+
+        return "";
     }
 
     /// <summary>

@@ -30,7 +30,20 @@ internal static partial class ServerLog
     public static partial void Stopped(ILogger logger);
 
     [LoggerMessage(1007, LogLevel.Critical, "cannot start: {Message}", EventName = "StartFailed")]
-    public static partial void StartFailed(ILogger logger, string message, Exception exception);
+    private static partial void StartFailedLine(ILogger logger, string message);
+
+    [LoggerMessage(1016, LogLevel.Debug, "where the start failed", EventName = "StartFailedDetail")]
+    private static partial void StartFailedDetail(ILogger logger, Exception exception);
+
+    /// <summary>
+    /// One line saying why the server cannot start (a port in use, a bad --chdir: the operator's to fix); the .NET
+    /// stack trace only at --log-level debug.
+    /// </summary>
+    public static void StartFailed(ILogger logger, string message, Exception exception)
+    {
+        StartFailedLine(logger, message);
+        StartFailedDetail(logger, exception);
+    }
 
     [LoggerMessage(1008, LogLevel.Information, "{Client} - - [{Time}] \"{RequestLine}\" {Status} {Bytes} \"{Referer}\" \"{UserAgent}\" {Seconds}",
         EventName = "Access")]

@@ -23,6 +23,10 @@ internal static class ServerLogging
         if (minimum > LogLevel.Debug)
         {
             builder.AddFilter("Microsoft", LogLevel.Warning);
+
+            // A host that fails to start logs the exception with its stack trace; the server says why in one line
+            // (the port in use, say), and the stack trace is for --log-level debug.
+            builder.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         }
 
         if (json)

@@ -6,9 +6,14 @@ namespace AkkaWsgi.Http.Supervision;
 internal static partial class SupervisionLog
 {
     [LoggerMessage(1500, LogLevel.Information,
-        "ready on {Address} ({Processes} worker processes × {Workers} workers, application {Application}, supervisor pid {ProcessId})",
+        "ready on {Address} ({Processes} × {Workers} workers, application {Application}, supervisor pid {ProcessId})",
         EventName = "SupervisorReady")]
-    public static partial void Ready(ILogger logger, string address, int processes, int workers, string application, int processId);
+    private static partial void Ready(ILogger logger, string address, string processes, int workers, string application, int processId);
+
+    /// <summary>The supervisor's ready line, with its processes counted in words ("1 worker process", "2 worker processes").</summary>
+    public static void Ready(ILogger logger, string address, int processes, int workers, string application, int processId) =>
+        Ready(logger, address, processes == 1 ? "1 worker process" : FormattableString.Invariant($"{processes} worker processes"),
+            workers, application, processId);
 
     [LoggerMessage(1501, LogLevel.Error, "cannot start {Worker}: {Message}", EventName = "LaunchFailed")]
     public static partial void LaunchFailed(ILogger logger, string worker, string message, Exception exception);

@@ -45,7 +45,7 @@ public sealed partial class SupervisorTests
 
         Assert.False(answer.MultiProcess, answer.Text);
         Assert.NotEqual(server.ProcessId, answer.Pid);
-        Assert.Contains("1 worker processes", server.Log, StringComparison.Ordinal);
+        Assert.Contains("(1 worker process × 2 workers", server.Log, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,22 @@
+using AkkaWsgi.Http.CommandLine;
+
+namespace AkkaWsgi.Tests.Http.CommandLine;
+
+public sealed class UsageErrorsTests
+{
+    [Theory]
+    [InlineData(new[] { "--wokers", "4" }, "unknown flag --wokers: did you mean --workers?")]
+    [InlineData(new[] { "--max-aeg=5" }, "unknown flag --max-aeg: did you mean --max-age?")]
+    [InlineData(new[] { "--frobnicate" }, "unknown flag --frobnicate")]
+    [InlineData(new[] { "--workers", "abc" }, "--workers abc: expected a whole number")]
+    [InlineData(new[] { "--request-timeout", "soon" }, "--request-timeout soon: expected a number")]
+    [InlineData(new[] { "stray" }, "unexpected argument 'stray' (every value follows its flag, such as --workers 4)")]
+    public void Errors_AreSaidInWords_AndAMisspeltFlagsValueIsNotASecondError(string[] flags, string expected)
+    {
+        var command = new ServerCommand();
+
+        var errors = UsageErrors.Describe(command.Root.Parse(["--module", "app", .. flags]), command.Root).ToList();
+
+        Assert.Equal([expected], errors);
+    }
+}

@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.Sockets;
+using AkkaWsgi.Tests.Support;
+
+namespace AkkaWsgi.Tests.Integration;
+
+/// <summary>The mistakes of a first run, each answered with one line saying what to do.</summary>
+public sealed class FirstRunHintTests
+{
+    private static readonly TimeSpan FailFast = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task ModuleWithAnAppCallable_SuggestsModuleColonApp()
+    {
+        using var server = ServerProcess.Launch(ServerProcess.AppArguments("named_app", PythonInstalls.Default, workers: 1));
+
+        Assert.Equal(4, await server.WaitForExitAsync(FailFast));
+        Assert.Contains("module 'named_app' has no attribute 'application' (application named_app:application); it has a callable 'app': --module named_app:app",
+            server.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ModuleNotFoundFromTheWrongDirectory_SuggestsChdir()
+    {
+        using var elsewhere = new TempDirectoryTree();
+        using var server = ServerProcess.Launch(ServerProcess.AppArguments("not_here_akkawsgi", PythonInstalls.Default, workers: 1, chdir: elsewhere.Root));
+
+        Assert.Equal(4, await server.WaitForExitAsync(FailFast));
+        Assert.Contains($"Python looked for 'not_here_akkawsgi' in {elsewhere.Root} and its sys.path: run from the directory that holds it, or give --chdir DIR",
+            server.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FrameworkMissingFromThePythonInUse_NamesThatPythonAndSuggestsVenv()
+    {
+        using var app = new TempDirectoryTree();
+        app.Write("needs_framework.py", "import pyramid\n");
+        using var server = ServerProcess.Launch(ServerProcess.AppArguments("needs_framework", PythonInstalls.Default, workers: 1, chdir: app.Root));
+
+        Assert.Equal(4, await server.WaitForExitAsync(FailFast));
+        Assert.Contains("'pyramid' is not installed for the Python in use, ", server.Log, StringComparison.Ordinal);
+        Assert.Contains("(site-packages: ", server.Log, StringComparison.Ordinal);
+        Assert.Contains("give --venv DIR or --python PATH", server.Log, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task PortInUse_IsOneLine_WithoutAStackTrace(bool noSupervisor)
+    {
+        using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        taken.Listen();
+        var port = ((IPEndPoint)taken.LocalEndPoint!).Port;
+        var arguments = ServerProcess.AppArguments("named_app:app", PythonInstalls.Default, workers: 1);
+        arguments[arguments.IndexOf("127.0.0.1:0")] = $"127.0.0.1:{port}";
+        if (noSupervisor)
+        {
+            arguments.Add("--no-supervisor");
+        }
+
+        using var server = ServerProcess.Launch(arguments);
+
+        Assert.Equal(1, await server.WaitForExitAsync(FailFast));
+        Assert.Contains("cannot start: ", server.Log, StringComparison.Ordinal);
+        Assert.Contains("ddress already in use", server.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", server.Log, StringComparison.Ordinal);
+    }
+}
