@@ -20,5 +20,7 @@ if [[ -x /usr/bin/python3 ]] && compgen -G "/usr/lib/*/libpython3.11.so.1.0" >/d
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT="${DOTNET_CLI_TELEMETRY_OPTOUT:-1}" DOTNET_NOLOGO="${DOTNET_NOLOGO:-1}"
-exec dotnet run --project src/Http -c Release -- \
+echo "==> building akkawsgi (about a minute the first time)" >&2
+dotnet build src/Http -c Release -nologo -v quiet >&2
+exec dotnet run --no-build --project src/Http -c Release -- \
     --module hello --chdir examples --http-socket 127.0.0.1:8000 --python "$python" "$@"

@@ -112,12 +112,12 @@ fi
 
 # --- 4. Run the tests --------------------------------------------------------------------------------------
 
-say "running tests"
+say "running tests (failures are shown as they happen; every result is in $results_dir/*.trx)"
 test_status=0
 dotnet test "$solution" -c Release --no-build \
     --results-directory "$results_dir" \
     --logger "trx" \
-    --logger "console;verbosity=normal" \
+    --logger "console;verbosity=minimal" \
     --blame-hang-timeout "$hang_timeout" \
     --blame-hang-dump-type none \
     "$@" </dev/null || test_status=$?
