@@ -342,6 +342,13 @@ public sealed class PythonRuntime
 
     private static string FormatTraceback(PyNet.PythonException e)
     {
+        // Without Python frames (a module that is not there at all), pythonnet would give its own .NET stack instead:
+        // nothing of use to whoever runs the application; the summary line says it all.
+        if (e.Traceback is null)
+        {
+            return "";
+        }
+
         try
         {
             return e.Format();

@@ -66,4 +66,26 @@ public sealed class FirstRunHintTests
         Assert.Contains("ddress already in use", server.Log, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", server.Log, StringComparison.Ordinal);
     }
+
+    [RequiresPythonModuleFact("django")]
+    public async Task FreshDjangoProject_ServedAsTheReadmeSays_FromWhereManagePyIs()
+    {
+        using var work = new TempDirectoryTree();
+        var created = ProcessRunner.Run(PythonInstalls.SystemPython, ["-m", "django", "startproject", "mysite", work.Root], TimeSpan.FromSeconds(60));
+        Assert.True(created.ExitCode == 0, created.StandardError);
+
+        using (var server = await ServerProcess.StartAsync(ServerProcess.AppArguments("mysite.wsgi", PythonInstalls.SystemPython, workers: 1, chdir: work.Root)))
+        using (var http = TestHttp.Client(server))
+        {
+            // DEBUG is on in a fresh project, and Django answers its own welcome page.
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("/", UriKind.Relative))).StatusCode);
+        }
+
+        // One directory up, the error says where to run it.
+        using var misplaced = ServerProcess.Launch(ServerProcess.AppArguments("mysite.wsgi", PythonInstalls.SystemPython, workers: 1,
+            chdir: Directory.GetParent(work.Root)!.FullName));
+        Assert.Equal(4, await misplaced.WaitForExitAsync(FailFast));
+        Assert.Contains("give --chdir DIR", misplaced.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at Python.Runtime", misplaced.Log, StringComparison.Ordinal);
+    }
 }
