@@ -22,16 +22,9 @@ public static class AkkaWsgiActorsExtensions
     /// the guardian, the dispatcher, the parking lot and the watchdog in the actor registry (under their own types),
     /// and joins the stop to CoordinatedShutdown: parked requests are answered before the front stops taking requests
     /// (so long polls do not hold up the drain), the interpreter workers stop after it (phase <c>service-stop</c>,
-    /// each after its current request, within <paramref name="interpreterStopTimeout"/>).
+    /// each after its current request, within <paramref name="interpreterStopTimeout"/>). The settings are made from the
+    /// host's services when the actor system starts.
     /// </summary>
-    public static AkkaConfigurationBuilder WithAkkaWsgiActors(this AkkaConfigurationBuilder builder, ServerActorsSettings settings,
-        TimeSpan interpreterStopTimeout)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        return builder.WithAkkaWsgiActors(_ => settings, interpreterStopTimeout);
-    }
-
-    /// <summary>The same, with the settings made from the host's services when the actor system starts.</summary>
     public static AkkaConfigurationBuilder WithAkkaWsgiActors(this AkkaConfigurationBuilder builder,
         Func<IDependencyResolver, ServerActorsSettings> settingsFrom, TimeSpan interpreterStopTimeout)
     {

@@ -85,11 +85,7 @@ internal sealed class ListenerSet : IDisposable
 
             foreach (var (text, index) in options.HttpsSockets.Select((s, i) => (s, i)))
             {
-                // The sockets this binds are the ones not seen before it.
-                var before = set.shared.Concat(set.slots.SelectMany(s => s)).ToHashSet();
-                var address = HttpsSocket.Parse(text).Address;
-                set.BindOne(ListenAddress.Parse(address), address, options.SocketMode, options.Chdir, ownerUserId, ownerGroupId);
-                foreach (var socket in set.shared.Concat(set.slots.SelectMany(s => s)).Where(s => !before.Contains(s)))
+                foreach (var socket in set.BindNew(HttpsSocket.Parse(text).Address, options, ownerUserId, ownerGroupId))
                 {
                     set.tls[socket] = index;
                 }
@@ -99,9 +95,7 @@ internal sealed class ListenerSet : IDisposable
 
             if (options.StatusSocket is { } statusAddress)
             {
-                var before = set.shared.Concat(set.slots.SelectMany(s => s)).ToHashSet();
-                set.BindOne(ListenAddress.Parse(statusAddress), statusAddress, options.SocketMode, options.Chdir, ownerUserId, ownerGroupId);
-                set.status.UnionWith(set.shared.Concat(set.slots.SelectMany(s => s)).Where(s => !before.Contains(s)));
+                set.status.UnionWith(set.BindNew(statusAddress, options, ownerUserId, ownerGroupId));
                 set.addresses.RemoveAt(set.addresses.Count - 1); // not a public address: kept out of the ready line
             }
 
@@ -124,7 +118,7 @@ internal sealed class ListenerSet : IDisposable
 
     public void Dispose()
     {
-        foreach (var socket in shared.Concat(slots.SelectMany(s => s)))
+        foreach (var socket in AllSockets)
         {
             socket.Dispose();
         }
@@ -140,6 +134,16 @@ internal sealed class ListenerSet : IDisposable
                 // Left behind; the next start deletes a stale socket file before binding.
             }
         }
+    }
+
+    private IEnumerable<Socket> AllSockets => shared.Concat(slots.SelectMany(s => s));
+
+    /// <summary>Binds <paramref name="text"/> and returns the sockets that took: one per slot for TCP, one shared for unix:.</summary>
+    private List<Socket> BindNew(string text, ServerOptions options, uint? ownerUserId, uint? ownerGroupId)
+    {
+        var before = AllSockets.ToHashSet();
+        BindOne(ListenAddress.Parse(text), text, options.SocketMode, options.Chdir, ownerUserId, ownerGroupId);
+        return [.. AllSockets.Where(s => !before.Contains(s))];
     }
 
     private void BindOne(ListenAddress address, string text, string? socketMode, string? chdir, uint? ownerUserId, uint? ownerGroupId)
