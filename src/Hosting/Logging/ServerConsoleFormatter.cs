@@ -8,8 +8,11 @@ namespace AkkaWsgi.Hosting.Logging;
 /// One line per record: UTC time, level, category, message. Unlike the single-line simple formatter it keeps the
 /// line breaks of multi-line messages (indented), because Python tracebacks are unreadable folded onto one line.
 /// </summary>
-internal sealed class ServerConsoleFormatter(TimeProvider time, LogTag tag) : ConsoleFormatter(FormatterName)
+internal sealed class ServerConsoleFormatter(TimeProvider time, ServerConsoleFormatter.Tag tag) : ConsoleFormatter(FormatterName)
 {
+    /// <summary>The process's <see cref="LogTag"/> as text, or null.</summary>
+    public sealed record Tag(string? Text);
+
     public const string FormatterName = "akkawsgi";
 
     public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)

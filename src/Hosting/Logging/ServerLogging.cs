@@ -1,5 +1,6 @@
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 
@@ -11,10 +12,10 @@ internal static class ServerLogging
     /// <param name="level">The least severe level shown.</param>
     /// <param name="tag">Names the process on every line (worker processes of a supervisor); null for none.</param>
     /// <param name="json">One JSON object per line (the framework's JSON console format) instead of text.</param>
-    public static ILoggerFactory Create(string level, string? tag = null, bool json = false) =>
+    public static ILoggerFactory Create(string level, LogTag? tag = null, bool json = false) =>
         LoggerFactory.Create(builder => Configure(builder, level, tag, json));
 
-    public static void Configure(ILoggingBuilder builder, string level, string? tag = null, bool json = false)
+    public static void Configure(ILoggingBuilder builder, string level, LogTag? tag = null, bool json = false)
     {
         var minimum = Enum.Parse<LogLevel>(level, ignoreCase: true);
         builder.ClearProviders();
@@ -33,11 +34,19 @@ internal static class ServerLogging
         {
             builder.AddJsonConsole(o =>
             {
+                o.IncludeScopes = tag is not null;
                 o.UseUtcTimestamp = true;
                 o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
                 o.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Indented = false };
             });
             builder.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            if (tag is not null)
+            {
+                builder.Services.RemoveAll<ILoggerProvider>();
+                builder.Services.AddSingleton<ILoggerProvider>(services =>
+                    new TaggedConsoleProvider(ActivatorUtilities.CreateInstance<ConsoleLoggerProvider>(services), tag));
+            }
+
             return;
         }
 
@@ -47,7 +56,7 @@ internal static class ServerLogging
             o.LogToStandardErrorThreshold = LogLevel.Trace;
         });
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(new LogTag(tag));
+        builder.Services.AddSingleton(new ServerConsoleFormatter.Tag(tag?.Text));
         builder.AddConsoleFormatter<ServerConsoleFormatter, ConsoleFormatterOptions>();
     }
 

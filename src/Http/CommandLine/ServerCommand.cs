@@ -328,13 +328,6 @@ internal sealed class ServerCommand
         gid.Validators.Add(r => Check(r, gid, v => v is null || AkkaWsgi.Python.Native.Posix.FindGroup(v) is not null ? null : $"--gid {v}: no such group"));
         Root.Validators.Add(ValidateSupervision);
         Root.Validators.Add(ValidateCluster);
-        Root.Validators.Add(r =>
-        {
-            if (r.GetValue(statusSocket) is not null && r.GetResult(processes) is { Implicit: false } && r.GetValue(processes) is not 1)
-            {
-                r.AddError("--status-socket shows one worker process; several are not gathered in one place yet: use --processes 1 with more --workers");
-            }
-        });
         clusterListen.Validators.Add(r => Check(r, clusterListen, v => ClusterEndpointError("--cluster-listen", v)));
         clusterSeed.Validators.Add(r => Check(r, clusterSeed, values => values.Select(v => ClusterEndpointError("--cluster-seed", v)).FirstOrDefault(e => e is not null)));
         foreach (var file in new[] { clusterCertificate, clusterKey, clusterCa })

@@ -17,22 +17,24 @@ internal static class KestrelSetup
     /// <param name="services">Adds the server's own services (its actor system).</param>
     /// <param name="certificates">The certificate of each --https-socket, in order.</param>
     /// <param name="tlsDescriptors">Which handed-over descriptors are --https-socket listeners, and which one each is.</param>
+    /// <param name="statusPeers">This process's private status socket among the handed-over ones, with several worker processes.</param>
     public static WebApplication Build(ServerOptions options, ILoggerFactory loggerFactory, IReadOnlyList<int>? handedOver,
         IReadOnlyList<X509Certificate2> certificates, IReadOnlyDictionary<int, int> tlsDescriptors, IReadOnlySet<int> statusDescriptors,
-        Action<IServiceCollection> services)
+        StatusPeers? statusPeers, Action<IServiceCollection> services)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
         builder.Services.Replace(ServiceDescriptor.Singleton(loggerFactory));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(options.GracefulTimeout));
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
-        builder.WebHost.ConfigureKestrel(kestrel => Configure(kestrel, options, handedOver, certificates, tlsDescriptors, statusDescriptors));
+        builder.WebHost.ConfigureKestrel(kestrel => Configure(kestrel, options, handedOver, certificates, tlsDescriptors, statusDescriptors, statusPeers));
         services(builder.Services);
         return builder.Build();
     }
 
     private static void Configure(KestrelServerOptions kestrel, ServerOptions options, IReadOnlyList<int>? handedOver,
-        IReadOnlyList<X509Certificate2> certificates, IReadOnlyDictionary<int, int> tlsDescriptors, IReadOnlySet<int> statusDescriptors)
+        IReadOnlyList<X509Certificate2> certificates, IReadOnlyDictionary<int, int> tlsDescriptors, IReadOnlySet<int> statusDescriptors,
+        StatusPeers? statusPeers)
     {
         kestrel.AddServerHeader = false;
         // WSGI presents header bytes as latin-1 characters (PEP 3333 "Unicode Issues"), both ways; Kestrel would
@@ -54,7 +56,11 @@ internal static class KestrelSetup
         {
             foreach (var descriptor in handedOver)
             {
-                if (statusDescriptors.Contains(descriptor))
+                if (descriptor == statusPeers?.Descriptor)
+                {
+                    kestrel.ListenHandle((ulong)descriptor, StatusListener.ConfigurePeer);
+                }
+                else if (statusDescriptors.Contains(descriptor))
                 {
                     kestrel.ListenHandle((ulong)descriptor, StatusListener.Configure);
                 }

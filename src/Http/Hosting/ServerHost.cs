@@ -45,7 +45,7 @@ internal static class ServerHost
     public static int Run(ServerOptions options, WorkerEnvironment? worker)
     {
         using var loggerFactory = ServerLogging.Create(options.LogLevel, json: options.JsonLogs, tag:
-            worker is null ? null : FormattableString.Invariant($"[worker {worker.Slot} pid {Environment.ProcessId}]"));
+            worker is null ? null : new LogTag(worker.Slot, Environment.ProcessId));
         var logger = loggerFactory.CreateLogger("akkawsgi");
         using var channel = worker is null ? null : SupervisorChannel.Open(worker);
         WorkerEnvironment.Forget();
@@ -189,7 +189,7 @@ internal static class ServerHost
             StopHost = () => lifetime?.StopApplication(),
         };
         var web = KestrelSetup.Build(options, loggerFactory, worker?.ListenDescriptors, certificates,
-            worker?.TlsDescriptors ?? new Dictionary<int, int>(), worker?.StatusDescriptors ?? new HashSet<int>(), services =>
+            worker?.TlsDescriptors ?? new Dictionary<int, int>(), worker?.StatusDescriptors ?? new HashSet<int>(), worker?.StatusPeers, services =>
             {
                 if (options.StatusSocket is not null)
                 {
@@ -215,7 +215,7 @@ internal static class ServerHost
         lifetime = web.Services.GetRequiredService<IHostApplicationLifetime>();
         if (options.StatusSocket is not null)
         {
-            StatusListener.Use(web);
+            StatusListener.Use(web, worker?.StatusPeers);
         }
 
         var registry = web.Services.GetRequiredService<ActorRegistry>();

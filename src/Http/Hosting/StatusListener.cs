@@ -19,22 +19,41 @@ namespace AkkaWsgi.Http.Hosting;
 /// exporter), /status (a page that redraws itself from /status.json every second) and /status.json (what every worker runs now, the queue, parking, the page cache, the cluster); anything
 /// else there is 404, and nothing of it is reachable on the public listeners.
 /// </summary>
+/// <remarks>
+/// With several worker processes all of them accept on the status listener; the one a client reaches reads every
+/// process's own status from its private socket (<see cref="StatusPeers"/>) and answers for all of them.
+/// </remarks>
 internal static class StatusListener
 {
-    private const string Mark = "akkawsgi.status";
+    private const string MarkKey = "akkawsgi.status";
+    private const string Public = "public";
+    private const string Peer = "peer";
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(2);
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     /// <summary>Marks the connections a listener accepts as status connections.</summary>
-    public static void Configure(ListenOptions listen) => listen.Use(next => connection =>
+    public static void Configure(ListenOptions listen) => Mark(listen, Public);
+
+    /// <summary>Marks the connections of this process's private status socket: they get this process's status alone.</summary>
+    public static void ConfigurePeer(ListenOptions listen) => Mark(listen, Peer);
+
+    private static void Mark(ListenOptions listen, string kind) => listen.Use(next => connection =>
     {
-        connection.Items[Mark] = true;
+        connection.Items[MarkKey] = kind;
         return next(connection);
     });
 
     /// <summary>Answers status connections before anything else of the pipeline sees them.</summary>
-    public static void Use(WebApplication web) => web.MapWhen(IsStatus, branch =>
+    /// <param name="peers">Set with several worker processes: the public listener then answers for all of them.</param>
+    public static void Use(WebApplication web, StatusPeers? peers) => web.MapWhen(IsStatus, branch =>
     {
+        if (peers is not null)
+        {
+            var gatherer = new StatusGatherer(peers);
+            web.Lifetime.ApplicationStopped.Register(gatherer.Dispose);
+            branch.Use((context, next) => IsPublic(context) ? GatherAsync(context, gatherer, next) : next(context));
+        }
+
         branch.UseOpenTelemetryPrometheusScrapingEndpoint();
         branch.Run(context => context.Request.Path.Value switch
         {
@@ -45,7 +64,30 @@ internal static class StatusListener
     });
 
     private static bool IsStatus(HttpContext context) =>
-        context.Features.Get<IConnectionItemsFeature>()?.Items.ContainsKey(Mark) == true;
+        context.Features.Get<IConnectionItemsFeature>()?.Items.ContainsKey(MarkKey) == true;
+
+    private static bool IsPublic(HttpContext context) =>
+        context.Features.Get<IConnectionItemsFeature>()?.Items[MarkKey] as string == Public;
+
+    private static async Task GatherAsync(HttpContext context, StatusGatherer gatherer, RequestDelegate next)
+    {
+        switch (context.Request.Path.Value)
+        {
+            case "/metrics":
+                var metrics = await gatherer.MetricsAsync(context.RequestAborted).ConfigureAwait(false);
+                context.Response.ContentType = "text/plain; charset=utf-8; version=0.0.4";
+                await context.Response.WriteAsync(metrics, context.RequestAborted).ConfigureAwait(false);
+                break;
+            case "/status.json":
+                var status = await gatherer.StatusAsync(context.RequestAborted).ConfigureAwait(false);
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(status.ToJsonString(Json), context.RequestAborted).ConfigureAwait(false);
+                break;
+            default:
+                await next(context).ConfigureAwait(false); // the page, which reads /status.json, and 404s
+                break;
+        }
+    }
 
     private static async Task WritePageAsync(HttpContext context)
     {

@@ -37,6 +37,7 @@ internal sealed class ListenerSet : IDisposable
     private readonly List<int> inherited = [];
     private readonly Dictionary<Socket, int> tls = [];
     private readonly HashSet<Socket> status = [];
+    private readonly Dictionary<int, Socket> statusPeers = [];
 
     private ListenerSet(int slotCount)
     {
@@ -53,6 +54,18 @@ internal sealed class ListenerSet : IDisposable
 
     /// <summary>Which of the descriptors <see cref="DescriptorsFor"/> gives <paramref name="slot"/> serve --status-socket.</summary>
     public IEnumerable<int> StatusDescriptorsFor(int slot) => shared.Concat(slots[slot % slots.Length]).Where(status.Contains).Select(Descriptor);
+
+    /// <summary>
+    /// With --status-socket and several worker processes: the directory holding one private status socket per slot
+    /// (<see cref="StatusPeers"/>), through which whichever process answers the public status listener reads the others.
+    /// </summary>
+    public string? StatusPeerDirectory { get; private set; }
+
+    /// <summary>The private status socket <paramref name="slot"/> serves (one of its <see cref="DescriptorsFor"/>) and its peers', if any.</summary>
+    public StatusPeers? StatusPeersFor(int slot) =>
+        StatusPeerDirectory is { } directory && statusPeers.TryGetValue(slot % slots.Length, out var socket)
+            ? new StatusPeers(Descriptor(socket), slot % slots.Length, slots.Length, directory)
+            : null;
 
     /// <summary>
     /// Lets a process started before the result is disposed inherit the sockets of <paramref name="slot"/>, which are
@@ -95,8 +108,13 @@ internal sealed class ListenerSet : IDisposable
 
             if (options.StatusSocket is { } statusAddress)
             {
-                set.status.UnionWith(set.BindNew(statusAddress, options, ownerUserId, ownerGroupId));
+                // One socket for all processes: whichever is up answers for all of them, also while another is replaced.
+                set.status.UnionWith(set.BindNew(statusAddress, options, ownerUserId, ownerGroupId, perSlot: false));
                 set.addresses.RemoveAt(set.addresses.Count - 1); // not a public address: kept out of the ready line
+                if (set.slots.Length > 1)
+                {
+                    set.BindStatusPeers(ownerUserId, ownerGroupId);
+                }
             }
 
             // With one slot its sockets are everyone's; otherwise each slot's are inheritable only while its worker
@@ -123,6 +141,18 @@ internal sealed class ListenerSet : IDisposable
             socket.Dispose();
         }
 
+        if (StatusPeerDirectory is { } directory)
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A temporary directory of sockets nobody listens on any more; the system's temp cleaning takes it.
+            }
+        }
+
         foreach (var path in unixPaths)
         {
             try
@@ -138,15 +168,43 @@ internal sealed class ListenerSet : IDisposable
 
     private IEnumerable<Socket> AllSockets => shared.Concat(slots.SelectMany(s => s));
 
+    /// <summary>
+    /// One unix socket per slot in a directory of its own, readable by the workers' user alone: status shows every
+    /// worker process, so each must be reachable from whichever one a status client happens to reach.
+    /// </summary>
+    private void BindStatusPeers(uint? ownerUserId, uint? ownerGroupId)
+    {
+        // Created 0700; the directory, not the sockets' mode, keeps other users out.
+        var directory = Directory.CreateTempSubdirectory("akkawsgi-status-").FullName;
+        StatusPeerDirectory = directory;
+        if (ownerUserId is { } user)
+        {
+            Posix.ChangeOwner(directory, user, ownerGroupId ?? user);
+        }
+
+        for (var slot = 0; slot < slots.Length; slot++)
+        {
+            var path = new StatusPeers(0, slot, slots.Length, directory).PathOf(slot);
+            var socket = Listen(new UnixDomainSocketEndPoint(path), path, reusePort: false);
+            slots[slot].Add(socket);
+            statusPeers[slot] = socket;
+            if (ownerUserId is { } owner)
+            {
+                Posix.ChangeOwner(path, owner, ownerGroupId ?? owner);
+            }
+        }
+    }
+
     /// <summary>Binds <paramref name="text"/> and returns the sockets that took: one per slot for TCP, one shared for unix:.</summary>
-    private List<Socket> BindNew(string text, ServerOptions options, uint? ownerUserId, uint? ownerGroupId)
+    private List<Socket> BindNew(string text, ServerOptions options, uint? ownerUserId, uint? ownerGroupId, bool perSlot = true)
     {
         var before = AllSockets.ToHashSet();
-        BindOne(ListenAddress.Parse(text), text, options.SocketMode, options.Chdir, ownerUserId, ownerGroupId);
+        BindOne(ListenAddress.Parse(text), text, options.SocketMode, options.Chdir, ownerUserId, ownerGroupId, perSlot);
         return [.. AllSockets.Where(s => !before.Contains(s))];
     }
 
-    private void BindOne(ListenAddress address, string text, string? socketMode, string? chdir, uint? ownerUserId, uint? ownerGroupId)
+    private void BindOne(ListenAddress address, string text, string? socketMode, string? chdir, uint? ownerUserId, uint? ownerGroupId,
+        bool perSlot = true)
     {
         if (address.UnixPath is { } unixPath)
         {
@@ -169,10 +227,10 @@ internal sealed class ListenerSet : IDisposable
         else if (address.IsLocalhost)
         {
             // Like Kestrel's localhost: both loopbacks, and IPv6 may be missing; port 0 picks one port for both.
-            var port = ListenTcp(new IPEndPoint(IPAddress.Loopback, address.Port), text).Port;
+            var port = ListenTcp(new IPEndPoint(IPAddress.Loopback, address.Port), text, perSlot).Port;
             try
             {
-                ListenTcp(new IPEndPoint(IPAddress.IPv6Loopback, port), text);
+                ListenTcp(new IPEndPoint(IPAddress.IPv6Loopback, port), text, perSlot);
             }
             catch (IOException)
             {
@@ -183,15 +241,25 @@ internal sealed class ListenerSet : IDisposable
         }
         else
         {
-            var bound = ListenTcp(new IPEndPoint(address.Address!, address.Port), text);
+            var bound = ListenTcp(new IPEndPoint(address.Address!, address.Port), text, perSlot);
             var host = bound.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{bound.Address}]" : bound.Address.ToString();
             addresses.Add(string.Create(CultureInfo.InvariantCulture, $"http://{host}:{bound.Port}"));
         }
     }
 
-    /// <summary>One socket per slot on <paramref name="endPoint"/> (port 0: the port the first one got); the bound address.</summary>
-    private IPEndPoint ListenTcp(IPEndPoint endPoint, string text)
+    /// <summary>
+    /// One socket per slot on <paramref name="endPoint"/> (port 0: the port the first one got), or one for all of them;
+    /// the bound address.
+    /// </summary>
+    private IPEndPoint ListenTcp(IPEndPoint endPoint, string text, bool perSlot)
     {
+        if (!perSlot || slots.Length == 1)
+        {
+            var socket = Listen(endPoint, text, reusePort: false);
+            (slots.Length == 1 ? slots[0] : shared).Add(socket);
+            return (IPEndPoint)socket.LocalEndPoint!;
+        }
+
         var bound = endPoint;
         foreach (var slot in slots)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AkkaWsgi.Actors.Cluster;
+using AkkaWsgi.Http.Hosting;
 
 namespace AkkaWsgi.Http.Supervision;
 
@@ -15,6 +16,9 @@ internal sealed record WorkerEnvironment(IReadOnlyList<int> ListenDescriptors, i
 
     /// <summary>"FD,...": the listening descriptors that serve --status-socket.</summary>
     public const string StatusVariable = "AKKAWSGI_STATUS_FDS";
+
+    /// <summary>"FD SLOT COUNT DIRECTORY": this worker's private status socket and where its peers' are (<see cref="StatusPeers"/>).</summary>
+    public const string StatusPeersVariable = "AKKAWSGI_STATUS_PEERS";
 
     /// <summary>"PORT SEED-PORT..." on 127.0.0.1: this worker's cluster endpoint and the workers it joins.</summary>
     public const string ClusterVariable = "AKKAWSGI_CLUSTER";
@@ -54,11 +58,15 @@ internal sealed record WorkerEnvironment(IReadOnlyList<int> ListenDescriptors, i
                 TlsDescriptors = ParseTls(Environment.GetEnvironmentVariable(TlsVariable)),
                 StatusDescriptors = (Environment.GetEnvironmentVariable(StatusVariable) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
                     .Select(fd => int.TryParse(fd, NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? d : -1).Where(d => d >= 0).ToHashSet(),
+                StatusPeers = StatusPeers.Parse(Environment.GetEnvironmentVariable(StatusPeersVariable)),
             }
             : null;
 
     /// <summary>The handed-over descriptors that serve --status-socket.</summary>
     public IReadOnlySet<int> StatusDescriptors { get; init; } = new HashSet<int>();
+
+    /// <summary>This worker's private status socket and its peers', when --status-socket serves several worker processes.</summary>
+    public StatusPeers? StatusPeers { get; init; }
 
     /// <summary>The handed-over descriptors that are TLS listeners, each with its --https-socket index.</summary>
     public IReadOnlyDictionary<int, int> TlsDescriptors { get; init; } = new Dictionary<int, int>();
@@ -150,5 +158,6 @@ internal sealed record WorkerEnvironment(IReadOnlyList<int> ListenDescriptors, i
         AkkaWsgi.Python.Native.Posix.RemoveEnvironmentVariable(ClusterVariable);
         AkkaWsgi.Python.Native.Posix.RemoveEnvironmentVariable(TlsVariable);
         AkkaWsgi.Python.Native.Posix.RemoveEnvironmentVariable(StatusVariable);
+        AkkaWsgi.Python.Native.Posix.RemoveEnvironmentVariable(StatusPeersVariable);
     }
 }

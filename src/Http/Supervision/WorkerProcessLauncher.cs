@@ -139,6 +139,10 @@ internal sealed class WorkerProcessLauncher(IReadOnlyList<string> arguments, Lis
 
         info.Environment[WorkerEnvironment.TlsVariable] = WorkerEnvironment.DescribeTls(listeners.TlsDescriptorsFor(worker.Slot));
         info.Environment[WorkerEnvironment.StatusVariable] = string.Join(',', listeners.StatusDescriptorsFor(worker.Slot));
+        if (listeners.StatusPeersFor(worker.Slot) is { } peers)
+        {
+            info.Environment[WorkerEnvironment.StatusPeersVariable] = peers.Describe();
+        }
 
         return info;
     }

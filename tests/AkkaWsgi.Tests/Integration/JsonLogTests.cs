@@ -54,5 +54,17 @@ public sealed class JsonLogTests
         Assert.Equal("json-test/1.0", access.GetProperty("UserAgent").GetString());
         Assert.False(string.IsNullOrEmpty(access.GetProperty("RequestId").GetString()));
         Assert.Contains(records, r => r.GetProperty("Message").GetString()!.Contains("ready on", StringComparison.Ordinal));
+
+        // Worker processes name themselves on every line, as the text format's [worker N pid P] does; the supervisor
+        // does not need to.
+        var tagged = records.Where(r => r.TryGetProperty("Scopes", out _)).Select(r => r.GetProperty("Scopes")[0]).ToList();
+        Assert.NotEmpty(tagged);
+        Assert.All(tagged, t => Assert.NotEqual(server.ProcessId, t.GetProperty("Pid").GetInt32()));
+        Assert.Equal([0, 1], tagged.Select(t => t.GetProperty("WorkerProcess").GetInt32()).Distinct().Order());
+        var accessTag = Assert.Single(records, r => r.GetProperty("Category").GetString() == "akkawsgi.access").GetProperty("Scopes")[0];
+        Assert.Equal($"worker {accessTag.GetProperty("WorkerProcess").GetInt32()} pid {accessTag.GetProperty("Pid").GetInt32()}",
+            accessTag.GetProperty("Message").GetString());
+        Assert.All(records.Where(r => r.GetProperty("Category").GetString() == "akkawsgi.supervisor"),
+            r => Assert.False(r.TryGetProperty("Scopes", out _)));
     }
 }

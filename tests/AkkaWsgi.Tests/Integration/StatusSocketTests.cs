@@ -1,5 +1,8 @@
 using System.Net;
+using System.Globalization;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using AkkaWsgi.Tests.Support;
 
@@ -83,14 +86,79 @@ public sealed class StatusSocketTests
     }
 
     [Fact]
-    public async Task WithSeveralProcesses_IsRefusedForNow_SayingWhy()
+    public async Task WithSeveralProcesses_AnyProcessAnswersForAll_AndAReplacedProcessIsShownAgain()
     {
-        var arguments = ServerProcess.AppArguments("conformance", PythonInstalls.Default, workers: 1);
-        arguments.AddRange(["--status-socket", "127.0.0.1:0", "--processes", "2"]);
-        using var server = ServerProcess.Launch(arguments);
+        var statusPort = TestPorts.Free();
+        var arguments = ServerProcess.AppArguments("conformance", PythonInstalls.Default, workers: 2);
+        arguments.AddRange(["--status-socket", $"127.0.0.1:{statusPort}", "--processes", "2"]);
+        using var server = await ServerProcess.StartAsync(arguments);
+        using var http = TestHttp.Client(server);
+        using var status = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{statusPort}/"), Timeout = TimeSpan.FromSeconds(20) };
 
-        Assert.Equal(2, await server.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-        Assert.Contains("--status-socket shows one worker process", server.Log, StringComparison.Ordinal);
+        // A new connection each: the kernel spreads them over the two processes' sockets (all 24 on one: 2^-23).
+        const int Requests = 24;
+        for (var i = 0; i < Requests; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/environ", UriKind.Relative));
+            request.Headers.ConnectionClose = true;
+            using var response = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // Each status connection may reach either process; every answer must cover both.
+        for (var i = 0; i < 4; i++)
+        {
+            var metrics = await GetOnANewConnection(status, "/metrics");
+            Assert.Contains("""akkawsgi_worker_process_up{worker_process="0"} 1""", metrics, StringComparison.Ordinal);
+            Assert.Contains("""akkawsgi_worker_process_up{worker_process="1"} 1""", metrics, StringComparison.Ordinal);
+            Assert.Single(Regex.Matches(metrics, "^# TYPE akkawsgi_requests_total ", RegexOptions.Multiline));
+            var served = Regex.Matches(metrics, """^akkawsgi_requests_total\{worker_process="(\d)",[^}]*method="GET"[^}]*status_class="2xx"[^}]*\} (\d+)""",
+                RegexOptions.Multiline);
+            Assert.Equal(Requests, served.Sum(m => int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)));
+            Assert.Equal(["0", "1"], served.Select(m => m.Groups[1].Value).Order());
+            Assert.All(served, m => Assert.True(int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) > 0, metrics));
+        }
+
+        var report = JsonNode.Parse(await GetOnANewConnection(status, "/status.json"))!;
+        var pids = report["processes"]!.AsArray().Select(p => p!["process"]!.GetValue<int>()).ToList();
+        Assert.Equal(2, pids.Distinct().Count());
+        Assert.DoesNotContain(server.ProcessId, pids);
+        Assert.Equal(4, report["queue"]!["workers"]!.GetValue<int>());
+        Assert.Equal(Requests, report["totals"]!["requests"]!.GetValue<int>());
+        Assert.Equal([0, 0, 1, 1], report["workers"]!.AsArray().Select(w => w!["process_slot"]!.GetValue<int>()).Order());
+
+        // The supervisor replaces a process killed outright; status answers meanwhile, and then shows the new one.
+        var line = server.LineCount;
+        Assert.Equal(0, Kill(pids[1], 9));
+        JsonNode? after = null;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            // A connection kept alive to the killed process would be reset; monitors connect afresh, as here.
+            after = JsonNode.Parse(await GetOnANewConnection(status, "/status.json"))!;
+            var now = after["processes"]!.AsArray().Select(p => p!["process"]?.GetValue<int>()).ToList();
+            if (now[0] == pids[0] && now[1] is { } replaced && replaced != pids[1])
+            {
+                break;
+            }
+
+            after = null;
+            await Task.Delay(200);
+        }
+
+        Assert.True(after is not null, server.LogSince(line));
+        Assert.Equal(4, after["queue"]!["workers"]!.GetValue<int>());
     }
 
+    private static async Task<string> GetOnANewConnection(HttpClient client, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
+        request.Headers.ConnectionClose = true;
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 }

@@ -86,6 +86,45 @@ public sealed class ListenerSetTests
         Assert.True(Posix.IsInheritable(zero.Intersect(one).Single()));
     }
 
+    [Fact]
+    public void StatusWithSeveralProcesses_EachSlotGetsAPrivateStatusSocket_InADirectoryOnlyItsUserEnters()
+    {
+        var options = Options(processes: 2, "127.0.0.1:0");
+        options.StatusSocket = "127.0.0.1:0";
+        string directory;
+        using (var set = ListenerSet.Bind(options, null, null))
+        {
+            directory = Assert.IsType<string>(set.StatusPeerDirectory);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(directory));
+            for (var slot = 0; slot < 2; slot++)
+            {
+                var peers = Assert.IsType<StatusPeers>(set.StatusPeersFor(slot));
+                Assert.Equal((slot, 2, directory), (peers.Slot, peers.Count, peers.Directory));
+                Assert.Contains(peers.Descriptor, set.DescriptorsFor(slot));
+                Assert.DoesNotContain(peers.Descriptor, set.DescriptorsFor(1 - slot));
+                Assert.DoesNotContain(peers.Descriptor, set.StatusDescriptorsFor(slot)); // not the public status listener
+                using var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                client.Connect(new UnixDomainSocketEndPoint(peers.PathOf(slot)));
+                using var listener = Borrow(peers.Descriptor);
+                Assert.Equal(1, AcceptAll(listener));
+            }
+
+            Assert.Single(set.Addresses); // private: not in the ready line
+        }
+
+        Assert.False(Directory.Exists(directory));
+    }
+
+    [Fact]
+    public void StatusWithOneProcess_NeedsNoPrivateSockets()
+    {
+        var options = Options(processes: 1, "127.0.0.1:0");
+        options.StatusSocket = "127.0.0.1:0";
+        using var set = ListenerSet.Bind(options, null, null);
+        Assert.Null(set.StatusPeerDirectory);
+        Assert.Null(set.StatusPeersFor(0));
+    }
+
     private static ServerOptions Options(int processes, params string[] sockets) =>
         new() { Processes = processes, HttpSockets = sockets, HttpSocketsGiven = true };
 
