@@ -34,4 +34,20 @@ public sealed class StatusPageTests
         Assert.NotEmpty(await browser.ScreenshotAsync());
     }
 
+    [Fact]
+    public async Task StatusPage_WithTwoProcesses_ShowsBothAndEveryWorker()
+    {
+        Assert.True(HeadlessBrowser.Available, $"{HeadlessBrowser.Executable} is missing (apt-get install chromium; scripts/test.sh installs it)");
+        var statusPort = TestPorts.Free();
+        var arguments = ServerProcess.AppArguments("conformance", PythonInstalls.Default, workers: 2);
+        arguments.AddRange(["--status-socket", $"127.0.0.1:{statusPort}", "--processes", "2"]);
+        using var server = await ServerProcess.StartAsync(arguments);
+        await using var browser = await HeadlessBrowser.OpenAsync(new Uri($"http://127.0.0.1:{statusPort}/status"), TimeSpan.FromSeconds(60));
+
+        var shown = await browser.WaitForTextAsync(t => t.Contains("0 of 4 workers busy", StringComparison.Ordinal) &&
+            t.Contains("0/python-worker-1", StringComparison.Ordinal) && t.Contains("1/python-worker-1", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30));
+        Assert.True(shown.Met, shown.Text);
+        Assert.Matches(@"processes 0: \d+, 1: \d+", shown.Text);
+    }
 }
