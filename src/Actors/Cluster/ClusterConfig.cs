@@ -26,6 +26,8 @@ public static class ClusterConfig
         var serializer = typeof(ClusterMessageSerializer).AssemblyQualifiedName!;
         var refusing = typeof(RefusingSerializer).AssemblyQualifiedName!;
         var broadcast = typeof(ParkBroadcast).AssemblyQualifiedName!;
+        var getStatus = typeof(GetNodeStatus).AssemblyQualifiedName!;
+        var status = typeof(NodeStatus).AssemblyQualifiedName!;
         var builder = new StringBuilder();
         builder.Append(CultureInfo.InvariantCulture, $$"""
             akka {
@@ -42,6 +44,8 @@ public static class ClusterConfig
                 }
                 serialization-bindings {
                   {{Quote(broadcast)}} = akkawsgi
+                  {{Quote(getStatus)}} = akkawsgi
+                  {{Quote(status)}} = akkawsgi
                 }
                 serialization-identifiers {
                   {{Quote(serializer)}} = {{SerializerId}}

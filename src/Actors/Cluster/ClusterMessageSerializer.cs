@@ -13,6 +13,8 @@ namespace AkkaWsgi.Actors.Cluster;
 public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     private const string ParkBroadcastManifest = "park";
+    private const string GetNodeStatusManifest = "status?";
+    private const string NodeStatusManifest = "status";
 
     // Far more than any application names in one notification, small enough that a forged count cannot make a node
     // allocate much before the read fails.
@@ -23,11 +25,21 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
     public override string Manifest(object o) => o switch
     {
         ParkBroadcast => ParkBroadcastManifest,
+        GetNodeStatus => GetNodeStatusManifest,
+        NodeStatus => NodeStatusManifest,
         _ => throw new SerializationException($"the server does not send {o.GetType()} between nodes"),
     };
 
     public override byte[] ToBinary(object obj)
     {
+        switch (obj)
+        {
+            case GetNodeStatus:
+                return [];
+            case NodeStatus status:
+                return Encoding.UTF8.GetBytes(status.Json);
+        }
+
         if (obj is not ParkBroadcast broadcast)
         {
             throw new SerializationException($"the server does not send {obj.GetType()} between nodes");
@@ -50,6 +62,23 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
 
     public override object FromBinary(byte[] bytes, string manifest)
     {
+        switch (manifest)
+        {
+            case GetNodeStatusManifest:
+                return GetNodeStatus.Instance;
+            case NodeStatusManifest when bytes.Length > NodeStatus.MaxBytes:
+                throw new SerializationException($"a status of {bytes.Length} bytes from another node");
+            case NodeStatusManifest:
+                try
+                {
+                    return new NodeStatus(new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes));
+                }
+                catch (DecoderFallbackException e)
+                {
+                    throw new SerializationException("a status from another node that is not UTF-8", e);
+                }
+        }
+
         if (manifest != ParkBroadcastManifest)
         {
             throw new SerializationException($"unknown message kind '{manifest}' from another node");

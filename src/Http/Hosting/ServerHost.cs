@@ -215,7 +215,7 @@ internal static class ServerHost
         lifetime = web.Services.GetRequiredService<IHostApplicationLifetime>();
         if (options.StatusSocket is not null)
         {
-            StatusListener.Use(web, worker?.StatusPeers);
+            StatusListener.Use(web, worker?.StatusPeers, clusterNodes: options.ClusterListen is not null);
         }
 
         var registry = web.Services.GetRequiredService<ActorRegistry>();
@@ -259,6 +259,13 @@ internal static class ServerHost
             ServerLog.StartFailed(logger, e.Message, e);
             workersStopped = Stop();
             return ExitCodes.Failure;
+        }
+
+        if (options.ClusterListen is not null)
+        {
+            // Every node answers the others' status pages, whether or not it has one of its own.
+            system.ActorOf(NodeStatusResponder.Props(async () => (await StatusListener.LocalAsync(web.Services).ConfigureAwait(false)).ToJsonString()),
+                NodeStatusResponder.Name);
         }
 
         var guardian = registry.Get<ServerGuardian>();

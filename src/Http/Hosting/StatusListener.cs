@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Akka.Actor;
 using Akka.Hosting;
 using AkkaWsgi.Actors.Cluster;
@@ -45,7 +46,8 @@ internal static class StatusListener
 
     /// <summary>Answers status connections before anything else of the pipeline sees them.</summary>
     /// <param name="peers">Set with several worker processes: the public listener then answers for all of them.</param>
-    public static void Use(WebApplication web, StatusPeers? peers) => web.MapWhen(IsStatus, branch =>
+    /// <param name="clusterNodes">This process is a node of a --cluster-listen cluster: /status.json shows every node.</param>
+    public static void Use(WebApplication web, StatusPeers? peers, bool clusterNodes) => web.MapWhen(IsStatus, branch =>
     {
         if (peers is not null)
         {
@@ -57,7 +59,7 @@ internal static class StatusListener
         branch.UseOpenTelemetryPrometheusScrapingEndpoint();
         branch.Run(context => context.Request.Path.Value switch
         {
-            "/status.json" => WriteStatusAsync(context),
+            "/status.json" => WriteStatusAsync(context, clusterNodes),
             "/status" or "/" => WritePageAsync(context),
             _ => NotFound(context),
         });
@@ -102,9 +104,22 @@ internal static class StatusListener
         return Task.CompletedTask;
     }
 
-    private static async Task WriteStatusAsync(HttpContext context)
+    private static async Task WriteStatusAsync(HttpContext context, bool clusterNodes)
     {
         var services = context.RequestServices;
+        var status = await LocalAsync(services).ConfigureAwait(false);
+        if (clusterNodes)
+        {
+            status["nodes"] = await ClusterStatus.GatherAsync(services.GetRequiredService<ActorSystem>(), AskTimeout).ConfigureAwait(false);
+        }
+
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(status.ToJsonString(Json)).ConfigureAwait(false);
+    }
+
+    /// <summary>This process's status, as /status.json gives it and as other nodes ask for it.</summary>
+    public static async Task<JsonObject> LocalAsync(IServiceProvider services)
+    {
         var server = services.GetRequiredService<WsgiServer>();
         var registry = services.GetRequiredService<ActorRegistry>();
         var dispatcher = registry.Get<DispatcherActor>();
@@ -138,7 +153,6 @@ internal static class StatusListener
             blocked = new { clients = server.Blocks.Count, refused = server.Blocks.RefusedTotal },
             cluster = cluster.Lines,
         };
-        context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(JsonSerializer.Serialize(status, Json)).ConfigureAwait(false);
+        return JsonSerializer.SerializeToNode(status)!.AsObject();
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using AkkaWsgi.Tests.Support;
 using Xunit.Abstractions;
@@ -117,6 +118,38 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         var refused = await Task.WhenAll(cluster.Nodes.Skip(1).Select(node => client.GetAsync(Url(node, "/pid"))));
         Assert.All(refused, response => Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode));
         Assert.All(cluster.Nodes.Skip(1), node => Assert.Contains("as another node of the cluster asked", node.Log, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task StatusOfOneNode_ShowsEveryNode_WithWhatEachServed()
+    {
+        var statusPort = TestPorts.Free();
+        using var cluster = await ClusterOf(3, extra: i => i == 0 ? ["--status-socket", $"127.0.0.1:{statusPort}"] : []);
+        using var client = new HttpClient { Timeout = Patience };
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Url(cluster.Nodes[2], "/pid"))).StatusCode);
+        }
+
+        var report = JsonNode.Parse(await client.GetStringAsync(new Uri($"http://127.0.0.1:{statusPort}/status.json")))!;
+        Assert.Equal(WorkerPid(cluster.Nodes[0]), report["process"]!.GetValue<int>());
+        var nodes = report["nodes"]!.AsArray();
+        Assert.Equal(2, nodes.Count);
+        Assert.All(nodes, n => Assert.Null(n!["error"]));
+        var pids = nodes.Select(n => n!["status"]!["process"]!.GetValue<int>()).ToList();
+        Assert.Equal(new[] { WorkerPid(cluster.Nodes[1]), WorkerPid(cluster.Nodes[2]) }.Order(), pids.Order());
+        var third = Assert.Single(nodes, n => n!["status"]!["process"]!.GetValue<int>() == WorkerPid(cluster.Nodes[2]));
+        Assert.Equal(3, third!["status"]!["totals"]!["requests"]!.GetValue<int>());
+        Assert.Equal(4, third["status"]!["queue"]!["workers"]!.GetValue<int>());
+        Assert.Matches(@"^127\.0\.0\.1:\d+$", third["address"]!.GetValue<string>());
+        Assert.Null(third["status"]!["nodes"]); // a node asked by another answers for itself only
+
+        // And the page shows them.
+        Assert.True(HeadlessBrowser.Available, $"{HeadlessBrowser.Executable} is missing (apt-get install chromium; scripts/test.sh installs it)");
+        await using var browser = await HeadlessBrowser.OpenAsync(new Uri($"http://127.0.0.1:{statusPort}/status"), TimeSpan.FromSeconds(60));
+        var shown = await browser.WaitForTextAsync(t => t.Contains("Other nodes", StringComparison.Ordinal) &&
+            nodes.All(n => t.Contains(n!["address"]!.GetValue<string>(), StringComparison.Ordinal)), TimeSpan.FromSeconds(30));
+        Assert.True(shown.Met, shown.Text);
     }
 
     [Fact]
@@ -340,7 +373,8 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         return matches.Count == 0 ? 0 : int.Parse(matches[^1].Groups[1].Value, CultureInfo.InvariantCulture);
     }
 
-    private static async Task<Cluster> ClusterOf(int count, IReadOnlyDictionary<string, string?>? environment = null)
+    private static async Task<Cluster> ClusterOf(int count, IReadOnlyDictionary<string, string?>? environment = null,
+        Func<int, IEnumerable<string>>? extra = null)
     {
         var ports = Enumerable.Range(0, count).Select(_ => TestPorts.Free()).ToList();
         var nodes = new List<ServerProcess>();
@@ -351,6 +385,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
             {
                 var arguments = ServerProcess.AppArguments("cluster", PythonInstalls.Default, workers: 4);
                 arguments.AddRange(["--cluster-listen", $"127.0.0.1:{port}", "--cluster-seed", $"127.0.0.1:{ports[0]}"]);
+                arguments.AddRange(extra?.Invoke(nodes.Count) ?? []);
                 nodes.Add(ServerProcess.Launch(arguments, environment));
             }
 

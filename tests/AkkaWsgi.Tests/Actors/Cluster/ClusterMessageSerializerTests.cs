@@ -25,6 +25,21 @@ public sealed class ClusterMessageSerializerTests : IDisposable
     }
 
     [Fact]
+    public void StatusMessages_RoundTrip()
+    {
+        Assert.Same(GetNodeStatus.Instance, Serializer.FromBinary(Serializer.ToBinary(GetNodeStatus.Instance), Serializer.Manifest(GetNodeStatus.Instance)));
+        var status = new NodeStatus("{\"application\": \"ünï:app\"}");
+        Assert.Equal(status, Serializer.FromBinary(Serializer.ToBinary(status), Serializer.Manifest(status)));
+    }
+
+    [Fact]
+    public void StatusThatIsNotUtf8OrTooLarge_IsRefused()
+    {
+        Assert.Throws<SerializationException>(() => Serializer.FromBinary([0xff, 0xfe, 0x41], "status"));
+        Assert.Throws<SerializationException>(() => Serializer.FromBinary(new byte[NodeStatus.MaxBytes + 1], "status"));
+    }
+
+    [Fact]
     public void UnknownManifest_IsRefused() =>
         Assert.Throws<SerializationException>(() => Serializer.FromBinary([0], "System.Diagnostics.Process"));
 
