@@ -14,7 +14,7 @@
 #                    akkawsgi configurations, measured in this order: wN = N workers (interpreter threads) in one
 #                    worker process under the supervisor (the default way of running it); wN-nosup = the same
 #                    served by a single process (--no-supervisor); wN-pM = M worker processes of N workers each
-#   FORCE_PUBLISH=1  publish akkawsgi even if artifacts/akkawsgi is up to date
+#   FORCE_PUBLISH=1  publish akkawsgi even if artifacts/published is up to date
 #
 # Output: a markdown table on stdout, also written to bench/results-latest.md. Server and wrk output of the
 # last run are in bench/*.log. Only 127.0.0.1 is ever used.
@@ -33,7 +33,7 @@ AKKAWSGI_CONFIGS="${AKKAWSGI_CONFIGS:-w16 w1 w16-nosup w16-p2}"
 
 bench_dir="$repo_root/bench"
 results_file="$bench_dir/results-latest.md"
-publish_dir="$repo_root/artifacts/akkawsgi"
+publish_dir="$repo_root/artifacts/published"
 # Touched after each successful publish. The executable itself is not a good witness: MSBuild leaves its
 # time stamp alone when only the managed code changed.
 publish_stamp="$publish_dir/.published"
@@ -282,7 +282,7 @@ git_version() {
     echo " ($rev)"
 }
 
-# True when artifacts/akkawsgi is missing or older than a source or build file.
+# True when artifacts/published is missing or older than a source or build file.
 publish_needed() {
     [[ "$FORCE_PUBLISH" == 1 ]] && return 0
     [[ -x "$publish_dir/akkawsgi" && -f "$publish_stamp" ]] || return 0
@@ -297,7 +297,7 @@ publish_needed() {
 if [[ $want_akkawsgi == 1 ]]; then
     akkawsgi_ok=1
     if publish_needed; then
-        say "publishing akkawsgi to artifacts/akkawsgi (log: bench/publish.log)"
+        say "publishing akkawsgi to artifacts/published (log: bench/publish.log)"
         if dotnet publish src/Http -c Release -o "$publish_dir" -nologo </dev/null >"$bench_dir/publish.log" 2>&1; then
             touch "$publish_stamp"
         else
@@ -307,7 +307,7 @@ if [[ $want_akkawsgi == 1 ]]; then
             akkawsgi_ok=0
         fi
     else
-        say "artifacts/akkawsgi is up to date; not publishing (FORCE_PUBLISH=1 to force)"
+        say "artifacts/published is up to date; not publishing (FORCE_PUBLISH=1 to force)"
     fi
     if [[ $akkawsgi_ok == 1 ]]; then
         name="akkawsgi$(git_version)"

@@ -25,8 +25,9 @@ results_dir="$repo_root/.test-output"
 solution="AkkaWsgi.sln"
 
 # Debian 12 package names. libpython3.11 is separate from python3 on Debian, and the tests embed
-# /usr/bin/python3, so its shared library must be present. chromium is the browser the status page is tested in.
-required_packages=(python3 libpython3.11 python3-flask python3-django chromium)
+# /usr/bin/python3, so its shared library must be present. chromium is the browser the status page is tested in;
+# python3-venv makes the virtualenv the wheel is installed into.
+required_packages=(python3 libpython3.11 python3-venv python3-flask python3-django chromium)
 
 # A test that hangs is stopped after this long and reported by name, instead of the run being killed by the
 # CI time limit with no result at all.

@@ -115,7 +115,8 @@ internal sealed class WorkerProcessLauncher(IReadOnlyList<string> arguments, Lis
         // Run through the dotnet host ("dotnet akkawsgi.dll ..."): the worker needs the same entry assembly.
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
         {
-            info.ArgumentList.Add(typeof(WorkerProcessLauncher).Assembly.Location);
+            // Assembly.Location would do, but it is empty in the single-file build, where this branch is never taken.
+            info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, typeof(WorkerProcessLauncher).Assembly.GetName().Name + ".dll"));
         }
 
         foreach (var argument in arguments)

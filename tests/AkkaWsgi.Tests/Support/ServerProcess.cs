@@ -27,10 +27,11 @@ public sealed partial class ServerProcess : IDisposable
     private readonly TaskCompletionSource _stderrClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _disposed;
 
-    private ServerProcess(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment)
+    private ServerProcess(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment, string? program = null)
     {
         Arguments = arguments;
-        var info = new ProcessStartInfo("dotnet")
+        Program = program ?? $"dotnet {RepoPaths.ServerDll}";
+        var info = new ProcessStartInfo(program ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -39,7 +40,11 @@ public sealed partial class ServerProcess : IDisposable
             // Deliberately not the apps folder: only --chdir may make the app importable.
             WorkingDirectory = Path.GetTempPath(),
         };
-        info.ArgumentList.Add(RepoPaths.ServerDll);
+        if (program is null)
+        {
+            info.ArgumentList.Add(RepoPaths.ServerDll);
+        }
+
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -71,6 +76,9 @@ public sealed partial class ServerProcess : IDisposable
     }
 
     public IReadOnlyList<string> Arguments { get; }
+
+    /// <summary>What runs the server: the built server through dotnet, or another way of starting it.</summary>
+    public string Program { get; }
 
     public Uri BaseUrl => new(ReadyTask.IsCompletedSuccessfully
         ? ReadyTask.Result
@@ -119,9 +127,11 @@ public sealed partial class ServerProcess : IDisposable
     }
 
     /// <summary>Starts the server and returns without waiting for it to be ready.</summary>
-    public static ServerProcess Launch(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
+    /// <param name="program">Another way of starting it (an installed executable, a launcher script); null: the built server.</param>
+    public static ServerProcess Launch(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null,
+        string? program = null)
     {
-        var server = new ServerProcess(arguments.ToList(), environment);
+        var server = new ServerProcess(arguments.ToList(), environment, program);
         try
         {
             server._process.Start();
@@ -228,7 +238,7 @@ public sealed partial class ServerProcess : IDisposable
     }
 
     public string Describe() =>
-        $"command: dotnet {RepoPaths.ServerDll} {string.Join(' ', Arguments)}\n--- log ---\n{Log}\n--- end of log ---";
+        $"command: {Program} {string.Join(' ', Arguments)}\n--- log ---\n{Log}\n--- end of log ---";
 
     public void Dispose()
     {

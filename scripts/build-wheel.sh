@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Builds the Python wheel artifacts/wheel/akkawsgi-VERSION-py3-none-manylinux_2_N_ARCH.whl from the single-file
+# executable (scripts/build-executable.sh, run first when artifacts/akkawsgi is missing or older than the sources),
+# with the Python standard library alone. `pip install` it into a virtualenv, then `akkawsgi --module app` (or
+# `python -m akkawsgi --module app`) serves the application on that virtualenv's Python.
+#
+#   scripts/build-wheel.sh                    # into artifacts/wheel/
+#   OUTPUT=/tmp/w scripts/build-wheel.sh      # into /tmp/w/ (the executable still goes to artifacts/)
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+output="${OUTPUT:-$repo_root/artifacts/wheel}"
+executable="$repo_root/artifacts/akkawsgi"
+
+if [[ ! -x "$executable" || -n "$(find src packaging Directory.Build.props Directory.Packages.props -newer "$executable" -type f -print -quit)" ]]; then
+    OUTPUT="$repo_root/artifacts" "$repo_root/scripts/build-executable.sh"
+fi
+
+version="$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)"
+python="$(command -v python3 || true)"
+if [[ -z "$python" ]]; then
+    echo "build-wheel: python3 is needed to write the wheel (apt-get install python3)" >&2
+    exit 2
+fi
+
+rm -f "$output"/akkawsgi-*.whl
+wheel="$("$python" "$repo_root/scripts/lib/make_wheel.py" "$executable" "$repo_root/packaging/wheel/akkawsgi" "$version" "$output")"
+size=$(stat -c %s "$wheel")
+echo "==> $wheel ($((size / 1024 / 1024)) MiB)" >&2
+echo "$wheel"
