@@ -18,7 +18,7 @@ def main(argv=None):
     if not os.access(server, os.X_OK):
         sys.exit("akkawsgi: %s is missing or not executable; reinstall the package" % server)
 
-    if not _names_python(args):
+    if not _names_python(args) and "--version" not in args:  # --version stands alone
         # The interpreter pip installed this package for is the one whose packages the application needs (a venv's
         # own, usually); the server would otherwise take the first python3 on PATH.
         args = ["--python", sys.executable] + args

@@ -52,6 +52,10 @@ public sealed class WheelTests(WheelFixture fixture, ITestOutputHelper output) :
         var server = Path.Combine(installed.SitePackages, "akkawsgi", "bin", "akkawsgi");
         Assert.True((File.GetUnixFileMode(server) & UnixFileMode.UserExecute) != 0);
 
+        var version = ProcessRunner.Run(Path.Combine(installed.Venv, "bin", "akkawsgi"), ["--version"], TimeSpan.FromSeconds(30));
+        Assert.Equal(0, version.ExitCode);
+        Assert.Matches(@"^\d+\.\d+\.\d+", version.StandardOutput);
+
         // Outside the server, the package explains itself instead of failing on a missing name.
         var outside = ProcessRunner.Run(Path.Combine(installed.Venv, "bin", "python"),
             ["-c", "import akkawsgi; akkawsgi.notify_parked('x')"], TimeSpan.FromSeconds(30));
