@@ -1,8 +1,11 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using AkkaWsgi.Http.Hosting.Balancing;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -18,9 +21,10 @@ internal static class KestrelSetup
     /// <param name="certificates">The certificate of each --https-socket, in order.</param>
     /// <param name="tlsDescriptors">Which handed-over descriptors are --https-socket listeners, and which one each is.</param>
     /// <param name="statusPeers">This process's private status socket among the handed-over ones, with several worker processes.</param>
+    /// <param name="balance">With several worker processes: the public listeners accept in turn with the others.</param>
     public static WebApplication Build(ServerOptions options, ILoggerFactory loggerFactory, IReadOnlyList<int>? handedOver,
         IReadOnlyList<X509Certificate2> certificates, IReadOnlyDictionary<int, int> tlsDescriptors, IReadOnlySet<int> statusDescriptors,
-        StatusPeers? statusPeers, Action<IServiceCollection> services)
+        StatusPeers? statusPeers, ConnectionBalance? balance, Action<IServiceCollection> services)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
@@ -29,6 +33,14 @@ internal static class KestrelSetup
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.WebHost.ConfigureKestrel(kestrel => Configure(kestrel, options, handedOver, certificates, tlsDescriptors, statusDescriptors, statusPeers));
         services(builder.Services);
+        if (balance is not null)
+        {
+            var unbalanced = statusDescriptors.Select(d => (ulong)d).Concat(statusPeers is null ? [] : [(ulong)statusPeers.Descriptor]).ToHashSet();
+            builder.Services.RemoveAll<IConnectionListenerFactory>();
+            builder.Services.AddSingleton<IConnectionListenerFactory>(provider => new BalancedTransportFactory(
+                ActivatorUtilities.CreateInstance<SocketTransportFactory>(provider), balance, unbalanced, TimeProvider.System));
+        }
+
         return builder.Build();
     }
 

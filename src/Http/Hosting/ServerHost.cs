@@ -18,6 +18,7 @@ using AkkaWsgi.Hosting.Front.Cache;
 using AkkaWsgi.Hosting.Front.Parking;
 using AkkaWsgi.Hosting.Front.Static;
 using AkkaWsgi.Hosting.Logging;
+using AkkaWsgi.Http.Hosting.Balancing;
 using AkkaWsgi.Http.Supervision;
 using AkkaWsgi.Python;
 using AkkaWsgi.Python.Native;
@@ -183,13 +184,17 @@ internal static class ServerHost
         }
 
         var python = PythonHost.Adopt(runtime, application, new PythonExitHandOff());
+        using var balance = worker?.Connections is { } connections
+            ? new ConnectionBalance(ConnectionTable.Open(connections.Path, connections.Entries), ConnectionTable.EntryOf(worker.Slot, worker.Generation),
+                TimeProvider.System)
+            : null;
         using var server = new WsgiServer(options, python, loggerFactory, TimeProvider.System, accessFields: options.JsonLogs)
         {
             Cluster = cluster?.Settings,
             StopHost = () => lifetime?.StopApplication(),
         };
         var web = KestrelSetup.Build(options, loggerFactory, worker?.ListenDescriptors, certificates,
-            worker?.TlsDescriptors ?? new Dictionary<int, int>(), worker?.StatusDescriptors ?? new HashSet<int>(), worker?.StatusPeers, services =>
+            worker?.TlsDescriptors ?? new Dictionary<int, int>(), worker?.StatusDescriptors ?? new HashSet<int>(), worker?.StatusPeers, balance, services =>
             {
                 if (options.StatusSocket is not null)
                 {
@@ -253,6 +258,8 @@ internal static class ServerHost
         try
         {
             web.StartAsync().GetAwaiter().GetResult();
+            balance?.StartAccepting();
+            web.Lifetime.ApplicationStopping.Register(() => balance?.StopAccepting());
         }
         catch (IOException e)
         {

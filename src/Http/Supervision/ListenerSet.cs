@@ -12,25 +12,22 @@ namespace AkkaWsgi.Http.Supervision;
 /// worker processes.
 /// </summary>
 /// <remarks>
-/// With several worker processes, every TCP address gets one socket per process slot, all bound with SO_REUSEPORT, and
-/// the kernel spreads new connections evenly over them. With one shared socket the process that happened to be
-/// accepting took whole bursts of connections (measured: two processes of 16 workers served an application that waits
-/// at the rate of one process in half the runs, docs/performance.md), and a connection stays with the process that
-/// accepted it. A slot's replacement (a crash, a recycle, a reload) takes over the slot's socket, so connections that
-/// arrive meanwhile wait in its backlog rather than being refused. Unix sockets and sockets systemd passes in are
-/// shared by all processes, as before.
+/// Every listening socket is shared by all worker processes; with several, each accepts only while it holds no more
+/// connections than the least loaded other one (<see cref="Hosting.Balancing.BalancedListener"/>), so connections
+/// spread evenly, and a process that is being replaced leaves the new ones to the others. (One socket per process
+/// with SO_REUSEPORT spread connections by a hash of their addresses: 32 keep-alive connections over two processes
+/// of 16 workers split 20/12 as often as 16/16, docs/performance.md.) The slots hold what is one process's alone:
+/// its private status socket.
 /// </remarks>
 internal sealed class ListenerSet : IDisposable
 {
     // Kestrel's own default backlog (SocketTransportOptions.Backlog).
     private const int Backlog = 512;
 
-    // Linux's SOL_SOCKET / SO_REUSEPORT, which .NET has no name for.
-    private const int SolSocket = 1;
-    private const int SoReusePort = 15;
-
     // Keeps the sockets referenced: a Socket's finalizer would close the descriptor the workers are given.
     private readonly List<Socket> shared = [];
+
+    // Each slot's own sockets (with one slot, all of them), inheritable only while its worker process starts.
     private readonly List<Socket>[] slots;
     private readonly List<string> unixPaths = [];
     private readonly List<string> addresses = [];
@@ -44,6 +41,9 @@ internal sealed class ListenerSet : IDisposable
         slots = [.. Enumerable.Range(0, slotCount).Select(_ => new List<Socket>())];
     }
 
+    /// <summary>How many worker processes share the listeners.</summary>
+    public int SlotCount => slots.Length;
+
     /// <summary>The descriptors the worker process in <paramref name="slot"/> is given, in no particular order.</summary>
     public IReadOnlyList<int> DescriptorsFor(int slot) =>
         [.. shared.Select(Descriptor), .. inherited, .. slots[slot % slots.Length].Select(Descriptor)];
@@ -54,6 +54,15 @@ internal sealed class ListenerSet : IDisposable
 
     /// <summary>Which of the descriptors <see cref="DescriptorsFor"/> gives <paramref name="slot"/> serve --status-socket.</summary>
     public IEnumerable<int> StatusDescriptorsFor(int slot) => shared.Concat(slots[slot % slots.Length]).Where(status.Contains).Select(Descriptor);
+
+    /// <summary>
+    /// With several worker processes: the file in which they publish how many connections each holds, which the
+    /// supervisor creates before the first starts (<see cref="Hosting.Balancing.ConnectionTable"/>); null with one.
+    /// </summary>
+    public Hosting.Balancing.ConnectionTable? Connections { get; private set; }
+
+    /// <summary>Where <see cref="Connections"/> is, for the workers.</summary>
+    public string? ConnectionsPath { get; private set; }
 
     /// <summary>
     /// With --status-socket and several worker processes: the directory holding one private status socket per slot
@@ -108,13 +117,22 @@ internal sealed class ListenerSet : IDisposable
 
             if (options.StatusSocket is { } statusAddress)
             {
-                // One socket for all processes: whichever is up answers for all of them, also while another is replaced.
-                set.status.UnionWith(set.BindNew(statusAddress, options, ownerUserId, ownerGroupId, perSlot: false));
+                // Whichever process is up answers for all of them, also while another is replaced.
+                set.status.UnionWith(set.BindNew(statusAddress, options, ownerUserId, ownerGroupId));
                 set.addresses.RemoveAt(set.addresses.Count - 1); // not a public address: kept out of the ready line
                 if (set.slots.Length > 1)
                 {
                     set.BindStatusPeers(ownerUserId, ownerGroupId);
                 }
+            }
+
+            if (set.slots.Length > 1)
+            {
+                // In memory where the system offers a file system for it, else in the temporary directory.
+                var directory = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
+                set.ConnectionsPath = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"akkawsgi-{Environment.ProcessId}-connections"));
+                File.Delete(set.ConnectionsPath); // left by an earlier supervisor of the same process id, killed outright
+                set.Connections = Hosting.Balancing.ConnectionTable.Create(set.ConnectionsPath, set.slots.Length, ownerUserId, ownerGroupId);
             }
 
             // With one slot its sockets are everyone's; otherwise each slot's are inheritable only while its worker
@@ -139,6 +157,12 @@ internal sealed class ListenerSet : IDisposable
         foreach (var socket in AllSockets)
         {
             socket.Dispose();
+        }
+
+        Connections?.Dispose();
+        if (ConnectionsPath is { } connections)
+        {
+            File.Delete(connections);
         }
 
         if (StatusPeerDirectory is { } directory)
@@ -185,7 +209,7 @@ internal sealed class ListenerSet : IDisposable
         for (var slot = 0; slot < slots.Length; slot++)
         {
             var path = new StatusPeers(0, slot, slots.Length, directory).PathOf(slot);
-            var socket = Listen(new UnixDomainSocketEndPoint(path), path, reusePort: false);
+            var socket = Listen(new UnixDomainSocketEndPoint(path), path);
             slots[slot].Add(socket);
             statusPeers[slot] = socket;
             if (ownerUserId is { } owner)
@@ -195,16 +219,15 @@ internal sealed class ListenerSet : IDisposable
         }
     }
 
-    /// <summary>Binds <paramref name="text"/> and returns the sockets that took: one per slot for TCP, one shared for unix:.</summary>
-    private List<Socket> BindNew(string text, ServerOptions options, uint? ownerUserId, uint? ownerGroupId, bool perSlot = true)
+    /// <summary>Binds <paramref name="text"/> and returns the sockets that took (two for localhost, else one).</summary>
+    private List<Socket> BindNew(string text, ServerOptions options, uint? ownerUserId, uint? ownerGroupId)
     {
         var before = AllSockets.ToHashSet();
-        BindOne(ListenAddress.Parse(text), text, options.SocketMode, options.Chdir, ownerUserId, ownerGroupId, perSlot);
+        BindOne(ListenAddress.Parse(text), text, options.SocketMode, options.Chdir, ownerUserId, ownerGroupId);
         return [.. AllSockets.Where(s => !before.Contains(s))];
     }
 
-    private void BindOne(ListenAddress address, string text, string? socketMode, string? chdir, uint? ownerUserId, uint? ownerGroupId,
-        bool perSlot = true)
+    private void BindOne(ListenAddress address, string text, string? socketMode, string? chdir, uint? ownerUserId, uint? ownerGroupId)
     {
         if (address.UnixPath is { } unixPath)
         {
@@ -212,7 +235,7 @@ internal sealed class ListenerSet : IDisposable
             // directory) takes it.
             var path = chdir is null ? unixPath : Path.Combine(chdir, unixPath);
             UnixSocketFile.RemoveStale(path);
-            shared.Add(Listen(new UnixDomainSocketEndPoint(path), text, reusePort: false));
+            shared.Add(Listen(new UnixDomainSocketEndPoint(path), text));
             unixPaths.Add(path);
             UnixSocketFile.ApplyMode(path, socketMode);
 
@@ -227,10 +250,10 @@ internal sealed class ListenerSet : IDisposable
         else if (address.IsLocalhost)
         {
             // Like Kestrel's localhost: both loopbacks, and IPv6 may be missing; port 0 picks one port for both.
-            var port = ListenTcp(new IPEndPoint(IPAddress.Loopback, address.Port), text, perSlot).Port;
+            var port = ListenTcp(new IPEndPoint(IPAddress.Loopback, address.Port), text).Port;
             try
             {
-                ListenTcp(new IPEndPoint(IPAddress.IPv6Loopback, port), text, perSlot);
+                ListenTcp(new IPEndPoint(IPAddress.IPv6Loopback, port), text);
             }
             catch (IOException)
             {
@@ -241,60 +264,27 @@ internal sealed class ListenerSet : IDisposable
         }
         else
         {
-            var bound = ListenTcp(new IPEndPoint(address.Address!, address.Port), text, perSlot);
+            var bound = ListenTcp(new IPEndPoint(address.Address!, address.Port), text);
             var host = bound.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{bound.Address}]" : bound.Address.ToString();
             addresses.Add(string.Create(CultureInfo.InvariantCulture, $"http://{host}:{bound.Port}"));
         }
     }
 
-    /// <summary>
-    /// One socket per slot on <paramref name="endPoint"/> (port 0: the port the first one got), or one for all of them;
-    /// the bound address.
-    /// </summary>
-    private IPEndPoint ListenTcp(IPEndPoint endPoint, string text, bool perSlot)
+    /// <summary>One socket on <paramref name="endPoint"/> for every worker process; the bound address.</summary>
+    private IPEndPoint ListenTcp(IPEndPoint endPoint, string text)
     {
-        if (!perSlot || slots.Length == 1)
-        {
-            var socket = Listen(endPoint, text, reusePort: false);
-            (slots.Length == 1 ? slots[0] : shared).Add(socket);
-            return (IPEndPoint)socket.LocalEndPoint!;
-        }
-
-        var bound = endPoint;
-        foreach (var slot in slots)
-        {
-            var socket = Listen(bound, text, reusePort: slots.Length > 1);
-            slot.Add(socket);
-            bound = (IPEndPoint)socket.LocalEndPoint!;
-        }
-
-        return bound;
+        var socket = Listen(endPoint, text);
+        (slots.Length == 1 ? slots[0] : shared).Add(socket);
+        return (IPEndPoint)socket.LocalEndPoint!;
     }
 
-    private static Socket Listen(EndPoint endPoint, string text, bool reusePort)
+    private static Socket Listen(EndPoint endPoint, string text)
     {
         Socket? socket = null;
         try
         {
-            if (reusePort)
-            {
-                // As Kestrel's CreateDefaultBoundListenSocket does (dual mode for [::]), plus SO_REUSEPORT, which must
-                // be set before the bind.
-                socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-                if (endPoint is IPEndPoint { Address: var any } && any.Equals(IPAddress.IPv6Any))
-                {
-                    socket.DualMode = true;
-                }
-
-                socket.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));
-                socket.Bind(endPoint);
-            }
-            else
-            {
-                // Kestrel's own way of creating a listening socket (dual mode for [::], address reuse as it does).
-                socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endPoint);
-            }
-
+            // Kestrel's own way of creating a listening socket (dual mode for [::], address reuse as it does).
+            socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endPoint);
             socket.Listen(Backlog);
             return socket;
         }

@@ -59,11 +59,15 @@ internal sealed record WorkerEnvironment(IReadOnlyList<int> ListenDescriptors, i
                 StatusDescriptors = (Environment.GetEnvironmentVariable(StatusVariable) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
                     .Select(fd => int.TryParse(fd, NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? d : -1).Where(d => d >= 0).ToHashSet(),
                 StatusPeers = StatusPeers.Parse(Environment.GetEnvironmentVariable(StatusPeersVariable)),
+                Connections = Hosting.Balancing.ConnectionTable.Parse(Environment.GetEnvironmentVariable(Hosting.Balancing.ConnectionTable.Variable)),
             }
             : null;
 
     /// <summary>The handed-over descriptors that serve --status-socket.</summary>
     public IReadOnlySet<int> StatusDescriptors { get; init; } = new HashSet<int>();
+
+    /// <summary>The table of connections the worker processes share, when there are several (entries, file).</summary>
+    public (int Entries, string Path)? Connections { get; init; }
 
     /// <summary>This worker's private status socket and its peers', when --status-socket serves several worker processes.</summary>
     public StatusPeers? StatusPeers { get; init; }
@@ -159,5 +163,6 @@ internal sealed record WorkerEnvironment(IReadOnlyList<int> ListenDescriptors, i
         AkkaWsgi.Python.Native.Posix.RemoveEnvironmentVariable(TlsVariable);
         AkkaWsgi.Python.Native.Posix.RemoveEnvironmentVariable(StatusVariable);
         AkkaWsgi.Python.Native.Posix.RemoveEnvironmentVariable(StatusPeersVariable);
+        AkkaWsgi.Python.Native.Posix.RemoveEnvironmentVariable(Hosting.Balancing.ConnectionTable.Variable);
     }
 }

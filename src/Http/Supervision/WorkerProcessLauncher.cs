@@ -140,6 +140,11 @@ internal sealed class WorkerProcessLauncher(IReadOnlyList<string> arguments, Lis
 
         info.Environment[WorkerEnvironment.TlsVariable] = WorkerEnvironment.DescribeTls(listeners.TlsDescriptorsFor(worker.Slot));
         info.Environment[WorkerEnvironment.StatusVariable] = string.Join(',', listeners.StatusDescriptorsFor(worker.Slot));
+        if (listeners.ConnectionsPath is { } connections)
+        {
+            info.Environment[Hosting.Balancing.ConnectionTable.Variable] = Hosting.Balancing.ConnectionTable.Describe(connections, listeners.SlotCount);
+        }
+
         if (listeners.StatusPeersFor(worker.Slot) is { } peers)
         {
             info.Environment[WorkerEnvironment.StatusPeersVariable] = peers.Describe();
@@ -191,6 +196,7 @@ internal sealed class WorkerProcessLauncher(IReadOnlyList<string> arguments, Lis
         await process.WaitForExitAsync().ConfigureAwait(false);
         processes.TryRemove(worker, out _);
         cluster?.Gone(worker);
+        listeners.Connections?.WithdrawProcess(process.Id); // the others stop leaving connections to it
         var status = process.ExitCode;
         process.Dispose();
         supervisor.Tell(new WorkerExited(worker, status));
