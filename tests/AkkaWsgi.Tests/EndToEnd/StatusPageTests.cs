@@ -31,6 +31,13 @@ public sealed class StatusPageTests
 
         var after = await browser.WaitForTextAsync(t => !t.Contains("GET /sleep?s=4", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
         Assert.True(after.Met, after.Text);
+
+        // The last minute's counts follow what the server did while the page was open: two failing requests.
+        (await http.GetAsync(new Uri("/raise", UriKind.Relative))).Dispose();
+        (await http.GetAsync(new Uri("/raise", UriKind.Relative))).Dispose();
+        var recent = await browser.WaitForTextAsync(t => t.Contains("Last minute", StringComparison.Ordinal) &&
+            System.Text.RegularExpressions.Regex.IsMatch(t, @"Last minute[\s\S]*?5xx responses\s*2\b"), TimeSpan.FromSeconds(20));
+        Assert.True(recent.Met, recent.Text);
         Assert.NotEmpty(await browser.ScreenshotAsync());
     }
 
