@@ -47,4 +47,7 @@ internal static partial class SupervisionLog
 
     [LoggerMessage(1511, LogLevel.Information, "running the application's cron and timer jobs in this worker", EventName = "Leading")]
     public static partial void Leading(ILogger logger);
+
+    [LoggerMessage(1512, LogLevel.Warning, "connections are not balanced with the other worker processes: {Reason}", EventName = "Unbalanced")]
+    public static partial void Unbalanced(ILogger logger, string reason);
 }
