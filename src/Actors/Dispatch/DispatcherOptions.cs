@@ -22,12 +22,17 @@ public sealed record DispatcherOptions
     /// <summary>
     /// When the interpreter workers used at least this many cores' worth of CPU over the last
     /// <see cref="LoadCheckInterval"/>, or spent at least this share of their time in requests on a CPU, <see cref="WakeDelay"/>
-    /// applies. Python code runs on at most one core at a time (the GIL), so workers using half a core are computing,
-    /// and so are workers that run on a CPU for most of their requests: a busy one will soon be free. Otherwise they
-    /// spend their requests waiting on I/O with the GIL released, and a new request goes to an idle worker at once.
-    /// Waiting for the GIL is not CPU time, so workers fighting over it do not pass for idle.
+    /// applies. Python code runs on at most one core at a time (the GIL), so workers using a third of a core are
+    /// computing, and so are workers that run on a CPU for most of their requests: a busy one will soon be free.
+    /// Otherwise they spend their requests waiting on I/O with the GIL released (an application that waits 10 ms per
+    /// request uses 0.01), and a new request goes to an idle worker at once.
     /// </summary>
-    public double PythonLoadToHold { get; init; } = 0.5;
+    /// <remarks>
+    /// Half a core was too high: a worker process sharing its cores with others gets about that much for Python, and
+    /// flipped between holding requests and waking idle workers, whose requests then also waited for the GIL and made
+    /// the workers look idle the more (Flask, two processes of 16, c=128: p99 76 ms, 23 ms at 0.3; docs/performance.md).
+    /// </remarks>
+    public double PythonLoadToHold { get; init; } = 0.3;
 
     /// <summary>How often the workers' CPU use is read: often enough to follow a change of load within a fraction of a second.</summary>
     public TimeSpan LoadCheckInterval { get; init; } = TimeSpan.FromMilliseconds(100);

@@ -127,6 +127,8 @@ public sealed class DispatcherActorTests : ActorTest
 
     [Theory]
     [InlineData(5, false)] // workers used 5 % of a core: they mostly wait, so b goes to an idle worker at once
+    [InlineData(20, false)]
+    [InlineData(40, true)] // what Python gets in a process sharing two cores with another and the load: still computing
     [InlineData(90, true)] // 90 %: Python is busy, so b waits for the worker that has just started
     public void RequestArrived_WhileAWorkerHasJustStarted_WaitsForItOnlyWhilePythonIsBusy(int cpuMillisecondsPer100, bool waits)
     {
