@@ -274,7 +274,7 @@ internal sealed class ListenerSet : IDisposable
     private IPEndPoint ListenTcp(IPEndPoint endPoint, string text)
     {
         var socket = Listen(endPoint, text);
-        (slots.Length == 1 ? slots[0] : shared).Add(socket);
+        shared.Add(socket);
         return (IPEndPoint)socket.LocalEndPoint!;
     }
 
