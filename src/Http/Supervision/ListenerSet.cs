@@ -21,6 +21,9 @@ namespace AkkaWsgi.Http.Supervision;
 /// </remarks>
 internal sealed class ListenerSet : IDisposable
 {
+    private const string TablePrefix = "akkawsgi-";
+    private const string TableSuffix = "-connections";
+
     // Kestrel's own default backlog (SocketTransportOptions.Backlog).
     private const int Backlog = 512;
 
@@ -130,7 +133,8 @@ internal sealed class ListenerSet : IDisposable
             {
                 // In memory where the system offers a file system for it, else in the temporary directory.
                 var directory = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
-                set.ConnectionsPath = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"akkawsgi-{Environment.ProcessId}-connections"));
+                RemoveStaleTables(directory);
+                set.ConnectionsPath = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"{TablePrefix}{Environment.ProcessId}{TableSuffix}"));
                 File.Delete(set.ConnectionsPath); // left by an earlier supervisor of the same process id, killed outright
                 set.Connections = Hosting.Balancing.ConnectionTable.Create(set.ConnectionsPath, set.slots.Length, ownerUserId, ownerGroupId);
             }
@@ -149,6 +153,30 @@ internal sealed class ListenerSet : IDisposable
         {
             set.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Deletes the connection tables of supervisors that were killed outright (their process is gone), so that they do
+    /// not pile up; another user's are left alone (the directory is sticky).
+    /// </summary>
+    private static void RemoveStaleTables(string directory)
+    {
+        foreach (var file in Directory.EnumerateFiles(directory, $"{TablePrefix}*{TableSuffix}"))
+        {
+            var name = Path.GetFileName(file);
+            if (int.TryParse(name.AsSpan(TablePrefix.Length, name.Length - TablePrefix.Length - TableSuffix.Length), NumberStyles.None,
+                    CultureInfo.InvariantCulture, out var pid) && !Directory.Exists($"/proc/{pid}"))
+            {
+                try
+                {
+                    File.Delete(file);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Not ours to delete.
+                }
+            }
         }
     }
 

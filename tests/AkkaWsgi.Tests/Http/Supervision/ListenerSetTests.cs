@@ -31,6 +31,26 @@ public sealed class ListenerSetTests
     }
 
     [Fact]
+    public void SeveralProcesses_TheTableOfASupervisorKilledOutright_IsRemovedByTheNextOne()
+    {
+        // A process id that is not running: the highest one the kernel can hand out, plus one.
+        var gone = int.Parse(File.ReadAllText("/proc/sys/kernel/pid_max").Trim(), System.Globalization.CultureInfo.InvariantCulture) + 1;
+        var directory = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
+        var stale = Path.Combine(directory, $"akkawsgi-{gone}-connections");
+        File.WriteAllBytes(stale, new byte[48]);
+        try
+        {
+            using var set = ListenerSet.Bind(Options(processes: 2, "127.0.0.1:0"), null, null);
+            Assert.False(File.Exists(stale));
+            Assert.True(File.Exists(set.ConnectionsPath));
+        }
+        finally
+        {
+            File.Delete(stale);
+        }
+    }
+
+    [Fact]
     public void SeveralProcesses_ASlotsOwnSocketsAreInheritedOnlyWhileItsWorkerStarts()
     {
         var options = Options(processes: 3, "127.0.0.1:0");
