@@ -28,5 +28,8 @@ internal sealed record StatusPeers(int Descriptor, int Slot, int Count, string D
     }
 
     /// <summary>The private status socket of <paramref name="slot"/>.</summary>
-    public string PathOf(int slot) => Path.Combine(Directory, string.Create(CultureInfo.InvariantCulture, $"slot-{slot}.sock"));
+    public string PathOf(int slot) => PathIn(Directory, slot);
+
+    /// <summary>Where the private status socket of <paramref name="slot"/> is in <paramref name="directory"/>.</summary>
+    public static string PathIn(string directory, int slot) => Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"slot-{slot}.sock"));
 }

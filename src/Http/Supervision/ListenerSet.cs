@@ -21,9 +21,6 @@ namespace AkkaWsgi.Http.Supervision;
 /// </remarks>
 internal sealed class ListenerSet : IDisposable
 {
-    private const string TablePrefix = "akkawsgi-";
-    private const string TableSuffix = "-connections";
-
     // Kestrel's own default backlog (SocketTransportOptions.Backlog).
     private const int Backlog = 512;
 
@@ -63,9 +60,6 @@ internal sealed class ListenerSet : IDisposable
     /// supervisor creates before the first starts (<see cref="Hosting.Balancing.ConnectionTable"/>); null with one.
     /// </summary>
     public Hosting.Balancing.ConnectionTable? Connections { get; private set; }
-
-    /// <summary>Where <see cref="Connections"/> is, for the workers.</summary>
-    public string? ConnectionsPath { get; private set; }
 
     /// <summary>
     /// With --status-socket and several worker processes: the directory holding one private status socket per slot
@@ -131,12 +125,7 @@ internal sealed class ListenerSet : IDisposable
 
             if (set.slots.Length > 1)
             {
-                // In memory where the system offers a file system for it, else in the temporary directory.
-                var directory = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
-                RemoveStaleTables(directory);
-                set.ConnectionsPath = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"{TablePrefix}{Environment.ProcessId}{TableSuffix}"));
-                File.Delete(set.ConnectionsPath); // left by an earlier supervisor of the same process id, killed outright
-                set.Connections = Hosting.Balancing.ConnectionTable.Create(set.ConnectionsPath, set.slots.Length, ownerUserId, ownerGroupId);
+                set.Connections = Hosting.Balancing.ConnectionTable.CreateForSupervisor(set.slots.Length, ownerUserId, ownerGroupId);
             }
 
             // With one slot its sockets are everyone's; otherwise each slot's are inheritable only while its worker
@@ -156,30 +145,6 @@ internal sealed class ListenerSet : IDisposable
         }
     }
 
-    /// <summary>
-    /// Deletes the connection tables of supervisors that were killed outright (their process is gone), so that they do
-    /// not pile up; another user's are left alone (the directory is sticky).
-    /// </summary>
-    private static void RemoveStaleTables(string directory)
-    {
-        foreach (var file in Directory.EnumerateFiles(directory, $"{TablePrefix}*{TableSuffix}"))
-        {
-            var name = Path.GetFileName(file);
-            if (int.TryParse(name.AsSpan(TablePrefix.Length, name.Length - TablePrefix.Length - TableSuffix.Length), NumberStyles.None,
-                    CultureInfo.InvariantCulture, out var pid) && !Directory.Exists($"/proc/{pid}"))
-            {
-                try
-                {
-                    File.Delete(file);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    // Not ours to delete.
-                }
-            }
-        }
-    }
-
     public void Dispose()
     {
         foreach (var socket in AllSockets)
@@ -187,10 +152,10 @@ internal sealed class ListenerSet : IDisposable
             socket.Dispose();
         }
 
-        Connections?.Dispose();
-        if (ConnectionsPath is { } connections)
+        if (Connections is { } connections)
         {
-            File.Delete(connections);
+            connections.Dispose();
+            File.Delete(connections.Path);
         }
 
         if (StatusPeerDirectory is { } directory)
@@ -236,7 +201,7 @@ internal sealed class ListenerSet : IDisposable
 
         for (var slot = 0; slot < slots.Length; slot++)
         {
-            var path = new StatusPeers(0, slot, slots.Length, directory).PathOf(slot);
+            var path = StatusPeers.PathIn(directory, slot);
             var socket = Listen(new UnixDomainSocketEndPoint(path), path);
             slots[slot].Add(socket);
             statusPeers[slot] = socket;

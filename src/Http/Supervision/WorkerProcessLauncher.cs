@@ -140,9 +140,9 @@ internal sealed class WorkerProcessLauncher(IReadOnlyList<string> arguments, Lis
 
         info.Environment[WorkerEnvironment.TlsVariable] = WorkerEnvironment.DescribeTls(listeners.TlsDescriptorsFor(worker.Slot));
         info.Environment[WorkerEnvironment.StatusVariable] = string.Join(',', listeners.StatusDescriptorsFor(worker.Slot));
-        if (listeners.ConnectionsPath is { } connections)
+        if (listeners.Connections is { } connections)
         {
-            info.Environment[Hosting.Balancing.ConnectionTable.Variable] = Hosting.Balancing.ConnectionTable.Describe(connections, listeners.SlotCount);
+            info.Environment[Hosting.Balancing.ConnectionTable.Variable] = Hosting.Balancing.ConnectionTable.Describe(connections.Path, listeners.SlotCount);
         }
 
         if (listeners.StatusPeersFor(worker.Slot) is { } peers)

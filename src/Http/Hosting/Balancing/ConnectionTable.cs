@@ -22,18 +22,58 @@ internal sealed class ConnectionTable : IDisposable
     public static readonly TimeSpan Stale = TimeSpan.FromSeconds(2);
 
     private const int EntryBytes = 3 * sizeof(long);
+    private const string FilePrefix = "akkawsgi-";
+    private const string FileSuffix = "-connections";
 
     private readonly MemoryMappedFile file;
     private readonly MemoryMappedViewAccessor view;
 
-    private ConnectionTable(MemoryMappedFile file, int entries)
+    private ConnectionTable(MemoryMappedFile file, int entries, string path)
     {
         this.file = file;
+        Path = path;
         Entries = entries;
         view = file.CreateViewAccessor(0, (long)entries * EntryBytes);
     }
 
     public int Entries { get; }
+
+    /// <summary>The table's file, which the workers are told of.</summary>
+    public string Path { get; }
+
+    /// <summary>
+    /// Creates this supervisor's table, named for its process id, in memory where the system offers a file system for
+    /// it, else in the temporary directory; first removes the tables of supervisors that were killed outright.
+    /// </summary>
+    public static ConnectionTable CreateForSupervisor(int slots, uint? ownerUserId, uint? ownerGroupId)
+    {
+        var directory = Directory.Exists("/dev/shm") ? "/dev/shm" : System.IO.Path.GetTempPath();
+        RemoveStale(directory);
+        var path = System.IO.Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"{FilePrefix}{Environment.ProcessId}{FileSuffix}"));
+        File.Delete(path); // left by an earlier supervisor of the same process id, killed outright
+        return Create(path, slots, ownerUserId, ownerGroupId);
+    }
+
+    /// <summary>Deletes the tables of supervisors whose process is gone; another user's are left alone (the directory is sticky).</summary>
+    private static void RemoveStale(string directory)
+    {
+        foreach (var file in Directory.EnumerateFiles(directory, $"{FilePrefix}*{FileSuffix}"))
+        {
+            var name = System.IO.Path.GetFileName(file);
+            if (int.TryParse(name.AsSpan(FilePrefix.Length, name.Length - FilePrefix.Length - FileSuffix.Length), NumberStyles.None,
+                    CultureInfo.InvariantCulture, out var pid) && !Directory.Exists($"/proc/{pid}"))
+            {
+                try
+                {
+                    File.Delete(file);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Not ours to delete.
+                }
+            }
+        }
+    }
 
     /// <summary>The entry of the process in <paramref name="slot"/> started as <paramref name="generation"/>.</summary>
     public static int EntryOf(int slot, int generation) => (slot * 2) + (generation % 2);
@@ -63,7 +103,7 @@ internal sealed class ConnectionTable : IDisposable
 
     /// <summary>Maps a table the supervisor created; <paramref name="entries"/> is twice the number of slots.</summary>
     public static ConnectionTable Open(string path, int entries) =>
-        new(MemoryMappedFile.CreateFromFile(path, FileMode.Open, mapName: null, (long)entries * EntryBytes, MemoryMappedFileAccess.ReadWrite), entries);
+        new(MemoryMappedFile.CreateFromFile(path, FileMode.Open, mapName: null, (long)entries * EntryBytes, MemoryMappedFileAccess.ReadWrite), entries, path);
 
     /// <summary>The value of <see cref="Variable"/>: "ENTRIES PATH".</summary>
     public static string Describe(string path, int slots) => string.Create(CultureInfo.InvariantCulture, $"{slots * 2} {path}");

@@ -22,9 +22,8 @@ public sealed class ListenerSetTests
             using var socket = Borrow(fd);
             Assert.Equal($"http://127.0.0.1:{((IPEndPoint)socket.LocalEndPoint!).Port}", Assert.Single(set.Addresses));
 
-            table = Assert.IsType<string>(set.ConnectionsPath);
+            table = Assert.IsType<AkkaWsgi.Http.Hosting.Balancing.ConnectionTable>(set.Connections).Path;
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(table));
-            Assert.NotNull(set.Connections);
         }
 
         Assert.False(File.Exists(table));
@@ -42,7 +41,7 @@ public sealed class ListenerSetTests
         {
             using var set = ListenerSet.Bind(Options(processes: 2, "127.0.0.1:0"), null, null);
             Assert.False(File.Exists(stale));
-            Assert.True(File.Exists(set.ConnectionsPath));
+            Assert.True(File.Exists(set.Connections!.Path));
         }
         finally
         {
