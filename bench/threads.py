@@ -3,9 +3,13 @@
 
     bench/threads.py AKKAWSGI_EXECUTABLE [APP] [akkawsgi flags...]
 
-APP is one of compare.py's applications (default flask). Environment: DURATION (8s), CONNECTIONS (32), PYTHON.
-Prints, per thread name, the CPU microseconds per request and the share of one core, largest first. Threads of
-every process of the server (supervisor and worker processes) are counted. Only 127.0.0.1 is ever contacted.
+APP is one of compare.py's applications (default flask). Environment: DURATION (8s), WARMUP (10s: the JIT is still
+recompiling hot code a few seconds in), CONNECTIONS (32), PYTHON.
+
+Prints, per thread name, the CPU microseconds per request, the share of one core, and the context switches per
+request (voluntary: the thread slept; involuntary: it was switched out while runnable, which is also what a
+sched_yield that hands the core over counts as), largest first. Threads of every process of the server (supervisor
+and worker processes) are counted. Only 127.0.0.1 is ever contacted.
 """
 import collections
 import os
@@ -18,8 +22,19 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import compare  # noqa: E402
 
 
+def switches(pid, tid):
+    """(voluntary, involuntary) context switches of one thread so far."""
+    counts = {}
+    with open(f"/proc/{pid}/task/{tid}/status") as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            if key in ("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches"):
+                counts[key] = int(value)
+    return counts.get("voluntary_ctxt_switches", 0), counts.get("nonvoluntary_ctxt_switches", 0)
+
+
 def thread_cpu(pgid):
-    """{(pid, tid): (name, cpu seconds)} for every thread of every process in group PGID."""
+    """{(pid, tid): (name, cpu seconds, voluntary, involuntary)} for every thread of every process in group PGID."""
     found = {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
@@ -31,7 +46,7 @@ def thread_cpu(pgid):
                     text = f.read()
                 name = text[text.index("(") + 1:text.rindex(")")]
                 rest = text.rsplit(")", 1)[1].split()
-                found[(pid, tid)] = (name, (int(rest[11]) + int(rest[12])) / compare.CLK_TCK)
+                found[(pid, tid)] = (name, (int(rest[11]) + int(rest[12])) / compare.CLK_TCK) + switches(pid, tid)
         except (OSError, ValueError):
             continue
     return found
@@ -52,7 +67,7 @@ def main():
     try:
         compare.wait_ready(port, proc)
         url = f"http://127.0.0.1:{port}/"
-        subprocess.run(["wrk", "-t1", f"-c{conns}", "-d2s", url], capture_output=True, check=True)
+        subprocess.run(["wrk", "-t1", f"-c{conns}", f"-d{os.environ.get('WARMUP', '10s')}", url], capture_output=True, check=True)
         before = thread_cpu(proc.pid)
         out = subprocess.run(["wrk", "-t1", f"-c{conns}", f"-d{duration}", url], capture_output=True, text=True,
                              check=True).stdout
@@ -62,20 +77,24 @@ def main():
         proc.wait(timeout=20)
     seconds = float(re.sub(r"\D", "", duration))
     rps, total, _, _ = compare.parse_wrk(out + "\n99% 0ms\n")
-    by_name = collections.defaultdict(lambda: [0.0, 0])
-    for key, (name, cpu) in after.items():
-        used = cpu - before.get(key, (name, 0.0))[1]
+    by_name = collections.defaultdict(lambda: [0.0, 0, 0, 0])
+    for key, (name, cpu, voluntary, involuntary) in after.items():
+        _, cpu0, voluntary0, involuntary0 = before.get(key, (name, 0.0, 0, 0))
         # Pool threads carry numbers and ids in their names; the kind of thread is what matters.
         kind = re.sub(r"[ _#-]*\d+$", "", name)
-        by_name[kind][0] += used
+        by_name[kind][0] += cpu - cpu0
         by_name[kind][1] += 1
+        by_name[kind][2] += voluntary - voluntary0
+        by_name[kind][3] += involuntary - involuntary0
     total_cpu = sum(v[0] for v in by_name.values())
     print(f"{app}, flags {' '.join(flags) or '(defaults)'}: {rps:,.0f} req/s, "
           f"{total_cpu / total * 1e6:.1f} µs CPU/req, {total_cpu / seconds:.2f} cores")
-    print(f"| thread | threads | µs CPU/req | cores |\n|---|---|---|---|")
-    for kind, (cpu, count) in sorted(by_name.items(), key=lambda kv: -kv[1][0]):
+    print("| thread | threads | µs CPU/req | cores | voluntary switches/req | involuntary switches/req |\n"
+          "|---|---|---|---|---|---|")
+    for kind, (cpu, count, voluntary, involuntary) in sorted(by_name.items(), key=lambda kv: -kv[1][0]):
         if cpu > 0:
-            print(f"| {kind} | {count} | {cpu / total * 1e6:.1f} | {cpu / seconds:.2f} |")
+            print(f"| {kind} | {count} | {cpu / total * 1e6:.1f} | {cpu / seconds:.2f} | {voluntary / total:.2f} "
+                  f"| {involuntary / total:.2f} |")
 
 
 if __name__ == "__main__":
