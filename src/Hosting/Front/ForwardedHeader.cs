@@ -30,6 +30,10 @@ internal sealed class ForwardedHeader(IReadOnlyList<IPNetwork> trusted)
         return next(context);
     }
 
+    /// <summary>Whether the request names a client or scheme the way the framework's forwarded-headers handling reads.</summary>
+    public static bool IsForwarded(HttpContext context) =>
+        context.Request.Headers.ContainsKey("X-Forwarded-For") || context.Request.Headers.ContainsKey("X-Forwarded-Proto");
+
     /// <summary>
     /// "for=192.0.2.43;proto=https, for=\"[2001:db8::1]:4711\"" becomes "192.0.2.43, 2001:db8::1" and, when every
     /// hop named a protocol, "https, ...". False when no hop names a client.

@@ -44,8 +44,10 @@ internal sealed partial class HttpWsgiExchange : AkkaWsgi.Python.Wsgi.IWsgiRespo
         }
 
         var target = response.Headers;
-        foreach (var (name, value) in headers)
+        // By index: a foreach over the interface would box an enumerator for every response.
+        for (var i = 0; i < headers.Count; i++)
         {
+            var (name, value) = headers[i];
             if (BlockDirective.IsHeader(name))
             {
                 // A directive to the server, never meant for the client.
@@ -74,8 +76,9 @@ internal sealed partial class HttpWsgiExchange : AkkaWsgi.Python.Wsgi.IWsgiRespo
     {
         string? channels = null;
         string? timeout = null;
-        foreach (var (name, value) in headers)
+        for (var i = 0; i < headers.Count; i++)
         {
+            var (name, value) = headers[i];
             if (ParkDirective.IsHeader(name))
             {
                 channels = channels is null ? value : $"{channels}, {value}";

@@ -13,14 +13,17 @@ internal static class RequestBodyReader
 {
     /// <summary>Reads the body into memory up to <paramref name="memoryLimit"/> bytes, spilling the rest to a file.</summary>
     /// <remarks>Kestrel enforces the size limit and the framing; its BadHttpRequestException (400, 413) propagates.</remarks>
-    public static async Task<RequestBody> ReadAsync(HttpContext context, int memoryLimit, CancellationToken cancellationToken)
+    public static ValueTask<RequestBody> ReadAsync(HttpContext context, int memoryLimit, CancellationToken cancellationToken)
     {
         var request = context.Request;
-        if (request.ContentLength == 0 || context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
-        {
-            return RequestBody.Empty;
-        }
+        // Most requests have no body; answering them without an async state machine saves a Task per request.
+        return request.ContentLength == 0 || context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false }
+            ? new(RequestBody.Empty)
+            : new(ReadBodyAsync(request, memoryLimit, cancellationToken));
+    }
 
+    private static async Task<RequestBody> ReadBodyAsync(HttpRequest request, int memoryLimit, CancellationToken cancellationToken)
+    {
         var reader = request.BodyReader;
         var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 4096, Math.Max(memoryLimit, 1)));
         FileStream? spill = null;

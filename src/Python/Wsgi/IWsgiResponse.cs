@@ -14,6 +14,7 @@ public interface IWsgiResponse
     bool IsClientGone { get; }
 
     /// <summary>Commits status and headers; called once, before the first body byte (or at the end).</summary>
+    /// <remarks>The bridge reuses <paramref name="headers"/> for the next request: copy what is kept.</remarks>
     void Start(int statusCode, string reasonPhrase, IReadOnlyList<KeyValuePair<string, string>> headers);
 
     /// <summary>Copies body bytes into the transport's buffer without waiting.</summary>

@@ -21,7 +21,11 @@ public sealed partial class WsgiWorker
 
     private static readonly KeyValuePair<string, string>[] EmptyHeaders = [new("Content-Length", "0")];
 
-    private readonly List<KeyValuePair<string, string>> headers = [];
+    private List<KeyValuePair<string, string>> headers = [];
+
+    // start_response parses into this one and swaps it with headers only when every header is valid: an invalid call
+    // leaves what an earlier one set (a later call with exc_info may still replace it).
+    private List<KeyValuePair<string, string>> parsedHeaders = [];
     private bool startCalled;
     private bool started;
     private bool clientGone;
@@ -78,7 +82,8 @@ public sealed partial class WsgiWorker
             throw new PyRaiseException(PyErrorKind.TypeError, $"response_headers must be a list of (name, value) tuples, not {list.TypeName()}");
         }
 
-        var parsed = new List<KeyValuePair<string, string>>(list.SequenceLength);
+        var parsed = parsedHeaders;
+        parsed.Clear();
         long? length = null;
         for (var i = 0; i < list.SequenceLength; i++)
         {
@@ -120,8 +125,7 @@ public sealed partial class WsgiWorker
 
         statusCode = code;
         reasonPhrase = reason;
-        headers.Clear();
-        headers.AddRange(parsed);
+        (headers, parsedHeaders) = (parsed, headers);
         declaredLength = length;
         startCalled = true;
         return FunctionTable.Create(app.WriteId, token);
