@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Threading.Tasks.Sources;
 using AkkaWsgi.Actors.Dispatch;
 using AkkaWsgi.Hosting.Front.Blocking;
 using AkkaWsgi.Hosting.Front.Parking;
@@ -19,11 +20,15 @@ namespace AkkaWsgi.Hosting.Front;
 /// argument in <paramref name="retryArg"/>; it cannot park again.
 /// </remarks>
 internal sealed partial class HttpWsgiExchange(HttpContext context, RequestBody body, BlockList blocks, ParkingGate parking,
-    string? retryArg = null) : IWsgiExchange, IRequestJob
+    string? retryArg = null) : IWsgiExchange, IRequestJob, IValueTaskSource
 {
-    private readonly TaskCompletionSource completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // The exchange is its own completion source, one object fewer per request than a TaskCompletionSource and its
+    // Task. Continuations never run on the completing thread: that is an interpreter worker, or the dispatcher.
+    private ManualResetValueTaskSourceCore<bool> completion = new() { RunContinuationsAsynchronously = true };
+    private int completed;
 
-    public Task Completion => completion.Task;
+    /// <summary>Completes when the response is ready for the connection to finish; to be awaited once.</summary>
+    public ValueTask Completion => new(this, completion.Version);
 
     public IWsgiExchange Exchange => this;
 
@@ -40,7 +45,21 @@ internal sealed partial class HttpWsgiExchange(HttpContext context, RequestBody 
 
     public RequestInfo Info => target.Info;
 
-    public void Complete() => completion.TrySetResult();
+    public void Complete()
+    {
+        // The dispatcher and a worker may both end a request (a client that left, a timeout): the first one counts.
+        if (Interlocked.Exchange(ref completed, 1) == 0)
+        {
+            completion.SetResult(true);
+        }
+    }
+
+    void IValueTaskSource.GetResult(short token) => completion.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => completion.GetStatus(token);
+
+    void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        completion.OnCompleted(continuation, state, token, flags);
 
     public void Reject(int statusCode, TimeSpan? retryAfter)
     {

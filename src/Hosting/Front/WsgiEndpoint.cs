@@ -48,7 +48,10 @@ internal sealed class WsgiEndpoint(IRequiredActor<DispatcherActor> dispatcher, A
 
         try
         {
-            var exchange = await RunAsync(new HttpWsgiExchange(context, body, blocks, parking)).ConfigureAwait(false);
+            // Awaited here rather than in a method of its own: one state machine fewer on every request.
+            var exchange = new HttpWsgiExchange(context, body, blocks, parking);
+            await DispatchAsync(exchange).ConfigureAwait(false);
+            ThrowIfIncomplete(exchange);
             if (exchange.Parked is not { } parked)
             {
                 return;
@@ -64,7 +67,9 @@ internal sealed class WsgiEndpoint(IRequiredActor<DispatcherActor> dispatcher, A
             switch (wake.Action)
             {
                 case ParkAction.Retry:
-                    await RunAsync(new HttpWsgiExchange(context, body, blocks, parking, wake.Arg)).ConfigureAwait(false);
+                    var retry = new HttpWsgiExchange(context, body, blocks, parking, wake.Arg);
+                    await DispatchAsync(retry).ConfigureAwait(false);
+                    ThrowIfIncomplete(retry);
                     break;
                 case ParkAction.Disconnect:
                     context.Abort();
@@ -83,10 +88,15 @@ internal sealed class WsgiEndpoint(IRequiredActor<DispatcherActor> dispatcher, A
         }
     }
 
-    private async Task<HttpWsgiExchange> RunAsync(HttpWsgiExchange exchange)
+    /// <summary>Hands the request to the dispatcher; what it returns completes when a worker has produced the response.</summary>
+    private ValueTask DispatchAsync(HttpWsgiExchange exchange)
     {
         dispatcher.ActorRef.Tell(new RequestArrived(exchange));
-        await exchange.Completion.ConfigureAwait(false);
+        return exchange.Completion;
+    }
+
+    private static void ThrowIfIncomplete(HttpWsgiExchange exchange)
+    {
         if (exchange.IsIncomplete)
         {
             // Kestrel ends an HTTP/1.1 response whose handler failed after it started by closing the connection
@@ -94,7 +104,5 @@ internal sealed class WsgiEndpoint(IRequiredActor<DispatcherActor> dispatcher, A
             // the connection here instead would throw away bytes not yet sent.
             throw new IncompleteResponseException(exchange.Description);
         }
-
-        return exchange;
     }
 }

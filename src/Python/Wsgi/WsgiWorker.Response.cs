@@ -313,7 +313,6 @@ public sealed partial class WsgiWorker
     /// </remarks>
     private void Finish(string? failure, string? closeFailure)
     {
-        var request = exchange!.Description;
         if (failure is null && !startCalled)
         {
             failure = "the application returned without calling start_response()";
@@ -331,7 +330,7 @@ public sealed partial class WsgiWorker
             }
             else
             {
-                WsgiLog.CloseFailed(logger, request, closeFailure);
+                WsgiLog.CloseFailed(logger, exchange!.Description, closeFailure);
             }
         }
 
@@ -339,7 +338,7 @@ public sealed partial class WsgiWorker
         {
             if (clientGone)
             {
-                WsgiLog.ClientGone(logger, request);
+                WsgiLog.ClientGone(logger, exchange!.Description);
                 return;
             }
 
@@ -353,11 +352,11 @@ public sealed partial class WsgiWorker
         {
             if (interruptedAfter is { } ranFor)
             {
-                WsgiLog.StartedRequestTimedOut(logger, request, ranFor.TotalSeconds, failure);
+                WsgiLog.StartedRequestTimedOut(logger, exchange!.Description, ranFor.TotalSeconds, failure);
             }
             else
             {
-                WsgiLog.ResponseAborted(logger, request, failure);
+                WsgiLog.ResponseAborted(logger, exchange!.Description, failure);
             }
 
             Response.Abort();
@@ -368,12 +367,12 @@ public sealed partial class WsgiWorker
         if (interruptedAfter is { } elapsed)
         {
             // 502, as a proxy in front would answer for a backend that did not respond in time.
-            WsgiLog.RequestTimedOut(logger, request, elapsed.TotalSeconds, 502, failure);
+            WsgiLog.RequestTimedOut(logger, exchange!.Description, elapsed.TotalSeconds, 502, failure);
             Response.Start(502, "Bad Gateway", EmptyHeaders);
             return;
         }
 
-        WsgiLog.ApplicationError(logger, request, failure);
+        WsgiLog.ApplicationError(logger, exchange!.Description, failure);
         Response.Start(500, "Internal Server Error", InternalErrorHeaders);
         Response.Write(InternalErrorBody);
         Flush();
