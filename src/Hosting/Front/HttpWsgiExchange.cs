@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Threading.Tasks.Sources;
 using AkkaWsgi.Actors.Dispatch;
 using AkkaWsgi.Hosting.Front.Blocking;
@@ -110,7 +111,7 @@ internal sealed partial class HttpWsgiExchange(HttpContext context, RequestBody 
         environ.Set(EnvironKey.ServerPort, serverPort);
         if (Info.Client is { } remote)
         {
-            environ.Set(EnvironKey.RemoteAddr, remote.ToString());
+            environ.Set(EnvironKey.RemoteAddr, ClientText(remote));
             environ.Set(EnvironKey.RemotePort, connection.RemotePort.ToString(CultureInfo.InvariantCulture));
         }
 
@@ -172,14 +173,47 @@ internal sealed partial class HttpWsgiExchange(HttpContext context, RequestBody 
         }
     }
 
+    // The environ is written on interpreter threads, and the client's address and the Host header mostly repeat
+    // from one request to the next: each thread keeps the last ones it formatted rather than formatting them again.
+    [ThreadStatic]
+    private static IPAddress? lastClient;
+
+    [ThreadStatic]
+    private static string? lastClientText;
+
+    [ThreadStatic]
+    private static string? lastHost;
+
+    [ThreadStatic]
+    private static bool lastHostHttps;
+
+    [ThreadStatic]
+    private static (string Name, string Port) lastHostParts;
+
+    private static string ClientText(IPAddress client)
+    {
+        if (lastClientText is null || !client.Equals(lastClient))
+        {
+            (lastClient, lastClientText) = (client, client.ToString());
+        }
+
+        return lastClientText;
+    }
+
     /// <summary>SERVER_NAME and SERVER_PORT from the Host header (what URLs back to this site use), else the socket.</summary>
     private static (string Name, string Port) ServerNameAndPort(HttpRequest request, ConnectionInfo connection)
     {
         var host = request.Host;
         if (host.HasValue)
         {
-            var port = host.Port ?? (request.IsHttps ? 443 : 80);
-            return (host.Host.Trim('[', ']'), port.ToString(CultureInfo.InvariantCulture));
+            if (host.Value != lastHost || request.IsHttps != lastHostHttps)
+            {
+                var port = host.Port ?? (request.IsHttps ? 443 : 80);
+                (lastHost, lastHostHttps) = (host.Value, request.IsHttps);
+                lastHostParts = (host.Host.Trim('[', ']'), port.ToString(CultureInfo.InvariantCulture));
+            }
+
+            return lastHostParts;
         }
 
         var local = connection.LocalIpAddress;

@@ -20,6 +20,25 @@ public readonly unsafe ref struct PyBorrowed
         return owned.TypeName();
     }
 
+    /// <summary>
+    /// The UTF-8 bytes of a str (or str subclass), valid while the str lives (at least for the call); false for any
+    /// other type, or a str that cannot be UTF-8 (lone surrogates).
+    /// </summary>
+    public bool TryGetUtf8(out ReadOnlySpan<byte> utf8)
+    {
+        nint length;
+        var data = Py.Lib.PyUnicode_AsUTF8AndSize(handle, &length);
+        if (data == null)
+        {
+            Py.Lib.PyErr_Clear();
+            utf8 = default;
+            return false;
+        }
+
+        utf8 = new ReadOnlySpan<byte>(data, checked((int)length));
+        return true;
+    }
+
     /// <summary>The text of a str (or str subclass); false for any other type.</summary>
     public bool TryGetString(out string value)
     {

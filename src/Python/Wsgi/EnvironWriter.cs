@@ -4,13 +4,19 @@ namespace AkkaWsgi.Python.Wsgi;
 
 /// <summary>Fills one request's environ; handed to <see cref="IWsgiExchange.WriteEnviron"/> on the worker's thread.</summary>
 /// <remarks>Values become WSGI native strings: the bytes as received, each presented as one latin-1 character.</remarks>
-public sealed class EnvironWriter
+public sealed class EnvironWriter : IDisposable
 {
     // Header names an attacker can vary freely must not grow the cache without bound.
     private const int MaxCachedHeaderKeys = 256;
 
     private readonly EnvironKeys keys;
     private readonly Dictionary<string, PyObject> headerKeys = new(StringComparer.OrdinalIgnoreCase);
+
+    // Most values repeat from one request to the next (the method, the protocol, the server's name and port, a
+    // client's address): the last value of each key is kept as its Python str and set again when the next request
+    // has the same, instead of making a new str. Python strs are immutable, so sharing one is safe.
+    private readonly string?[] lastText = new string?[Enum.GetValues<EnvironKey>().Length];
+    private readonly PyObject?[] lastValue = new PyObject?[Enum.GetValues<EnvironKey>().Length];
     private PyObject? environ;
 
     internal EnvironWriter(EnvironKeys keys) => this.keys = keys;
@@ -19,7 +25,29 @@ public sealed class EnvironWriter
 
     internal void End() => environ = null;
 
-    public void Set(EnvironKey key, string value) => Environ.SetItemLatin1(keys[key], value);
+    public void Set(EnvironKey key, string value)
+    {
+        var slot = (int)key;
+        if (lastValue[slot] is { } same && string.Equals(lastText[slot], value, StringComparison.Ordinal))
+        {
+            Environ.SetItem(keys[key], same);
+            return;
+        }
+
+        var created = Py.Latin1(value);
+        try
+        {
+            Environ.SetItem(keys[key], created);
+        }
+        catch
+        {
+            created.Dispose();
+            throw;
+        }
+
+        lastValue[slot]?.Dispose();
+        (lastText[slot], lastValue[slot]) = (value, created);
+    }
 
     /// <summary>Sets a value given as raw bytes (PATH_INFO after percent-decoding).</summary>
     public void Set(EnvironKey key, ReadOnlySpan<byte> latin1) => Environ.SetItemLatin1(keys[key], latin1);
@@ -83,4 +111,22 @@ public sealed class EnvironWriter
         });
 
     private PyObject Environ => environ ?? throw new InvalidOperationException("no request is being prepared");
+
+    /// <summary>Lets go of the kept keys and values; with the GIL held, as the worker ends.</summary>
+    public void Dispose()
+    {
+        foreach (var value in lastValue)
+        {
+            value?.Dispose();
+        }
+
+        foreach (var key in headerKeys.Values)
+        {
+            key.Dispose();
+        }
+
+        Array.Clear(lastValue);
+        Array.Clear(lastText);
+        headerKeys.Clear();
+    }
 }

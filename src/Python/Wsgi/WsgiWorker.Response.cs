@@ -23,6 +23,14 @@ public sealed partial class WsgiWorker
 
     private List<KeyValuePair<string, string>> headers = [];
 
+    // The status and the first headers' names and values of the last responses, and the last status parsed.
+    private const int StatusPlace = 0;
+    private const int KeptHeaders = 16;
+    private readonly RecentText recentText = new(1 + (2 * KeptHeaders));
+    private string? lastStatus;
+    private int lastCode;
+    private string lastReason = "";
+
     // start_response parses into this one and swaps it with headers only when every header is valid: an invalid call
     // leaves what an earlier one set (a later call with exc_info may still replace it).
     private List<KeyValuePair<string, string>> parsedHeaders = [];
@@ -66,15 +74,24 @@ public sealed partial class WsgiWorker
             Reraise(args[2]);
         }
 
-        if (!args[0].TryGetString(out var status))
+        if (!args[0].TryGetUtf8(out var statusUtf8))
         {
             throw new PyRaiseException(PyErrorKind.TypeError, $"status must be a str, not {args[0].TypeName()}");
         }
 
-        if (ResponseValidation.ParseStatus(status, out var code, out var reason) is { } statusError)
+        var status = recentText.Get(StatusPlace, statusUtf8);
+        if (!ReferenceEquals(status, lastStatus))
         {
-            throw new PyRaiseException(PyErrorKind.ValueError, statusError);
+            // A status seen last time is the same string (RecentText), already parsed and found valid.
+            if (ResponseValidation.ParseStatus(status, out var parsedCode, out var parsedReason) is { } statusError)
+            {
+                throw new PyRaiseException(PyErrorKind.ValueError, statusError);
+            }
+
+            (lastStatus, lastCode, lastReason) = (status, parsedCode, parsedReason);
         }
+
+        var (code, reason) = (lastCode, lastReason);
 
         var list = args[1];
         if (!list.IsList && !list.IsTuple)
@@ -93,17 +110,20 @@ public sealed partial class WsgiWorker
                 throw new PyRaiseException(PyErrorKind.TypeError, $"response header {i} must be a (name, value) tuple, not {pair.TypeName()}");
             }
 
-            if (!pair.SequenceItem(0).TryGetString(out var name))
+            if (!pair.SequenceItem(0).TryGetUtf8(out var nameUtf8))
             {
                 throw new PyRaiseException(PyErrorKind.TypeError,
                     $"response header {i}: the name must be a str, not {pair.SequenceItem(0).TypeName()}");
             }
 
-            if (!pair.SequenceItem(1).TryGetString(out var value))
+            var name = recentText.Get(HeaderPlace(i), nameUtf8);
+            if (!pair.SequenceItem(1).TryGetUtf8(out var valueUtf8))
             {
                 throw new PyRaiseException(PyErrorKind.TypeError,
                     $"response header '{name}': the value must be a str, not {pair.SequenceItem(1).TypeName()}");
             }
+
+            var value = recentText.Get(HeaderPlace(i) + 1, valueUtf8);
 
             if (ResponseValidation.CheckHeader(name, value) is { } headerError)
             {
@@ -130,6 +150,8 @@ public sealed partial class WsgiWorker
         startCalled = true;
         return FunctionTable.Create(app.WriteId, token);
     }
+
+    private static int HeaderPlace(int index) => 1 + (2 * index);
 
     internal PyObject? Write(long token, PyArgs args)
     {

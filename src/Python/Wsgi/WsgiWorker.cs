@@ -263,5 +263,9 @@ public sealed partial class WsgiWorker : IDisposable
         _ => $"{e.GetType().Name}: {e.Message}",
     };
 
-    public void Dispose() => environTemplate.Dispose();
+    public void Dispose()
+    {
+        environWriter.Dispose();
+        environTemplate.Dispose();
+    }
 }

@@ -36,9 +36,12 @@ public sealed class RecordingExchange(string path = "/", RequestBody? body = nul
 
     public string BodyText => Encoding.Latin1.GetString(written.ToArray());
 
+    /// <summary>The request's REQUEST_METHOD.</summary>
+    public string Method { get; init; } = "GET";
+
     public void WriteEnviron(EnvironWriter environ)
     {
-        environ.Set(EnvironKey.RequestMethod, "GET");
+        environ.Set(EnvironKey.RequestMethod, Method);
         environ.Set(EnvironKey.PathInfo, Encoding.Latin1.GetBytes(path));
         environ.Set(EnvironKey.QueryString, "");
         environ.Set(EnvironKey.ServerName, "localhost");

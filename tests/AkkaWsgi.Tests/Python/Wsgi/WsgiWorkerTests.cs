@@ -383,6 +383,46 @@ public sealed class WsgiWorkerTests
         Assert.Contains(Python.Logs.Lines, l => l.EndsWith($"wsgi.errors: second {marker}", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Run_Environ_ReusesTheLastValueOfAKeyOnlyWhileItIsTheSame()
+    {
+        // The first request's strs are kept alive here, so a new str can never take the address of a freed one.
+        var (_, worker) = Python.Load("""
+            seen = []
+            def application(environ, start_response):
+                seen.append((environ["REQUEST_METHOD"], environ["SERVER_PROTOCOL"]))
+                first_method, first_protocol = seen[0]
+                start_response("200 OK", [])
+                return [("%s %s %s" % (environ["REQUEST_METHOD"], environ["REQUEST_METHOD"] is first_method,
+                                       environ["SERVER_PROTOCOL"] is first_protocol)).encode()]
+            """);
+
+        Assert.Equal("GET True True", Run(worker, new RecordingExchange()).BodyText);
+        Assert.Equal("GET True True", Run(worker, new RecordingExchange()).BodyText);
+        Assert.Equal("POST False True", Run(worker, new RecordingExchange { Method = "POST" }).BodyText);
+        Assert.Equal("GET False True", Run(worker, new RecordingExchange()).BodyText);
+    }
+
+    [Fact]
+    public void Run_StatusAndHeadersThatChange_AreEachResponsesOwn_AndAnInvalidStatusIsRefusedAfterAValidOne()
+    {
+        var (_, worker) = Python.Load("""
+            answers = [("200 OK", "1"), ("404 Not Found", "22"), ("200 OK", "1"), ("200 OK", "333"), ("200 ", "4")]
+            def application(environ, start_response):
+                status, n = answers.pop(0)
+                start_response(status, [("X-N", n)])
+                return [b"x"]
+            """);
+
+        var seen = Enumerable.Range(0, 4).Select(_ => Run(worker, new RecordingExchange()))
+            .Select(e => $"{e.Status} {e.Reason} {e.Headers["X-N"]}").ToList();
+        var invalid = Run(worker, new RecordingExchange());
+
+        Assert.Equal(["200 OK 1", "404 Not Found 22", "200 OK 1", "200 OK 333"], seen);
+        Assert.Equal(500, invalid.Status);
+        Assert.False(invalid.Headers.ContainsKey("X-N"));
+    }
+
     private static RecordingExchange Run(WsgiWorker worker, RecordingExchange exchange)
     {
         Python.Run(() =>
