@@ -173,20 +173,6 @@ internal static class ServerHost
         }
     }
 
-    /// <summary>This process's part in sharing connections with the other worker processes; null (it then accepts freely) if the table cannot be used.</summary>
-    private static ConnectionBalance? OpenBalance(string path, int entries, WorkerEnvironment worker, ILogger logger)
-    {
-        try
-        {
-            return new ConnectionBalance(ConnectionTable.Open(path, entries), ConnectionTable.EntryOf(worker.Slot, worker.Generation), TimeProvider.System);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            SupervisionLog.Unbalanced(logger, $"{path}: {e.Message}");
-            return null;
-        }
-    }
-
     private static int Serve(ServerOptions options, WorkerEnvironment? worker, SupervisorChannel? channel, ClusterNode? cluster,
         IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2> certificates, PythonRuntime runtime,
         WsgiApplication application, ILoggerFactory loggerFactory, ILogger logger, out bool workersStopped)
@@ -198,7 +184,7 @@ internal static class ServerHost
         }
 
         var python = PythonHost.Adopt(runtime, application, new PythonExitHandOff());
-        using var balance = worker is { Connections: { } connections } ? OpenBalance(connections.Path, connections.Entries, worker, logger) : null;
+        using var balance = worker is { Connections: { } connections } ? ConnectionBalance.TryOpen(connections.Path, connections.Entries, ConnectionTable.EntryOf(worker.Slot, worker.Generation), TimeProvider.System, logger) : null;
         using var server = new WsgiServer(options, python, loggerFactory, TimeProvider.System, accessFields: options.JsonLogs)
         {
             Cluster = cluster?.Settings,

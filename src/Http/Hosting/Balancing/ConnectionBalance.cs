@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace AkkaWsgi.Http.Hosting.Balancing;
 
 /// <summary>
@@ -21,6 +23,24 @@ internal sealed class ConnectionBalance : IDisposable
         this.entry = entry;
         this.time = time;
         heartbeat = time.CreateTimer(_ => Publish(), null, TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(500));
+    }
+
+    /// <summary>
+    /// Opens the supervisor's table for entry <paramref name="entry"/>; null, with the reason logged, when it cannot be
+    /// used (gone, not readable and writable, not a table of that size): the process then accepts freely rather than
+    /// not at all.
+    /// </summary>
+    public static ConnectionBalance? TryOpen(string path, int entries, int entry, TimeProvider time, ILogger logger)
+    {
+        try
+        {
+            return new ConnectionBalance(ConnectionTable.Open(path, entries), entry, time);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            AkkaWsgi.Http.Supervision.SupervisionLog.Unbalanced(logger, $"{path}: {e.Message}");
+            return null;
+        }
     }
 
     public long Open => Interlocked.Read(ref open);

@@ -77,6 +77,30 @@ public sealed class ConnectionBalanceTests : IDisposable
         Assert.Null(ConnectionTable.Parse(null));
     }
 
+    [Fact]
+    public void TryOpen_ATableThatCannotBeUsed_GivesNoBalance_AndSaysWhy()
+    {
+        var entries = new System.Collections.Concurrent.ConcurrentQueue<LogEntry>();
+        var logger = new RecordingLogger(entries);
+        var missing = Path.Combine(files.Root, "gone");
+        var directory = Directory.CreateDirectory(Path.Combine(files.Root, "a-directory")).FullName;
+        var larger = Path.Combine(files.Root, "larger");
+        File.WriteAllBytes(larger, new byte[4096]);
+
+        Assert.Null(ConnectionBalance.TryOpen(missing, supervisor.Entries, 0, TimeProvider.System, logger));
+        Assert.Null(ConnectionBalance.TryOpen(directory, supervisor.Entries, 0, TimeProvider.System, logger));
+        Assert.Null(ConnectionBalance.TryOpen(larger, supervisor.Entries, 0, TimeProvider.System, logger));
+        using var usable = ConnectionBalance.TryOpen(path, supervisor.Entries, 0, TimeProvider.System, logger);
+
+        Assert.NotNull(usable);
+        var lines = entries.Select(e => e.Message).ToList();
+        Assert.Equal(3, lines.Count);
+        Assert.All(lines, line => Assert.StartsWith("connections are not balanced with the other worker processes: ", line, StringComparison.Ordinal));
+        Assert.Contains(missing, lines[0], StringComparison.Ordinal);
+        Assert.Contains(directory, lines[1], StringComparison.Ordinal);
+        Assert.Contains(larger, lines[2], StringComparison.Ordinal);
+    }
+
     private ConnectionBalance Process(int slot, TimeProvider clock)
     {
         var balance = new ConnectionBalance(ConnectionTable.Open(path, supervisor.Entries), ConnectionTable.EntryOf(slot, 1), clock);
