@@ -111,54 +111,40 @@ public class AkkaWsgiOptions
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        void Check(bool ok, string error)
+        if (string.IsNullOrWhiteSpace(Module))
         {
-            if (!ok)
+            errors.Add("Module (--module) is required: the WSGI application, MODULE or MODULE:CALLABLE");
+        }
+
+        void Rule(string? problem, string setting)
+        {
+            if (problem is not null)
             {
-                errors.Add(error);
+                errors.Add($"{setting} {problem}");
             }
         }
 
-        Check(!string.IsNullOrWhiteSpace(Module), "Module (--module) is required: the WSGI application, MODULE or MODULE:CALLABLE");
-        Check(Workers is >= 1 and <= 1024, "Workers (--workers) must be between 1 and 1024");
-        Check(MaxBodySize >= 0, "MaxBodySize (--max-body-size) cannot be negative");
-        Check(BufferSize >= 0, "BufferSize (--buffer-size) cannot be negative");
-        Check(RequestTimeout is > 0 and <= 86400, "RequestTimeout (--request-timeout) must be between 0 and 86400 seconds");
-        Check(GracefulTimeout is > 0 and <= 86400, "GracefulTimeout (--graceful-timeout) must be between 0 and 86400 seconds");
-        Check(BackgroundTimeout is > 0 and <= 86400, "BackgroundTimeout (--background-timeout) must be between 0 and 86400 seconds");
-        Check(MaxQueue is >= 1 and <= 1_000_000, "MaxQueue (--max-queue) must be between 1 and 1000000");
-        Check(StaticMaxAge >= 0, "StaticMaxAge (--static-max-age) cannot be negative");
-        Check(MaxAge is >= 0 and <= 31_536_000, "MaxAge (--max-age) must be between 0 and 31536000 seconds");
-        Check(CacheSize >= 0, "CacheSize (--cache-size) cannot be negative");
-        Check(MaxParked is >= 0 and <= 10_000_000, "MaxParked (--max-parked) must be between 0 and 10000000");
-        foreach (var proxy in TrustedProxies.Where(p => !Front.TrustedProxies.TryParse(p, out _)))
+        Rule(OptionRules.Workers(Workers), "Workers (--workers)");
+        Rule(OptionRules.NotNegative(MaxBodySize), "MaxBodySize (--max-body-size)");
+        Rule(OptionRules.NotNegative(BufferSize), "BufferSize (--buffer-size)");
+        Rule(OptionRules.Seconds(RequestTimeout), "RequestTimeout (--request-timeout)");
+        Rule(OptionRules.Seconds(GracefulTimeout), "GracefulTimeout (--graceful-timeout)");
+        Rule(OptionRules.Seconds(BackgroundTimeout), "BackgroundTimeout (--background-timeout)");
+        Rule(OptionRules.MaxQueue(MaxQueue), "MaxQueue (--max-queue)");
+        Rule(OptionRules.NotNegative(StaticMaxAge), "StaticMaxAge (--static-max-age)");
+        Rule(OptionRules.MaxAge(MaxAge), "MaxAge (--max-age)");
+        Rule(OptionRules.NotNegative(CacheSize), "CacheSize (--cache-size)");
+        Rule(OptionRules.MaxParked(MaxParked), "MaxParked (--max-parked)");
+        foreach (var proxy in TrustedProxies)
         {
-            errors.Add($"TrustedProxies (--trusted-proxy) {proxy}: not an address or CIDR network (such as 10.0.0.0/8 or ::1)");
+            Rule(OptionRules.TrustedProxy(proxy) is { } problem ? $"{proxy}: {problem}" : null, "TrustedProxies (--trusted-proxy)");
         }
 
-        foreach (var map in StaticMaps)
-        {
-            try
-            {
-                var mapping = Front.Static.StaticMapping.Parse(map);
-                Check(Directory.Exists(mapping.Directory), $"StaticMaps (--static-map) {map}: directory '{mapping.Directory}' does not exist");
-            }
-            catch (FormatException e)
-            {
-                errors.Add($"StaticMaps (--static-map) {map}: {e.Message}");
-            }
-        }
+        errors.AddRange(OptionRules.StaticMapProblems(StaticMaps).Select(bad => $"StaticMaps (--static-map) {bad.Map}: {bad.Problem}"));
 
         foreach (var prefix in PriorityPrefixes)
         {
-            try
-            {
-                AkkaWsgi.Actors.Dispatch.Priority.PriorityPrefix.Parse(prefix);
-            }
-            catch (FormatException e)
-            {
-                errors.Add($"PriorityPrefixes (--priority-prefix) {prefix}: {e.Message}");
-            }
+            Rule(OptionRules.PriorityPrefix(prefix) is { } problem ? $"{prefix}: {problem}" : null, "PriorityPrefixes (--priority-prefix)");
         }
 
         return errors;

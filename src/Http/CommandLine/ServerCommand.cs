@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using AkkaWsgi.Hosting;
 using AkkaWsgi.Hosting.Front.Static;
 using AkkaWsgi.Http.Hosting;
 
@@ -319,7 +320,7 @@ internal sealed class ServerCommand
 
             return null;
         }));
-        workers.Validators.Add(r => Check(r, workers, v => v is >= 1 and <= 1024 ? null : "--workers must be between 1 and 1024"));
+        workers.Validators.Add(r => Rule(r, workers, OptionRules.Workers));
         processes.Validators.Add(r => Check(r, processes, v => v is >= 0 and <= 1024 ? null : "--processes must be between 0 (one per core) and 1024"));
         maxRequests.Validators.Add(r => Check(r, maxRequests, v => v >= 0 ? null : "--max-requests cannot be negative"));
         maxRequestsJitter.Validators.Add(r => Check(r, maxRequestsJitter, v => v is null or >= 0 ? null : "--max-requests-jitter cannot be negative"));
@@ -338,42 +339,27 @@ internal sealed class ServerCommand
         logLevel.Validators.Add(r => Check(r, logLevel, v => LogLevels.Contains(v.ToLowerInvariant())
             ? null
             : $"--log-level must be one of {string.Join(", ", LogLevels)}"));
-        maxBodySize.Validators.Add(r => Check(r, maxBodySize, v => v >= 0 ? null : "--max-body-size cannot be negative"));
-        bufferSize.Validators.Add(r => Check(r, bufferSize, v => v >= 0 ? null : "--buffer-size cannot be negative"));
+        maxBodySize.Validators.Add(r => Rule(r, maxBodySize, OptionRules.NotNegative));
+        bufferSize.Validators.Add(r => Rule(r, bufferSize, v => OptionRules.NotNegative(v)));
         maxHeaderSize.Validators.Add(r => Check(r, maxHeaderSize, v => v >= 1024 ? null : "--max-header-size must be at least 1024"));
-        trustedProxy.Validators.Add(r => Check(r, trustedProxy, values =>
-            values.FirstOrDefault(v => !AkkaWsgi.Hosting.Front.TrustedProxies.TryParse(v, out _)) is { } bad
-                ? $"--trusted-proxy {bad}: not an address or CIDR network (such as 10.0.0.0/8 or ::1)"
-                : null));
-        priorityPrefix.Validators.Add(r => Check(r, priorityPrefix, values =>
-        {
-            foreach (var value in values)
-            {
-                try
-                {
-                    AkkaWsgi.Actors.Dispatch.Priority.PriorityPrefix.Parse(value);
-                }
-                catch (FormatException e)
-                {
-                    return $"--priority-prefix {value}: {e.Message}";
-                }
-            }
-
-            return null;
-        }));
-        staticMap.Validators.Add(r => Check(r, staticMap, ValidateStaticMaps));
-        staticMaxAge.Validators.Add(r => Check(r, staticMaxAge, v => v >= 0 ? null : "--static-max-age cannot be negative"));
-        maxAge.Validators.Add(r => Check(r, maxAge, v => v is >= 0 and <= 31_536_000 ? null : "--max-age must be between 0 and 31536000 seconds"));
-        cacheSize.Validators.Add(r => Check(r, cacheSize, v => v >= 0 ? null : "--cache-size cannot be negative"));
-        maxParked.Validators.Add(r => Check(r, maxParked, v => v is >= 0 and <= 10_000_000 ? null : "--max-parked must be between 0 and 10000000"));
+        trustedProxy.Validators.Add(r => Rule(r, trustedProxy, values =>
+            values.Select(v => OptionRules.TrustedProxy(v) is { } problem ? $"{v}: {problem}" : null).FirstOrDefault(p => p is not null)));
+        priorityPrefix.Validators.Add(r => Rule(r, priorityPrefix, values =>
+            values.Select(v => OptionRules.PriorityPrefix(v) is { } problem ? $"{v}: {problem}" : null).FirstOrDefault(p => p is not null)));
+        staticMap.Validators.Add(r => Rule(r, staticMap, values =>
+            OptionRules.StaticMapProblems(values).Select(bad => $"{bad.Map}: {bad.Problem}").FirstOrDefault()));
+        staticMaxAge.Validators.Add(r => Rule(r, staticMaxAge, v => OptionRules.NotNegative(v)));
+        maxAge.Validators.Add(r => Rule(r, maxAge, OptionRules.MaxAge));
+        cacheSize.Validators.Add(r => Rule(r, cacheSize, OptionRules.NotNegative));
+        maxParked.Validators.Add(r => Rule(r, maxParked, OptionRules.MaxParked));
         socketMode.Validators.Add(r => Check(r, socketMode, v =>
             v is { Length: >= 1 and <= 4 } && v.All(c => c is >= '0' and <= '7')
                 ? null
                 : $"--socket-mode {v}: not an octal permission such as 660"));
-        maxQueue.Validators.Add(r => Check(r, maxQueue, v => v is >= 1 and <= 1_000_000 ? null : "--max-queue must be between 1 and 1000000"));
+        maxQueue.Validators.Add(r => Rule(r, maxQueue, OptionRules.MaxQueue));
         foreach (var seconds in new[] { headerTimeout, keepAliveTimeout, gracefulTimeout, requestTimeout, backgroundTimeout })
         {
-            seconds.Validators.Add(r => Check(r, seconds, v => v > 0 && v <= 86400 ? null : $"{seconds.Name} must be between 0 and 86400 seconds"));
+            seconds.Validators.Add(r => Rule(r, seconds, OptionRules.Seconds));
         }
 
         minDataRate.Validators.Add(r => Check(r, minDataRate, v => v >= 0 ? null : "--min-data-rate cannot be negative"));
@@ -528,34 +514,9 @@ internal sealed class ServerCommand
         }
     }
 
-    private static string? ValidateStaticMaps(string[] values)
-    {
-        var prefixes = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var value in values)
-        {
-            StaticMapping mapping;
-            try
-            {
-                mapping = StaticMapping.Parse(value);
-            }
-            catch (FormatException e)
-            {
-                return $"--static-map {value}: {e.Message}";
-            }
-
-            if (!Directory.Exists(mapping.Directory))
-            {
-                return $"--static-map {value}: directory '{mapping.Directory}' does not exist";
-            }
-
-            if (!prefixes.Add(mapping.Prefix))
-            {
-                return $"--static-map {value}: prefix '{(mapping.Prefix.Length == 0 ? "/" : mapping.Prefix)}' is mapped twice";
-            }
-        }
-
-        return null;
-    }
+    /// <summary>Checks a value against one of the rules <see cref="AkkaWsgiOptions"/> shares (<see cref="OptionRules"/>), naming the flag.</summary>
+    private static void Rule<T>(OptionResult result, Option<T> option, Func<T, string?> rule) =>
+        Check(result, option, value => rule(value) is { } problem ? $"{option.Name} {problem}" : null);
 
     private static void Check<T>(OptionResult result, Option<T> option, Func<T, string?> validate)
     {
