@@ -81,7 +81,7 @@ public static class ClusterTls
             }
 
             bundled.ImportFromPemFile(path);
-            var pem = password is null
+            using var pem = password is null
                 ? X509Certificate2.CreateFromPemFile(path, keyPath)
                 : X509Certificate2.CreateFromEncryptedPemFile(path, password, keyPath);
 
