@@ -10,6 +10,7 @@ internal static class Program
     // Synchronous on purpose: Python is initialised, and must be finalised, on this very thread.
     private static int Main(string[] args)
     {
+        StandardError.WriteWholeRecords();
         var command = new ServerCommand();
         var parse = command.Root.Parse(args);
         if (parse.Action is System.CommandLine.Help.HelpAction or System.CommandLine.Invocation.SynchronousCommandLineAction
