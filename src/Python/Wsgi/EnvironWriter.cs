@@ -15,8 +15,9 @@ public sealed class EnvironWriter : IDisposable
     // Most values repeat from one request to the next (the method, the protocol, the server's name and port, a
     // client's address): the last value of each key is kept as its Python str and set again when the next request
     // has the same, instead of making a new str. Python strs are immutable, so sharing one is safe.
-    private readonly string?[] lastText = new string?[Enum.GetValues<EnvironKey>().Length];
-    private readonly PyObject?[] lastValue = new PyObject?[Enum.GetValues<EnvironKey>().Length];
+    private static readonly int KeyCount = Enum.GetValues<EnvironKey>().Length;
+    private readonly string?[] lastText = new string?[KeyCount];
+    private readonly PyObject?[] lastValue = new PyObject?[KeyCount];
     private PyObject? environ;
 
     internal EnvironWriter(EnvironKeys keys) => this.keys = keys;
