@@ -27,7 +27,7 @@ internal sealed class ListenerSet : IDisposable
     // Keeps the sockets referenced: a Socket's finalizer would close the descriptor the workers are given.
     private readonly List<Socket> shared = [];
 
-    // Each slot's own sockets (with one slot, all of them), inheritable only while its worker process starts.
+    // Each slot's own sockets (its private status socket), inheritable only while its worker process starts.
     private readonly List<Socket>[] slots;
     private readonly List<string> unixPaths = [];
     private readonly List<string> addresses = [];
@@ -40,9 +40,6 @@ internal sealed class ListenerSet : IDisposable
     {
         slots = [.. Enumerable.Range(0, slotCount).Select(_ => new List<Socket>())];
     }
-
-    /// <summary>How many worker processes share the listeners.</summary>
-    public int SlotCount => slots.Length;
 
     /// <summary>The descriptors the worker process in <paramref name="slot"/> is given, in no particular order.</summary>
     public IReadOnlyList<int> DescriptorsFor(int slot) =>

@@ -142,7 +142,7 @@ internal sealed class WorkerProcessLauncher(IReadOnlyList<string> arguments, Lis
         info.Environment[WorkerEnvironment.StatusVariable] = string.Join(',', listeners.StatusDescriptorsFor(worker.Slot));
         if (listeners.Connections is { } connections)
         {
-            info.Environment[Hosting.Balancing.ConnectionTable.Variable] = Hosting.Balancing.ConnectionTable.Describe(connections.Path, listeners.SlotCount);
+            info.Environment[Hosting.Balancing.ConnectionTable.Variable] = connections.Describe();
         }
 
         if (listeners.StatusPeersFor(worker.Slot) is { } peers)

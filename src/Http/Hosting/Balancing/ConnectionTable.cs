@@ -105,8 +105,8 @@ internal sealed class ConnectionTable : IDisposable
     public static ConnectionTable Open(string path, int entries) =>
         new(MemoryMappedFile.CreateFromFile(path, FileMode.Open, mapName: null, (long)entries * EntryBytes, MemoryMappedFileAccess.ReadWrite), entries, path);
 
-    /// <summary>The value of <see cref="Variable"/>: "ENTRIES PATH".</summary>
-    public static string Describe(string path, int slots) => string.Create(CultureInfo.InvariantCulture, $"{slots * 2} {path}");
+    /// <summary>The value of <see cref="Variable"/> that names this table to a worker process: "ENTRIES PATH".</summary>
+    public string Describe() => string.Create(CultureInfo.InvariantCulture, $"{Entries} {Path}");
 
     /// <summary>Reads <see cref="Describe"/>; null when absent or malformed.</summary>
     public static (int Entries, string Path)? Parse(string? value) =>

@@ -72,7 +72,7 @@ public sealed class ConnectionBalanceTests : IDisposable
         Assert.NotEqual(ConnectionTable.EntryOf(1, 1), ConnectionTable.EntryOf(1, 2));
         Assert.NotEqual(ConnectionTable.EntryOf(0, 2), ConnectionTable.EntryOf(1, 1));
         Assert.Equal(ConnectionTable.EntryOf(1, 1), ConnectionTable.EntryOf(1, 3));
-        Assert.Equal((4, path), ConnectionTable.Parse(ConnectionTable.Describe(path, 2)));
+        Assert.Equal((4, path), ConnectionTable.Parse(supervisor.Describe()));
         Assert.Null(ConnectionTable.Parse("x /tmp/y"));
         Assert.Null(ConnectionTable.Parse(null));
     }
