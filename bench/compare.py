@@ -6,7 +6,8 @@
 Each BUILD is LABEL=PATH_TO_akkawsgi_EXECUTABLE, optionally followed by akkawsgi flags and preceded by environment
 settings in the same argument (for example before=/tmp/before/akkawsgi "after=artifacts/published/akkawsgi --processes 2"
 "spin0=DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 artifacts/published/akkawsgi"), or LABEL=bjoern (one process, one
-thread; built by bench/bjoern-build.sh) or LABEL=uwsgi (uWSGI keep-alive, 2 processes x 16 threads; Debian's uwsgi and
+thread; built by bench/bjoern-build.sh), LABEL=bjoern-libpython (the same bjoern on the interpreter's shared library,
+the code akkawsgi and uWSGI embed, instead of the python executable's own copy; bench/libpython-python.sh) or LABEL=uwsgi (uWSGI keep-alive, 2 processes x 16 threads; Debian's uwsgi and
 uwsgi-plugin-python3). The first BUILD is the one the ratios are relative to. For every round, every application and every connection count, each build is started on 127.0.0.1, warmed up, measured
 with wrk and stopped, in turn; so drift on a noisy machine hits every build alike. It prints one table with the median
 of the rounds and every round's figures, and writes it to bench/compare-latest.md.
@@ -41,6 +42,8 @@ APPS = {
     "sleep10": (os.path.join(ROOT, "bench", "apps"), "sleep10"),
 }
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+PEERS_BJOERN = ("bjoern", "bjoern-libpython")
+PEERS = PEERS_BJOERN + ("uwsgi",)
 
 
 def default_python():
@@ -100,7 +103,8 @@ def server_command(server, app, port, env_conf):
     """The command line that serves APP on PORT with SERVER (a list: akkawsgi path + flags, or a peer's name)."""
     chdir, module = APPS[app]
     python = env_conf["python"]
-    if server[0] == "bjoern":
+    if server[0] in PEERS_BJOERN:
+        python = env_conf["libpython-python"] if server[0] == "bjoern-libpython" else python
         return [python, os.path.join(ROOT, "bench", "apps", "bjoern_serve.py"), str(port), chdir, module]
     if server[0] == "uwsgi":
         return ["uwsgi", "--plugin", "python3", "--http11-socket", f"127.0.0.1:{port}", "--chdir", chdir,
@@ -118,7 +122,7 @@ def measure(label, server, app, conns, env_conf):
     while server and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", server[0]):
         name, _, value = server.pop(0).partition("=")
         env[name] = value
-    if server[0] == "bjoern":
+    if server[0] in PEERS_BJOERN:
         env["PYTHONPATH"] = env_conf["bjoern"]
     proc = subprocess.Popen(server_command(server, app, port, env_conf), stdout=log, stderr=log, env=env,
                             start_new_session=True)
@@ -149,7 +153,7 @@ def measure(label, server, app, conns, env_conf):
 def main():
     builds = [(label, shlex.split(rest)) for label, _, rest in (a.partition("=") for a in sys.argv[1:])]
     program = lambda server: next((w for w in server if "=" not in w), "")  # noqa: E731
-    if not builds or any(program(server) not in ("bjoern", "uwsgi") and not os.access(program(server), os.X_OK)
+    if not builds or any(program(server) not in PEERS and not os.access(program(server), os.X_OK)
                          for _, server in builds):
         sys.exit(__doc__)
     if shutil.which("wrk") is None:
@@ -166,13 +170,16 @@ def main():
         "python": os.environ.get("PYTHON", default_python()),
         "extra": os.environ.get("EXTRA", "").split(),
     }
-    if any(program(server) == "bjoern" for _, server in builds):
-        built = subprocess.run([os.path.join(ROOT, "bench", "bjoern-build.sh")], env=dict(os.environ, PYTHON=conf["python"]),
-                               capture_output=True, text=True)
-        if built.returncode != 0:
-            sys.exit(built.stderr.strip())
-        conf["bjoern"] = built.stdout.strip()
-    if any(program(server) == "uwsgi" for _, server in builds) and shutil.which("uwsgi") is None:
+    peers = {program(server) for _, server in builds}
+    for needed_by, key, script in ((PEERS_BJOERN, "bjoern", "bjoern-build.sh"),
+                                   (("bjoern-libpython",), "libpython-python", "libpython-python.sh")):
+        if peers & set(needed_by):
+            built = subprocess.run([os.path.join(ROOT, "bench", script)], env=dict(os.environ, PYTHON=conf["python"]),
+                                   capture_output=True, text=True)
+            if built.returncode != 0:
+                sys.exit(built.stderr.strip())
+            conf[key] = built.stdout.strip()
+    if "uwsgi" in peers and shutil.which("uwsgi") is None:
         sys.exit("uwsgi is not installed (apt-get install uwsgi uwsgi-plugin-python3)")
     conns_list = [int(c) for c in os.environ.get("CONNECTIONS", "64 128").split()]
     apps = os.environ.get("APPS", "hello flask").split()
