@@ -29,6 +29,11 @@ public sealed class WsgiApplication : IDisposable
         using var io = Py.Import("io");
         BytesIO = io.GetAttr("BytesIO");
         OpenFile = io.GetAttr("open");
+        using (var types = Py.Import("types"))
+        {
+            GeneratorType = types.GetAttr("GeneratorType");
+        }
+
         CloseName = Py.Intern("close");
         ReleaseLoggingLocks = serverModule.GetAttr("release_logging_locks");
         SendFileParamsName = Py.Intern("_sendfile_params");
@@ -65,6 +70,8 @@ public sealed class WsgiApplication : IDisposable
     internal PyObject BytesIO { get; }
 
     internal PyObject OpenFile { get; }
+
+    internal PyObject GeneratorType { get; }
 
     internal PyObject CloseName { get; }
 
@@ -174,6 +181,7 @@ public sealed class WsgiApplication : IDisposable
         ErrorStreamType.Dispose();
         BytesIO.Dispose();
         OpenFile.Dispose();
+        GeneratorType.Dispose();
         CloseName.Dispose();
         ReleaseLoggingLocks.Dispose();
         RequestTimeoutType.Dispose();

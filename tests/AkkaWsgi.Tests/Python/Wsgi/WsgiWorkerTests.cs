@@ -58,6 +58,52 @@ public sealed class WsgiWorkerTests
     }
 
     [Fact]
+    public void Run_IterableThatCompletesItsContentLength_LeavesTheLastBlockForTheConnectionToSend()
+    {
+        var (_, worker) = Python.Load("""
+            def application(environ, start_response):
+                start_response("200 OK", [("Content-Length", "11")])
+                return iter([b"hello ", b"world"])
+            """);
+        var exchange = Run(worker, new RecordingExchange());
+
+        Assert.Equal("hello world", exchange.BodyText);
+        Assert.Equal(1, exchange.Flushes); // the first block only: nothing can follow the last
+    }
+
+    [Fact]
+    public void Run_IterableWithoutContentLength_FlushesEveryBlock()
+    {
+        var (_, worker) = Python.Load("""
+            def application(environ, start_response):
+                start_response("200 OK", [])
+                return iter([b"hello ", b"world"])
+            """);
+        var exchange = Run(worker, new RecordingExchange());
+
+        Assert.Equal("hello world", exchange.BodyText);
+        Assert.Equal(2, exchange.Flushes);
+    }
+
+    [Fact]
+    public void Run_GeneratorThatCompletesItsContentLength_StillSendsItsLastBlockAtOnce()
+    {
+        // Code after a generator's last yield runs before it stops: the client must not wait for it.
+        var (_, worker) = Python.Load("""
+            def application(environ, start_response):
+                start_response("200 OK", [("Content-Length", "11")])
+                def body():
+                    yield b"hello "
+                    yield b"world"
+                return body()
+            """);
+        var exchange = Run(worker, new RecordingExchange());
+
+        Assert.Equal("hello world", exchange.BodyText);
+        Assert.Equal(2, exchange.Flushes);
+    }
+
+    [Fact]
     public void Run_Environ_HasPep3333KeysAndLatin1Path()
     {
         var (_, worker) = Python.Load("""
