@@ -32,6 +32,15 @@ public class AkkaWsgiOptions
     /// <summary>Log one line per request in the combined log format, with the duration.</summary>
     public bool AccessLog { get; set; }
 
+    /// <summary>
+    /// True when the host's Kestrel runs connection work inline on the socket threads
+    /// (<c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c> and <c>SocketTransportOptions.UnsafePreferInlineScheduling</c>):
+    /// finished requests are then handed back on a completion thread of the server's own, so that the end of a
+    /// response and its send run there, not on the thread pool. Leave it off with Kestrel's defaults: the pool would
+    /// then send every response after a hop to that thread. The akkawsgi executable sets all three.
+    /// </summary>
+    public bool InlineConnections { get; set; }
+
     /// <summary>Largest request body accepted; larger ones get 413. Same default as the body spill limit.</summary>
     public long MaxBodySize { get; set; } = 100L * 1024 * 1024;
 

@@ -11,6 +11,7 @@ internal static class Program
     private static int Main(string[] args)
     {
         StandardError.WriteWholeRecords();
+        SocketThreads.PreferInline();
         var command = new ServerCommand();
         var parse = command.Root.Parse(args);
         if (parse.Action is System.CommandLine.Help.HelpAction or System.CommandLine.Invocation.SynchronousCommandLineAction

@@ -13,7 +13,8 @@ namespace AkkaWsgi.Actors.Interpreter;
 /// <remarks>
 /// The worker takes the GIL for a request and keeps it while more requests are already waiting in its mailbox (up
 /// to <see cref="InterpreterOptions.MaxBatch"/> and <see cref="InterpreterOptions.MaxBatchTime"/>); it lets go when
-/// the mailbox is empty. The bridge itself releases the GIL whenever it waits for the network.
+/// the mailbox is empty. The bridge itself releases the GIL whenever it waits for the network. Finished requests go to
+/// <see cref="RequestCompletions"/>, which this worker wakes only when it runs out of work.
 /// <para>
 /// It runs on <see cref="Hosting.ActorDispatchers.Pinned"/>: its own OS thread for life, on which the thread state is
 /// created (PreStart) and deleted (PostStop). A failure that escapes a request has already been answered (the
@@ -26,7 +27,8 @@ public sealed class InterpreterActor(
     IActorRef dispatcher,
     InterpreterOptions options,
     TimeProvider time,
-    ILogger logger) : UntypedActor
+    ILogger logger,
+    RequestCompletions? completions = null) : UntypedActor
 {
     private PythonThread? python;
     private WsgiWorker? worker;
@@ -36,13 +38,15 @@ public sealed class InterpreterActor(
     private RequestFinished? finished;
 
     /// <summary>Creates a worker's props, on a thread of its own.</summary>
-    public static Props Props(WsgiApplication application, IActorRef dispatcher, InterpreterOptions options, TimeProvider time, ILogger logger) =>
-        Akka.Actor.Props.Create(() => new InterpreterActor(application, dispatcher, options, time, logger))
+    public static Props Props(WsgiApplication application, IActorRef dispatcher, InterpreterOptions options, TimeProvider time, ILogger logger,
+        RequestCompletions? completions = null) =>
+        Akka.Actor.Props.Create(() => new InterpreterActor(application, dispatcher, options, time, logger, completions))
             .WithDispatcher(Hosting.ActorDispatchers.Pinned);
 
     protected override void PreStart()
     {
         schedule = ThreadSchedule.OpenForCurrentThread();
+        completions?.DeferOnCurrentThread();
         python = PythonThread.CreateForCurrentThread();
         python.Enter();
         try
@@ -114,10 +118,16 @@ public sealed class InterpreterActor(
 
             // The dispatcher usually runs on this thread during that Tell, so a next request is already queued here if
             // there is one: keep the GIL for it, and let go when there is nothing to do, or when this actor is about to
-            // be suspended for its supervisor's decision.
-            if (python is { HoldsGil: true } && (failed || !((ActorCell)Context).HasMessages))
+            // be suspended for its supervisor's decision. Only then is the completion thread woken for what this
+            // worker finished meanwhile.
+            if (failed || !((ActorCell)Context).HasMessages)
             {
-                python.Exit();
+                if (python is { HoldsGil: true })
+                {
+                    python.Exit();
+                }
+
+                completions?.Release();
             }
         }
     }

@@ -7,4 +7,7 @@ internal static partial class InterpreterLog
 {
     [LoggerMessage(200, LogLevel.Error, "{Request}: the server failed while running it; connection aborted", EventName = "RequestCrashed")]
     public static partial void RequestCrashed(ILogger logger, string request, Exception exception);
+
+    [LoggerMessage(201, LogLevel.Error, "Finishing a request on the connection side failed", EventName = "CompletionFailed")]
+    public static partial void CompletionFailed(ILogger logger, Exception exception);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Threading.Tasks.Sources;
 using AkkaWsgi.Actors.Dispatch;
+using AkkaWsgi.Actors.Interpreter;
 using AkkaWsgi.Hosting.Front.Blocking;
 using AkkaWsgi.Hosting.Front.Parking;
 using AkkaWsgi.Python.Wsgi;
@@ -21,11 +22,13 @@ namespace AkkaWsgi.Hosting.Front;
 /// argument in <paramref name="retryArg"/>; it cannot park again.
 /// </remarks>
 internal sealed partial class HttpWsgiExchange(HttpContext context, RequestBody body, BlockList blocks, ParkingGate parking,
-    string? retryArg = null) : IWsgiExchange, IRequestJob, IValueTaskSource
+    RequestCompletions? completions, string? retryArg = null) : IWsgiExchange, IRequestJob, IValueTaskSource, IThreadPoolWorkItem
 {
     // The exchange is its own completion source, one object fewer per request than a TaskCompletionSource and its
-    // Task. Continuations never run on the completing thread: that is an interpreter worker, or the dispatcher.
-    private ManualResetValueTaskSourceCore<bool> completion = new() { RunContinuationsAsynchronously = true };
+    // Task. Continuations never run on the completing thread (an interpreter worker, or the dispatcher): the result is
+    // set on the completion thread, where the connection's continuation then runs inline, or, without one, set here
+    // with the continuation queued to the thread pool.
+    private ManualResetValueTaskSourceCore<bool> completion = new() { RunContinuationsAsynchronously = completions is null };
     private int completed;
 
     /// <summary>Completes when the response is ready for the connection to finish; to be awaited once.</summary>
@@ -51,9 +54,18 @@ internal sealed partial class HttpWsgiExchange(HttpContext context, RequestBody 
         // The dispatcher and a worker may both end a request (a client that left, a timeout): the first one counts.
         if (Interlocked.Exchange(ref completed, 1) == 0)
         {
-            completion.SetResult(true);
+            if (completions is null)
+            {
+                completion.SetResult(true);
+            }
+            else
+            {
+                completions.Post(this);
+            }
         }
     }
+
+    void IThreadPoolWorkItem.Execute() => completion.SetResult(true);
 
     void IValueTaskSource.GetResult(short token) => completion.GetResult(token);
 

@@ -1,4 +1,5 @@
 using AkkaWsgi.Actors.Dispatch;
+using AkkaWsgi.Actors.Interpreter;
 using Akka.Actor;
 using Akka.Hosting;
 using AkkaWsgi.Actors.Parking;
@@ -15,7 +16,8 @@ namespace AkkaWsgi.Hosting.Front;
 /// The connection side of the pipeline: Kestrel calls it per request; it reads the body, turns the request into a
 /// message for the dispatcher actor and waits until an interpreter worker has produced the response.
 /// </summary>
-internal sealed class WsgiEndpoint(IRequiredActor<DispatcherActor> dispatcher, AkkaWsgiOptions options, BlockList blocks, ParkingGate parking)
+internal sealed class WsgiEndpoint(IRequiredActor<DispatcherActor> dispatcher, AkkaWsgiOptions options, BlockList blocks, ParkingGate parking,
+    RequestCompletions? completions)
 {
     private const string KestrelMovedContentLength = "X-Content-Length";
 
@@ -49,7 +51,7 @@ internal sealed class WsgiEndpoint(IRequiredActor<DispatcherActor> dispatcher, A
         try
         {
             // Awaited here rather than in a method of its own: one state machine fewer on every request.
-            var exchange = new HttpWsgiExchange(context, body, blocks, parking);
+            var exchange = new HttpWsgiExchange(context, body, blocks, parking, completions);
             await DispatchAsync(exchange).ConfigureAwait(false);
             ThrowIfIncomplete(exchange);
             if (exchange.Parked is not { } parked)
@@ -67,7 +69,7 @@ internal sealed class WsgiEndpoint(IRequiredActor<DispatcherActor> dispatcher, A
             switch (wake.Action)
             {
                 case ParkAction.Retry:
-                    var retry = new HttpWsgiExchange(context, body, blocks, parking, wake.Arg);
+                    var retry = new HttpWsgiExchange(context, body, blocks, parking, completions, wake.Arg);
                     await DispatchAsync(retry).ConfigureAwait(false);
                     ThrowIfIncomplete(retry);
                     break;

@@ -37,6 +37,7 @@ internal sealed class WsgiServer : IDisposable
         Parking = new ParkingStats(options.MaxParked);
         Blocks = new BlockList(time, loggerFactory.CreateLogger("akkawsgi.block"));
         PageCache = new PageCache(options.CacheSize, time);
+        Completions = options.InlineConnections ? new RequestCompletions(loggerFactory.CreateLogger("akkawsgi.complete")) : null;
         AccessLog = options.AccessLog ? new AccessLogStream(loggerFactory.CreateLogger("akkawsgi.access")) { Fields = accessFields } : null;
     }
 
@@ -57,6 +58,12 @@ internal sealed class WsgiServer : IDisposable
     public PageCache PageCache { get; }
 
     public AccessLogStream? AccessLog { get; }
+
+    /// <summary>
+    /// Where finished requests are handed back to their connections (a thread of its own), when connection work runs
+    /// inline (<see cref="AkkaWsgiOptions.InlineConnections"/>); else the thread pool resumes them.
+    /// </summary>
+    public RequestCompletions? Completions { get; }
 
     /// <summary>The server's metrics, once its front is mounted (<see cref="AkkaWsgiEndpointExtensions.MapWsgi"/>).</summary>
     public ServerMetrics? Metrics { get; set; }
@@ -92,7 +99,7 @@ internal sealed class WsgiServer : IDisposable
         {
             Workers = Options.Workers,
             WorkerProps = (dispatcher, _) => InterpreterActor.Props(application, dispatcher, new InterpreterOptions(), Time,
-                LoggerFactory.CreateLogger("akkawsgi.interpreter")),
+                LoggerFactory.CreateLogger("akkawsgi.interpreter"), Completions),
             Queue = new PriorityQueuePolicy(
                 new PriorityOptions { Prefixes = Options.PriorityPrefixes.Select(PriorityPrefix.Parse).ToList() }, Time),
             Dispatcher = new DispatcherOptions
@@ -128,11 +135,12 @@ internal sealed class WsgiServer : IDisposable
     {
         var parking = new ParkingGate(lot, Parking, LoggerFactory.CreateLogger("akkawsgi.park"));
         Python.Application.ParkNotifier = parking.Notify;
-        return new WsgiEndpoint(dispatcher, Options, Blocks, parking);
+        return new WsgiEndpoint(dispatcher, Options, Blocks, parking, Completions);
     }
 
     public void Dispose()
     {
+        Completions?.Dispose();
         Blocks.Dispose();
         Metrics?.Dispose();
     }

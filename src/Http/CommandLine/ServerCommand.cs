@@ -391,6 +391,7 @@ internal sealed class ServerCommand
         Chdir = result.GetValue(chdir),
         LogLevel = result.GetValue(logLevel)!.ToLowerInvariant(),
         AccessLog = result.GetValue(accessLog),
+        InlineConnections = SocketThreads.Inline,
         AllowClr = result.GetValue(allowClr),
         MaxBodySize = result.GetValue(maxBodySize),
         BufferSize = result.GetValue(bufferSize),

@@ -32,6 +32,8 @@ internal static class KestrelSetup
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(options.GracefulTimeout));
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.WebHost.ConfigureKestrel(kestrel => Configure(kestrel, options, handedOver, certificates, tlsDescriptors, statusDescriptors, statusPeers));
+        // With the socket threads running completions inline, Kestrel's continuations run there too, not on the pool.
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = options.InlineConnections);
         services(builder.Services);
         if (balance is not null)
         {

@@ -128,6 +128,12 @@ internal sealed class WorkerProcessLauncher(IReadOnlyList<string> arguments, Lis
         info.Environment.Remove("LISTEN_FDS");
         info.Environment.Remove("LISTEN_PID");
         info.Environment.Remove("LISTEN_FDNAMES");
+        if (SocketThreads.SetByServer)
+        {
+            // The server's choice, not the user's: the worker makes it again, and its application does not inherit it.
+            info.Environment.Remove(SocketThreads.Variable);
+        }
+
         foreach (var (name, value) in WorkerEnvironment.Describe(listeners.DescriptorsFor(worker.Slot), controlFd, worker.Slot, worker.Generation, worker.Serial))
         {
             info.Environment[name] = value;

@@ -53,11 +53,29 @@ public sealed class InterpreterActorTests : ActorTest
         Assert.StartsWith("3 ", RunOne(worker, dispatcher, new Job()), StringComparison.Ordinal);
     }
 
-    private IActorRef StartWorker(TestProbe dispatcher)
+    [Fact]
+    public void AWorkerOutOfWork_WakesTheCompletionThreadForWhatItFinished()
+    {
+        // The brief wait is a minute: a completion that runs in time was woken by the worker, not timed out.
+        using var completions = new RequestCompletions(NullLogger.Instance, maxDelay: TimeSpan.FromMinutes(1));
+        var dispatcher = CreateTestProbe();
+        var worker = StartWorker(dispatcher, completions);
+        var first = new Job { PostTo = completions };
+        RunOne(worker, dispatcher, first);
+        Assert.True(first.Finished.Wait(Patience));
+        Assert.True(SpinWait.SpinUntil(() => completions.WaitsBriefly, Patience));
+
+        var second = new Job { PostTo = completions };
+        RunOne(worker, dispatcher, second);
+
+        Assert.True(second.Finished.Wait(Patience), "the worker ran out of work without waking the completion thread");
+    }
+
+    private IActorRef StartWorker(TestProbe dispatcher, RequestCompletions? completions = null)
     {
         var (application, _) = EmbeddedPython.Shared.Load(CountingApp);
         var parent = Start(Props.Create(() => new SupervisingParent(
-            InterpreterActor.Props(application, dispatcher.Ref, new InterpreterOptions(), Clock, NullLogger.Instance))));
+            InterpreterActor.Props(application, dispatcher.Ref, new InterpreterOptions(), Clock, NullLogger.Instance, completions))));
         var worker = parent.Ask<IActorRef>("child", Patience).GetAwaiter().GetResult();
         Assert.Equal(worker, dispatcher.ExpectMsg<WorkerReady>(Patience).Worker);
         return worker;
@@ -82,8 +100,11 @@ public sealed class InterpreterActorTests : ActorTest
         protected override SupervisorStrategy SupervisorStrategy() => ServerSupervision.Strategy();
     }
 
-    /// <summary>A request with a recording exchange; optionally its completion throws once.</summary>
-    private sealed class Job : IRequestJob
+    /// <summary>
+    /// A request with a recording exchange; optionally its completion throws once, or is handed to a completion thread
+    /// as the server's exchanges are.
+    /// </summary>
+    private sealed class Job : IRequestJob, IThreadPoolWorkItem
     {
         private int completions;
 
@@ -99,13 +120,22 @@ public sealed class InterpreterActorTests : ActorTest
 
         public int Completions => Volatile.Read(ref completions);
 
+        public RequestCompletions? PostTo { get; init; }
+
+        /// <summary>Set when the completion thread has run this job's completion.</summary>
+        public ManualResetEventSlim Finished { get; } = new();
+
         public void Complete()
         {
             if (Interlocked.Increment(ref completions) == 1 && FailOnComplete)
             {
                 throw new InvalidOperationException("the connection side failed");
             }
+
+            PostTo?.Post(this);
         }
+
+        void IThreadPoolWorkItem.Execute() => Finished.Set();
 
         public void Reject(int statusCode, TimeSpan? retryAfter) => Complete();
     }

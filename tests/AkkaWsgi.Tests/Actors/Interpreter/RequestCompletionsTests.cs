@@ -1,0 +1,167 @@
+using AkkaWsgi.Actors.Interpreter;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AkkaWsgi.Tests.Actors.Interpreter;
+
+/// <summary>
+/// The completion thread: where finished requests run, and when a worker's posts wake it. The brief wait is set to a
+/// minute, so a completion that runs within the tests' patience was woken, not timed out.
+/// </summary>
+public sealed class RequestCompletionsTests : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    // Long enough to show that nothing woke the thread; short enough for a test to pass or fail in good time.
+    private static readonly TimeSpan NotWoken = TimeSpan.FromMilliseconds(300);
+
+    private readonly RequestCompletions completions = new(NullLogger.Instance, maxDelay: TimeSpan.FromMinutes(1));
+
+    public void Dispose() => completions.Dispose();
+
+    [Fact]
+    public void Post_FromAnyThread_RunsOnTheCompletionThreadAtOnce()
+    {
+        var item = new Item();
+
+        completions.Post(item);
+
+        Assert.True(item.Ran.Wait(Patience));
+        Assert.Equal("akkawsgi.complete", item.Thread);
+    }
+
+    [Fact]
+    public void Post_FromAWorkerWithMoreToRun_WaitsForItsRelease()
+    {
+        OnWorkerThread(() =>
+        {
+            completions.DeferOnCurrentThread();
+            var first = new Item();
+            completions.Post(first); // the thread was idle: woken at once
+            Assert.True(first.Ran.Wait(Patience));
+            Assert.True(SpinWait.SpinUntil(() => completions.WaitsBriefly, Patience));
+
+            var second = new Item();
+            completions.Post(second);
+            Assert.False(second.Ran.Wait(NotWoken), "a worker's post woke the thread while it waits briefly");
+
+            completions.Release();
+            Assert.True(second.Ran.Wait(Patience));
+        });
+    }
+
+    [Fact]
+    public void Post_FromAWorker_WakesTheThreadWhenABatchIsQueued()
+    {
+        OnWorkerThread(() =>
+        {
+            completions.DeferOnCurrentThread();
+            var first = new Item();
+            completions.Post(first);
+            Assert.True(first.Ran.Wait(Patience));
+            Assert.True(SpinWait.SpinUntil(() => completions.WaitsBriefly, Patience));
+
+            var items = Enumerable.Range(0, RequestCompletions.Batch).Select(_ => new Item()).ToList();
+            foreach (var item in items.SkipLast(1))
+            {
+                completions.Post(item);
+            }
+
+            Assert.False(items[0].Ran.Wait(NotWoken), "woken before a batch was queued");
+            completions.Post(items[^1]);
+            Assert.All(items, item => Assert.True(item.Ran.Wait(Patience)));
+        });
+    }
+
+    [Fact]
+    public void Post_FromAnotherThread_WakesTheThreadEvenWhileAWorkerDefers()
+    {
+        OnWorkerThread(() =>
+        {
+            completions.DeferOnCurrentThread();
+            var first = new Item();
+            completions.Post(first);
+            Assert.True(first.Ran.Wait(Patience));
+            Assert.True(SpinWait.SpinUntil(() => completions.WaitsBriefly, Patience));
+            var deferred = new Item();
+            completions.Post(deferred);
+
+            var other = new Item();
+            OnWorkerThread(() => completions.Post(other)); // a thread that never deferred, as the dispatcher's
+
+            Assert.True(other.Ran.Wait(Patience));
+            Assert.True(deferred.Ran.Wait(Patience)); // taken along
+        });
+    }
+
+    [Fact]
+    public void Post_AFailingCompletion_DoesNotStopTheOnesAfterIt()
+    {
+        completions.Post(new Item { Fails = true });
+        var next = new Item();
+        completions.Post(next);
+
+        Assert.True(next.Ran.Wait(Patience));
+    }
+
+    [Fact]
+    public void Dispose_RunsWhatIsQueued_AndAPostAfterItRunsOnThePostingThread()
+    {
+        var local = new RequestCompletions(NullLogger.Instance, maxDelay: TimeSpan.FromMinutes(1));
+        var queued = Enumerable.Range(0, 50).Select(_ => new Item()).ToList();
+        queued.ForEach(local.Post);
+
+        local.Dispose();
+        Assert.All(queued, item => Assert.True(item.Ran.IsSet));
+
+        var late = new Item();
+        local.Post(late);
+        Assert.True(late.Ran.IsSet);
+        Assert.Equal(Environment.CurrentManagedThreadId, late.ThreadId);
+    }
+
+    private static void OnWorkerThread(Action body)
+    {
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                body();
+            }
+#pragma warning disable CA1031 // reported on the test's thread
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                failure = e;
+            }
+        });
+        thread.Start();
+        Assert.True(thread.Join(TimeSpan.FromSeconds(30)));
+        if (failure is not null)
+        {
+            throw new AggregateException(failure);
+        }
+    }
+
+    private sealed class Item : IThreadPoolWorkItem
+    {
+        public ManualResetEventSlim Ran { get; } = new();
+
+        public string? Thread { get; private set; }
+
+        public int ThreadId { get; private set; }
+
+        public bool Fails { get; init; }
+
+        public void Execute()
+        {
+            Thread = System.Threading.Thread.CurrentThread.Name;
+            ThreadId = Environment.CurrentManagedThreadId;
+            Ran.Set();
+            if (Fails)
+            {
+                throw new InvalidOperationException("the connection side failed");
+            }
+        }
+    }
+}
