@@ -10,4 +10,7 @@ internal static partial class InterpreterLog
 
     [LoggerMessage(201, LogLevel.Error, "Finishing a request on the connection side failed", EventName = "CompletionFailed")]
     public static partial void CompletionFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(202, LogLevel.Warning, "The completion thread did not stop within {Seconds} s; leaving it", EventName = "CompletionsNotStopped")]
+    public static partial void CompletionsNotStopped(ILogger logger, double seconds);
 }

@@ -24,6 +24,9 @@ public sealed class RequestCompletions : IDisposable
     /// <summary>The longest a completion waits for the thread while workers keep it from being woken, by default.</summary>
     public static readonly TimeSpan DefaultMaxDelay = TimeSpan.FromMilliseconds(1);
 
+    // Completions never wait for anything; one that does must not hold the process's exit.
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
+
     private const int Running = 0;
     private const int WaitingBriefly = 1;
     private const int Idle = 2;
@@ -94,7 +97,11 @@ public sealed class RequestCompletions : IDisposable
             Monitor.Pulse(gate);
         }
 
-        thread.Join();
+        // Disposed from a completion (a host stopped by a request) the thread finishes on its own, after it.
+        if (Thread.CurrentThread != thread && !thread.Join(StopTimeout))
+        {
+            InterpreterLog.CompletionsNotStopped(logger, StopTimeout.TotalSeconds);
+        }
     }
 
     private void Wake()

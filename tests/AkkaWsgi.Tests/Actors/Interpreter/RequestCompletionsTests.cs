@@ -119,6 +119,16 @@ public sealed class RequestCompletionsTests : IDisposable
         Assert.Equal(Environment.CurrentManagedThreadId, late.ThreadId);
     }
 
+    [Fact]
+    public void Dispose_FromACompletion_ReturnsInsteadOfWaitingForItself()
+    {
+        var local = new RequestCompletions(NullLogger.Instance, maxDelay: TimeSpan.FromMinutes(1));
+        var disposed = new ManualResetEventSlim();
+        local.Post(new Item { Then = () => { local.Dispose(); disposed.Set(); } });
+
+        Assert.True(disposed.Wait(Patience), "Dispose on the completion thread waited for that thread");
+    }
+
     private static void OnWorkerThread(Action body)
     {
         Exception? failure = null;
@@ -153,11 +163,14 @@ public sealed class RequestCompletionsTests : IDisposable
 
         public bool Fails { get; init; }
 
+        public Action? Then { get; init; }
+
         public void Execute()
         {
             Thread = System.Threading.Thread.CurrentThread.Name;
             ThreadId = Environment.CurrentManagedThreadId;
             Ran.Set();
+            Then?.Invoke();
             if (Fails)
             {
                 throw new InvalidOperationException("the connection side failed");
