@@ -41,7 +41,6 @@ public sealed partial class WsgiWorker
     private string reasonPhrase = "";
     private long? declaredLength;
     private int unflushed;
-    private long written;
 
     private IWsgiResponse Response => (exchange ?? throw new InvalidOperationException("no request is running")).Response;
 
@@ -53,7 +52,6 @@ public sealed partial class WsgiWorker
         reasonPhrase = "";
         declaredLength = null;
         unflushed = 0;
-        written = 0;
     }
 
     internal PyObject? StartResponse(long token, PyArgs args)
@@ -214,6 +212,7 @@ public sealed partial class WsgiWorker
 
         // A generator may still run code after its last block (cleanup before it returns): that block is sent at once.
         var lastMayWait = !result.IsInstance(app.GeneratorType);
+        long written = 0;
         using var iterator = result.GetIter();
         while (!clientGone)
         {
@@ -241,7 +240,6 @@ public sealed partial class WsgiWorker
             {
                 // The body is complete: nothing may follow, and the connection side sends it as it ends the response,
                 // off this thread. PEP 3333 only forbids holding a block back while the application makes the next.
-                unflushed += data.Length;
                 continue;
             }
 

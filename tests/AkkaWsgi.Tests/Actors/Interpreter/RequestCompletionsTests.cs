@@ -34,11 +34,7 @@ public sealed class RequestCompletionsTests : IDisposable
     {
         OnWorkerThread(() =>
         {
-            completions.DeferOnCurrentThread();
-            var first = new Item();
-            completions.Post(first); // the thread was idle: woken at once
-            Assert.True(first.Ran.Wait(Patience));
-            Assert.True(SpinWait.SpinUntil(() => completions.WaitsBriefly, Patience));
+            BecomeAWorkerWithTheThreadWaitingBriefly();
 
             var second = new Item();
             completions.Post(second);
@@ -54,11 +50,7 @@ public sealed class RequestCompletionsTests : IDisposable
     {
         OnWorkerThread(() =>
         {
-            completions.DeferOnCurrentThread();
-            var first = new Item();
-            completions.Post(first);
-            Assert.True(first.Ran.Wait(Patience));
-            Assert.True(SpinWait.SpinUntil(() => completions.WaitsBriefly, Patience));
+            BecomeAWorkerWithTheThreadWaitingBriefly();
 
             var items = Enumerable.Range(0, RequestCompletions.Batch).Select(_ => new Item()).ToList();
             foreach (var item in items.SkipLast(1))
@@ -77,11 +69,7 @@ public sealed class RequestCompletionsTests : IDisposable
     {
         OnWorkerThread(() =>
         {
-            completions.DeferOnCurrentThread();
-            var first = new Item();
-            completions.Post(first);
-            Assert.True(first.Ran.Wait(Patience));
-            Assert.True(SpinWait.SpinUntil(() => completions.WaitsBriefly, Patience));
+            BecomeAWorkerWithTheThreadWaitingBriefly();
             var deferred = new Item();
             completions.Post(deferred);
 
@@ -127,6 +115,19 @@ public sealed class RequestCompletionsTests : IDisposable
         local.Post(new Item { Then = () => { local.Dispose(); disposed.Set(); } });
 
         Assert.True(disposed.Wait(Patience), "Dispose on the completion thread waited for that thread");
+    }
+
+    /// <summary>
+    /// Marks the calling thread as a worker's and has one of its completions run, so that the completion thread then
+    /// waits briefly, the state in which a worker's posts do not wake it.
+    /// </summary>
+    private void BecomeAWorkerWithTheThreadWaitingBriefly()
+    {
+        completions.DeferOnCurrentThread();
+        var first = new Item();
+        completions.Post(first); // the thread was idle: woken at once
+        Assert.True(first.Ran.Wait(Patience));
+        Assert.True(SpinWait.SpinUntil(() => completions.WaitsBriefly, Patience));
     }
 
     private static void OnWorkerThread(Action body)
