@@ -7,8 +7,9 @@ namespace AkkaWsgi.Http.Hosting;
 /// woken again for the next one: measured, several context switches and about a third of the server's CPU per Flask
 /// request. Inline, a request is parsed and queued for Python on the socket thread that read it (the runtime then runs
 /// one socket thread per core), and its response is finished and sent on the completion thread
-/// (<c>RequestCompletions</c>). What the connection side does there is short and does not block: file reads for
-/// static files and <c>wsgi.file_wrapper</c> go through the runtime's file I/O, and Python is only ever awaited.
+/// (<c>RequestCompletions</c>). What the connection side does there is short and does not wait for long: file I/O
+/// (static files, <c>wsgi.file_wrapper</c>, a spilled request body) goes through the runtime's, and Python is only
+/// ever awaited (docs/architecture.md lists the few synchronous calls left).
 /// <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0</c> in the environment restores the runtime's default.
 /// </remarks>
 internal static class SocketThreads
