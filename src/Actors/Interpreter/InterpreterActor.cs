@@ -14,7 +14,7 @@ namespace AkkaWsgi.Actors.Interpreter;
 /// The worker takes the GIL for a request and keeps it while more requests are already waiting in its mailbox (up
 /// to <see cref="InterpreterOptions.MaxBatch"/> and <see cref="InterpreterOptions.MaxBatchTime"/>); it lets go when
 /// the mailbox is empty. The bridge itself releases the GIL whenever it waits for the network. Finished requests go to
-/// <see cref="RequestCompletions"/>, which this worker wakes only when it runs out of work.
+/// <see cref="RequestCompletions"/>; when it runs out of work, the worker finishes what is queued there itself.
 /// <para>
 /// It runs on <see cref="Hosting.ActorDispatchers.Pinned"/>: its own OS thread for life, on which the thread state is
 /// created (PreStart) and deleted (PostStop). A failure that escapes a request has already been answered (the
@@ -118,8 +118,8 @@ public sealed class InterpreterActor(
 
             // The dispatcher usually runs on this thread during that Tell, so a next request is already queued here if
             // there is one: keep the GIL for it, and let go when there is nothing to do, or when this actor is about to
-            // be suspended for its supervisor's decision. Only then is the completion thread woken for what this
-            // worker finished meanwhile.
+            // be suspended for its supervisor's decision. Then, without the GIL, this thread finishes the requests
+            // queued for the completion thread: it would only go to sleep while that one was woken for them.
             if (failed || !((ActorCell)Context).HasMessages)
             {
                 if (python is { HoldsGil: true })
@@ -127,7 +127,7 @@ public sealed class InterpreterActor(
                     python.Exit();
                 }
 
-                completions?.Release();
+                completions?.RunQueuedHere();
             }
         }
     }
