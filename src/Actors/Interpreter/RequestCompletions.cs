@@ -64,7 +64,10 @@ public sealed class RequestCompletions : IDisposable
     /// <summary>Lets the current thread's posts wait for <see cref="RunQueuedHere"/> (an interpreter worker's thread).</summary>
     public void DeferOnCurrentThread() => deferringFor = this;
 
-    /// <summary>Queues a finished request; its <see cref="IThreadPoolWorkItem.Execute"/> runs on the completion thread.</summary>
+    /// <summary>
+    /// Queues a finished request; its <see cref="IThreadPoolWorkItem.Execute"/> runs on the completion thread, or on a
+    /// worker's thread that calls <see cref="RunQueuedHere"/> first.
+    /// </summary>
     public void Post(IThreadPoolWorkItem completion)
     {
         queue.Enqueue(completion);

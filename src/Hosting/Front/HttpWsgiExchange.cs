@@ -25,9 +25,10 @@ internal sealed partial class HttpWsgiExchange(HttpContext context, RequestBody 
     RequestCompletions? completions, string? retryArg = null) : IWsgiExchange, IRequestJob, IValueTaskSource, IThreadPoolWorkItem
 {
     // The exchange is its own completion source, one object fewer per request than a TaskCompletionSource and its
-    // Task. Continuations never run on the completing thread (an interpreter worker, or the dispatcher): the result is
-    // set on the completion thread, where the connection's continuation then runs inline, or, without one, set here
-    // with the continuation queued to the thread pool.
+    // Task. Continuations never run on the completing thread while it has other work (an interpreter worker, or the
+    // dispatcher): the result is set by RequestCompletions (its thread, or the worker's once it is out of work), where
+    // the connection's continuation then runs inline, or, without one, set here with the continuation queued to the
+    // thread pool.
     private ManualResetValueTaskSourceCore<bool> completion = new() { RunContinuationsAsynchronously = completions is null };
     private int completed;
 
