@@ -4,7 +4,8 @@
     bench/threads.py AKKAWSGI_EXECUTABLE [APP] [akkawsgi flags...]
 
 APP is one of compare.py's applications (default flask). Environment: DURATION (8s), WARMUP (10s: the JIT is still
-recompiling hot code a few seconds in), CONNECTIONS (32), PYTHON.
+recompiling hot code a few seconds in), WARMUP_PROCESSES (40s, for --processes above 1, as in compare.py), CONNECTIONS
+(32), PYTHON.
 
 Prints, per thread name, the CPU microseconds per request, the share of one core, and the context switches per
 request (voluntary: the thread slept; involuntary: it was switched out while runnable, which is also what a
@@ -67,7 +68,9 @@ def main():
     try:
         compare.wait_ready(port, proc)
         url = f"http://127.0.0.1:{port}/"
-        subprocess.run(["wrk", "-t1", f"-c{conns}", f"-d{os.environ.get('WARMUP', '10s')}", url], capture_output=True, check=True)
+        warm = {"warmup": os.environ.get("WARMUP", "10s"), "warmup-processes": os.environ.get("WARMUP_PROCESSES", "40s"), "extra": []}
+        subprocess.run(["wrk", "-t1", f"-c{conns}", f"-d{compare.warmup([sys.argv[1]] + flags, warm)}", url], capture_output=True,
+                       check=True)
         before = thread_cpu(proc.pid)
         out = subprocess.run(["wrk", "-t1", f"-c{conns}", f"-d{duration}", url], capture_output=True, text=True,
                              check=True).stdout
