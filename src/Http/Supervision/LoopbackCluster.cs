@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Akka.Actor;
 using AkkaWsgi.Actors.Cluster;
 using AkkaWsgi.Actors.Supervision;
+using MemberStatus = Akka.Cluster.MemberStatus;
 
 namespace AkkaWsgi.Http.Supervision;
 
@@ -13,8 +14,9 @@ namespace AkkaWsgi.Http.Supervision;
 /// </summary>
 /// <remarks>
 /// The supervisor is the oldest member for as long as it runs, and does not remove itself when it finds itself alone
-/// (all workers gone at once); workers that lose it stop, as they do when its pipe closes. A worker process that exits is
-/// removed from the cluster at once, by the supervisor that saw it exit, rather than after the failure detector's wait.
+/// (all workers gone at once); workers that lose it stop, as they do when its pipe closes. A worker process that stops
+/// (a reload, a recycle, the server's stop) leaves the cluster on its way out; one that dies is removed at once, by the
+/// supervisor that saw it exit, rather than after the failure detector's wait.
 /// Ports are picked free at each start, since a reload runs the old and new process of a slot side by side.
 /// </remarks>
 internal sealed class LoopbackCluster
@@ -51,14 +53,28 @@ internal sealed class LoopbackCluster
         return WorkerEnvironment.DescribeCluster(port, [Supervisor.Listen.Port]);
     }
 
-    /// <summary><paramref name="worker"/>'s process has exited: removes it from the cluster now.</summary>
+    /// <summary>
+    /// <paramref name="worker"/>'s process has exited: removes it from the cluster now, unless it left on its way out.
+    /// </summary>
     public void Gone(WorkerId worker)
     {
-        if (ports.TryRemove(worker, out var port) && System is { } system)
+        if (!ports.TryRemove(worker, out var port) || System is not { } system)
         {
-            Akka.Cluster.Cluster.Get(system).Down(new Address("akka.tcp", ClusterSettings.SystemName, "127.0.0.1", port));
+            return;
+        }
+
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        var address = new Address("akka.tcp", ClusterSettings.SystemName, "127.0.0.1", port);
+        // A worker that stopped gracefully left the cluster first, and the leader removes it once it is gone. Downing
+        // it would turn that exit into a failure which every other node then detects and reports as one.
+        if (cluster.State.Members.FirstOrDefault(m => m.Address.Equals(address)) is { } member && !LeftOrDowned(member.Status))
+        {
+            cluster.Down(address);
         }
     }
+
+    private static bool LeftOrDowned(MemberStatus status) =>
+        status is MemberStatus.Leaving or MemberStatus.Exiting or MemberStatus.Removed or MemberStatus.Down;
 
     private static int FreePort()
     {

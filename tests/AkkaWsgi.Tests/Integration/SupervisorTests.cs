@@ -196,6 +196,23 @@ public sealed partial class SupervisorTests
     }
 
     [Fact]
+    public async Task Reload_WithTwoProcesses_TheOldOnesLeaveTheCluster_NoNodeReportsThemUnreachable()
+    {
+        using var server = await ServerProcess.StartAsync(Arguments(processes: 2));
+        var line = server.LineCount;
+
+        server.SendSignal(SigHup);
+
+        Assert.True(await server.WaitForLogAsync(log => Regex.Count(log, "generation 1, #\\d+\\), pid \\d+ stopped") == 2, Patience, line),
+            server.Describe());
+        // A node that stops answering is reported after 3 s of silence; the old workers, downed as they exited instead
+        // of being left to leave, were reported about 3.5 s after it.
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        var since = server.LogSince(line);
+        Assert.False(since.Contains("unreachable", StringComparison.OrdinalIgnoreCase), server.Describe());
+    }
+
+    [Fact]
     public async Task Uid_BindsAPrivilegedPortAsRoot_ThenServesAsNobody()
     {
         Assert.True(GetEuid() == 0, "the privilege-drop test needs root (the test script runs as root)");
