@@ -43,6 +43,9 @@ APPS = {
     "sleep10": (os.path.join(ROOT, "bench", "apps"), "sleep10"),
 }
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+# Worker processes form a loopback cluster and are still compiling its code for about their first 40 s
+# (docs/performance.md); a shorter warm-up measures that, not the steady state.
+WARMUP_PROCESSES = "40s"
 PEERS_BJOERN = ("bjoern", "bjoern-libpython")
 PEERS = PEERS_BJOERN + ("uwsgi",)
 
@@ -182,9 +185,7 @@ def main():
         "rounds": int(os.environ.get("ROUNDS", "3")),
         "duration": os.environ.get("DURATION", "8s"),
         "warmup": os.environ.get("WARMUP", "2s"),
-        # Worker processes form a loopback cluster and are still compiling its code for about the first 40 s
-        # (docs/performance.md); a shorter warm-up measures that, not the steady state.
-        "warmup-processes": os.environ.get("WARMUP_PROCESSES", "40s"),
+        "warmup-processes": os.environ.get("WARMUP_PROCESSES", WARMUP_PROCESSES),
         "workers": os.environ.get("WORKERS", "16"),
         "python": os.environ.get("PYTHON", default_python()),
         "extra": os.environ.get("EXTRA", "").split(),

@@ -68,8 +68,8 @@ def main():
     try:
         compare.wait_ready(port, proc)
         url = f"http://127.0.0.1:{port}/"
-        warm = {"warmup": os.environ.get("WARMUP", "10s"), "warmup-processes": os.environ.get("WARMUP_PROCESSES", "40s"),
-                "extra": []}
+        warm = {"warmup": os.environ.get("WARMUP", "10s"),
+                "warmup-processes": os.environ.get("WARMUP_PROCESSES", compare.WARMUP_PROCESSES), "extra": []}
         subprocess.run(["wrk", "-t1", f"-c{conns}", f"-d{compare.warmup([sys.argv[1]] + flags, warm)}", url],
                        capture_output=True, check=True)
         before = thread_cpu(proc.pid)
