@@ -14,7 +14,8 @@ of the rounds and every round's figures, and writes it to bench/compare-latest.m
 
 "CPU/req" is the server's CPU time (user + system of every process in its group: supervisor and worker) during the
 measured period, divided by the requests wrk completed: steadier than throughput on a shared machine, and what a site
-with many cores pays.
+with many cores pays. "answered" is how many of wrk's connections had been answered at all three quarters of the way
+through (ss), because wrk's latencies only cover the connections a server serves.
 
 Applications: hello (examples/hello.py), flask (a Flask JSON view), django (a Django JSON view), sleep10 (waits 10 ms without the GIL, like a view
 waiting on a database: 16 workers can serve at most 1,600 req/s).
@@ -134,6 +135,23 @@ def warmup(server, env_conf):
     return max(env_conf["warmup"], env_conf["warmup-processes"], key=seconds)
 
 
+def answered_connections(port):
+    """(connections to PORT that have received any response, all of them) by the kernel's count, or None without ss.
+
+    wrk's latencies only cover the requests that were answered: a server that serves a few connections and leaves
+    the others waiting (threads held by keep-alive connections) shows the latency of the few. This shows how many.
+    """
+    try:
+        out = subprocess.run(["ss", "-tinH", "state", "established", f"( dport = :{port} )"],
+                             capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    # Each connection is two lines: the addresses, then its counters; a connection that has received nothing has no
+    # bytes_received counter at all.
+    counters = [line for line in out.splitlines() if line.startswith(("\t", " "))]
+    return sum(1 for line in counters if re.search(r"\bbytes_received:[1-9]", line)), len(counters)
+
+
 def measure(label, server, app, conns, env_conf):
     port = free_port()
     log = open(os.path.join(ROOT, "bench", "compare-server.log"), "ab")
@@ -150,13 +168,19 @@ def measure(label, server, app, conns, env_conf):
         url = f"http://127.0.0.1:{port}/"
         subprocess.run(["wrk", "-t1", f"-c{conns}", f"-d{warmup(server, env_conf)}", url], capture_output=True, check=True)
         cpu0 = group_cpu_seconds(proc.pid)
-        out = subprocess.run(["wrk", "-t1", f"-c{conns}", f"-d{env_conf['duration']}", "--latency", url],
-                             capture_output=True, text=True, check=True).stdout
+        wrk = subprocess.Popen(["wrk", "-t1", f"-c{conns}", f"-d{env_conf['duration']}", "--latency", url],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        # Counted three quarters of the way through, when every connection has had time to be answered.
+        time.sleep(seconds(env_conf["duration"]) * 3 / 4)
+        answered = answered_connections(port)
+        out = wrk.communicate()[0]
+        if wrk.returncode != 0:
+            raise RuntimeError(f"wrk failed against {label}: {out}")
         cpu1 = group_cpu_seconds(proc.pid)
         rps, total, p99, errors = parse_wrk(out)
         if errors:
             log.write(f"--- wrk reported errors against {label}:\n{out}\n".encode())
-        return rps, p99, (cpu1 - cpu0) / max(total, 1) * 1e6, errors
+        return rps, p99, (cpu1 - cpu0) / max(total, 1) * 1e6, errors, answered
     finally:
         try:
             os.killpg(proc.pid, signal.SIGTERM)
@@ -167,6 +191,16 @@ def measure(label, server, app, conns, env_conf):
         except ProcessLookupError:
             proc.wait()  # it had exited already (a failed start), which the caller hears of
         log.close()
+
+
+def answered_text(answered):
+    return "?" if answered is None else f"{answered[0]}/{answered[1]}"
+
+
+def min_answered(rounds):
+    """The round in which the fewest connections were answered, or None if ss could not count any."""
+    counted = [r[4] for r in rounds if r[4] is not None]
+    return min(counted) if counted else None
 
 
 def main():
@@ -211,11 +245,13 @@ def main():
                     r = measure(label, list(server), app, conns, conf)
                     results.setdefault((app, conns, label), []).append(r)
                     print(f"round {rnd + 1} {app} c={conns} {label}: {r[0]:.0f} req/s, p99 {r[1]:.2f} ms, "
-                          f"{r[2]:.1f} µs CPU/req, {r[3]} errors", file=sys.stderr, flush=True)
+                          f"{r[2]:.1f} µs CPU/req, {r[3]} errors, {answered_text(r[4])} connections answered",
+                          file=sys.stderr, flush=True)
     lines = [f"python {conf['python']}, {conf['workers']} workers, {conf['rounds']} rounds of {conf['duration']}, "
              f"wrk -t1 on the same machine", "",
-             "| app | conns | build | req/s (median) | ratio | p99 ms (median) | ratio | CPU µs/req (median) | rounds: req/s | errors |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "| app | conns | build | req/s (median) | ratio | p99 ms (median) | ratio | CPU µs/req (median) | rounds: req/s | errors "
+             "| answered (fewest) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for app in apps:
         for conns in conns_list:
             base = None
@@ -227,7 +263,7 @@ def main():
                 base = base or (rps, p99)
                 lines.append(f"| {app} | {conns} | {label} | {rps:,.0f} | {rps / base[0]:.2f} | {p99:.2f} | "
                              f"{p99 / base[1]:.2f} | {cpu:.1f} | {' / '.join(f'{r[0]:,.0f}' for r in rs)} | "
-                             f"{sum(r[3] for r in rs)} |")
+                             f"{sum(r[3] for r in rs)} | {answered_text(min_answered(rs))} |")
     table = "\n".join(lines)
     print(table)
     with open(os.path.join(ROOT, "bench", "compare-latest.md"), "w") as f:
