@@ -27,6 +27,7 @@ public sealed class ServerGuardian : ReceiveActor
     private readonly List<IActorRef> stopWaiters = [];
     private readonly IActorRef? membership;
     private bool backgroundStarted;
+    private IActorRef? backgroundJobs;
     private bool stopping;
     private bool fatalReported;
 
@@ -100,7 +101,7 @@ public sealed class ServerGuardian : ReceiveActor
         }
 
         backgroundStarted = true;
-        Context.ActorOf(
+        backgroundJobs = Context.ActorOf(
             BackgroundJobsActor.Props(settings.BackgroundJobs, actors.Dispatcher, settings.CronZone, settings.Time,
                 settings.LoggerFactory.CreateLogger("akkawsgi.background")),
             "background-jobs");
@@ -110,6 +111,14 @@ public sealed class ServerGuardian : ReceiveActor
     {
         stopping = true;
         stopWaiters.Add(Sender);
+
+        // Its timers would go on handing runs to a dispatcher without workers, each run never ending and every later
+        // one reported as skipped, for as long as the rest of the stop takes (leaving the cluster: seconds).
+        if (backgroundJobs is not null)
+        {
+            Context.Stop(backgroundJobs);
+        }
+
         foreach (var worker in interpreters)
         {
             // Handled after the request a worker is running, if any: a worker never stops in the middle of one.

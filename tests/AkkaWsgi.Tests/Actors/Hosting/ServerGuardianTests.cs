@@ -3,6 +3,7 @@ using AkkaWsgi.Actors.Dispatch;
 using AkkaWsgi.Actors.Hosting;
 using AkkaWsgi.Actors.Interpreter;
 using AkkaWsgi.Actors.Parking;
+using AkkaWsgi.Python.Wsgi;
 using AkkaWsgi.Tests.Actors.Dispatch;
 using AkkaWsgi.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -79,10 +80,28 @@ public sealed class ServerGuardianTests : ActorTest
         Assert.Empty(Fatal());
     }
 
-    private ServerActors StartServer(IQueuePolicy queue, int workers, Func<IActorRef, int, Props> workerProps)
+    [Fact]
+    public async Task StopInterpreters_AlsoStopsTheBackgroundJobs()
+    {
+        var worker = CreateTestProbe("worker");
+        StartServer(new FifoQueuePolicy(), workers: 1, (dispatcher, _) => ProbeWorker.Props(dispatcher, worker.Ref),
+            [new BackgroundJob("app.often", null, TimeSpan.FromMilliseconds(50), null!)]);
+        var guardian = await Sys.ActorSelection("/user/" + AkkaWsgiActorsExtensions.GuardianName).ResolveOne(Patience);
+        guardian.Tell(StartBackgroundJobs.Instance);
+        await guardian.Ask<ServerActors>(GetServerActors.Instance, Patience); // handled after the start
+        var jobs = await Sys.ActorSelection($"/user/{AkkaWsgiActorsExtensions.GuardianName}/background-jobs").ResolveOne(Patience);
+
+        await guardian.Ask<InterpretersStopped>(StopInterpreters.Instance, Patience);
+
+        Assert.True(IsTerminated(jobs));
+    }
+
+    private ServerActors StartServer(IQueuePolicy queue, int workers, Func<IActorRef, int, Props> workerProps,
+        IReadOnlyList<BackgroundJob>? backgroundJobs = null)
     {
         var settings = new ServerActorsSettings
         {
+            BackgroundJobs = backgroundJobs ?? [],
             Workers = workers,
             WorkerProps = workerProps,
             Queue = queue,
