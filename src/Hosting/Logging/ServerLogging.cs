@@ -67,7 +67,8 @@ internal static class ServerLogging
 
     /// <summary>
     /// Sends Akka's own log records to <paramref name="loggerFactory"/>, so they share the server's format; Akka's
-    /// chatter (actor lifecycle, dead letters) only at debug level, its warnings and errors always.
+    /// chatter (actor lifecycle, dead letters) only at debug level, its warnings and errors always, except a peer's
+    /// expected departure (<see cref="ServerAkkaLogger"/>).
     /// </summary>
     public static AkkaConfigurationBuilder WithServerLogging(this AkkaConfigurationBuilder akka, ILoggerFactory loggerFactory, string level) =>
         akka.ConfigureLoggers(loggers =>
@@ -75,7 +76,10 @@ internal static class ServerLogging
             loggers.LogLevel = Enum.Parse<LogLevel>(level, ignoreCase: true) <= LogLevel.Debug
                 ? Akka.Event.LogLevel.DebugLevel
                 : Akka.Event.LogLevel.WarningLevel;
-            loggers.ClearLoggers();
+
+            // Registers the factory for the logger to find; the logger itself is ours, in place of Akka.Hosting's.
             loggers.AddLoggerFactory(loggerFactory);
+            loggers.ClearLoggers();
+            loggers.AddLogger<ServerAkkaLogger>();
         });
 }

@@ -196,7 +196,7 @@ public sealed partial class SupervisorTests
     }
 
     [Fact]
-    public async Task Reload_WithTwoProcesses_TheOldOnesLeaveTheCluster_NoNodeReportsThemUnreachable()
+    public async Task ReloadAndStop_WithTwoProcesses_TheOldOnesLeaveTheCluster_NothingIsReportedUnreachableOrFailed()
     {
         using var server = await ServerProcess.StartAsync(Arguments(processes: 2));
         var line = server.LineCount;
@@ -208,8 +208,14 @@ public sealed partial class SupervisorTests
         // A node that stops answering is reported after 3 s of silence; the old workers, downed as they exited instead
         // of being left to leave, were reported about 3.5 s after it.
         await Task.Delay(TimeSpan.FromSeconds(8));
-        var since = server.LogSince(line);
-        Assert.False(since.Contains("unreachable", StringComparison.OrdinalIgnoreCase), server.Describe());
+        Assert.False(server.LogSince(line).Contains("unreachable", StringComparison.OrdinalIgnoreCase), server.Describe());
+
+        // A process that has left can close its connections before its goodbye reaches the others, whose remoting
+        // reported that (in about two runs of three) as a failed association and a disassociated writer.
+        server.SendSignal(ServerProcess.SigTerm);
+        Assert.Equal(0, await server.WaitForExitAsync(Patience));
+        var loud = Regex.Matches(server.LogSince(line), @"(?m)^\S+ (warn|error|crit)\b.*$").Select(m => m.Value).ToList();
+        Assert.True(loud.Count == 0, string.Join('\n', loud));
     }
 
     [Fact]

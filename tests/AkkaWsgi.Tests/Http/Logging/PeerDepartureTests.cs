@@ -1,0 +1,77 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Event;
+using AkkaWsgi.Hosting.Logging;
+
+namespace AkkaWsgi.Tests.Http.Logging;
+
+public sealed class PeerDepartureTests
+{
+    private const string Peer = "akka.tcp://akkawsgi@127.0.0.1:41637";
+    private const string Supervisor =
+        "akka.tcp://akkawsgi@127.0.0.1:43365/system/endpointManager/reliableEndpointWriter-akka.tcp%3A%2F%2Fakkawsgi%40127.0.0.1%3A41637-2";
+    private const string Writer = Supervisor + "/endpointWriter";
+
+    [Theory]
+    [InlineData(MemberStatus.Leaving)]
+    [InlineData(MemberStatus.Exiting)]
+    [InlineData(MemberStatus.Removed)]
+    [InlineData(MemberStatus.Down)]
+    [InlineData(null)]
+    public void IsExpected_BothRecordsAboutAPeerThatLeftOrIsLeaving_AreExpected(MemberStatus? status)
+    {
+        Assert.True(PeerDeparture.IsExpected(WriterError(), StatusOfPeer(status), NotStopping));
+        Assert.True(PeerDeparture.IsExpected(SupervisorWarning(), StatusOfPeer(status), NotStopping));
+    }
+
+    [Theory]
+    [InlineData(MemberStatus.Up)]
+    [InlineData(MemberStatus.Joining)]
+    [InlineData(MemberStatus.WeaklyUp)]
+    public void IsExpected_APeerStillAMember_IsNot(MemberStatus status)
+    {
+        // A process that crashed or a network fault: worth the warning and the error.
+        Assert.False(PeerDeparture.IsExpected(WriterError(), StatusOfPeer(status), NotStopping));
+        Assert.False(PeerDeparture.IsExpected(SupervisorWarning(), StatusOfPeer(status), NotStopping));
+    }
+
+    [Fact]
+    public void IsExpected_WhileThisNodeStops_AnyPeersDisassociationIs()
+    {
+        Assert.True(PeerDeparture.IsExpected(WriterError(), StatusOfPeer(MemberStatus.Up), () => true));
+    }
+
+    [Fact]
+    public void IsExpected_OtherFailuresOnTheSameConnection_AreNot()
+    {
+        var error = new Error(new InvalidOperationException("serialization failed"), Writer, typeof(object), "Failed");
+        var warning = new Warning(Supervisor, typeof(object), "Association with remote system " + Peer + " has failed; Reason is: [timeout]");
+
+        Assert.False(PeerDeparture.IsExpected(error, StatusOfPeer(null), () => true));
+        Assert.False(PeerDeparture.IsExpected(warning, StatusOfPeer(null), () => true));
+    }
+
+    [Fact]
+    public void IsExpected_RecordsFromElsewhere_AreNotLookedInto()
+    {
+        var error = new Error(Disassociation(), "akka://akkawsgi/user/akkawsgi/dispatcher", typeof(object), "Disassociated");
+
+        Assert.False(PeerDeparture.IsExpected(error, _ => throw new InvalidOperationException("asked"), () => throw new InvalidOperationException("asked")));
+    }
+
+    private static bool NotStopping() => false;
+
+    private static Func<Address, MemberStatus?> StatusOfPeer(MemberStatus? status) =>
+        address => address == Address.Parse(Peer) ? status : throw new InvalidOperationException($"asked about {address}");
+
+    private static Error WriterError() => new(Disassociation(), Writer, typeof(object), "Disassociated");
+
+    private static Warning SupervisorWarning() => new(Supervisor, typeof(object),
+        $"Association with remote system {Peer} has failed; address is now gated for 5000 ms. Reason is: [{Disassociation()}]");
+
+    // Akka's own exception type, which is internal to its remoting.
+    private static Exception Disassociation() =>
+        (Exception)Activator.CreateInstance(
+            typeof(Akka.Remote.RemoteSettings).Assembly.GetType("Akka.Remote.EndpointDisassociatedException", throwOnError: true)!,
+            "Disassociated")!;
+}
