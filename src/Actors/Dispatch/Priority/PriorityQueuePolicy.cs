@@ -13,12 +13,17 @@ namespace AkkaWsgi.Actors.Dispatch.Priority;
 /// (<see cref="ClientKey.IsExempt"/>).
 /// </para>
 /// <para>
-/// Priorities are recomputed on every take, because the client terms change while a request waits: a scan of a
-/// queue of a few hundred requests costs far less than running any of them, and needs no re-sorting when a client's
-/// counts move. Unlike wsgo, which counts a request as recent only once it starts, a request counts from its
-/// arrival, so a flood that is still waiting already ranks low and is the first to be turned away when the queue
-/// is full. A request's own arrival counts too: a lone request from a public address waits at 0, behind the
-/// server's own callers at 1000.
+/// Priorities are recomputed on every take, because the client terms change while a request waits. They are the
+/// same for all of one client's requests with the same fixed terms, which wait together in a <see cref="WaitingLane"/>
+/// (the exempt clients share lanes): a take scores each lane once and takes the oldest request of the best, so it
+/// costs the same however many requests of one kind wait, and nothing needs re-sorting when a client's counts move.
+/// (A scan of every waiting request cost the thread holding the GIL about a microsecond per Django request with a
+/// hundred waiting, the Python run in between having pushed the list out of its caches; docs/performance.md.)
+/// </para>
+/// <para>
+/// Unlike wsgo, which counts a request as recent only once it starts, a request counts from its arrival, so a flood
+/// that is still waiting already ranks low and is the first to be turned away when the queue is full. A request's
+/// own arrival counts too: a lone request from a public address waits at 0, behind the server's own callers at 1000.
 /// </para>
 /// </remarks>
 public sealed class PriorityQueuePolicy : IQueuePolicy
@@ -53,12 +58,15 @@ public sealed class PriorityQueuePolicy : IQueuePolicy
     // about a second, so sweeping more often would mostly find nothing to drop.
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
 
-    private readonly List<Waiting> waiting = [];
-    private readonly Dictionary<ClientKey, ClientState> clients = [];
+    private readonly List<WaitingLane> lanes = [];
+    private readonly Dictionary<(ClientKey? Client, long Fixed), WaitingLane> laneOf = [];
+    private readonly Dictionary<ClientKey, ClientCounts> clients = [];
     private readonly PriorityPrefix[] prefixes;
     private readonly int maxTrackedClients;
     private readonly TimeProvider time;
     private long lastSweep;
+    private long arrivals;
+    private WaitingLane? spareLane;
 
     public PriorityQueuePolicy(PriorityOptions options, TimeProvider time)
     {
@@ -70,7 +78,7 @@ public sealed class PriorityQueuePolicy : IQueuePolicy
         lastSweep = time.GetTimestamp();
     }
 
-    public int Count => waiting.Count;
+    public int Count { get; private set; }
 
     /// <summary>How many clients have counts kept: those with requests running or a recent-request penalty left.</summary>
     public int TrackedClients => clients.Count;
@@ -81,59 +89,82 @@ public sealed class PriorityQueuePolicy : IQueuePolicy
         var now = time.GetTimestamp();
         SweepIfDue(now);
         var client = ClientKey.For(job.Info.Client);
+        ClientCounts? counts = null;
         if (client is { } key)
         {
-            var state = Track(key, now);
-            state.Penalty = PenaltyOf(state, now) + RecentPenalty;
-            state.Since = now;
+            counts = Track(key, now);
+            counts.Penalty = PenaltyOf(counts, now) + RecentPenalty;
+            counts.Since = now;
         }
 
-        waiting.Add(new Waiting(job, client, FixedPriority(job.Info, exempt: client is null)));
+        var fixedPriority = FixedPriority(job.Info, exempt: client is null);
+        if (!laneOf.TryGetValue((client, fixedPriority), out var lane))
+        {
+            // The lane that emptied last is reused: a queue that keeps emptying would otherwise allocate one each time.
+            lane = spareLane ?? new WaitingLane();
+            spareLane = null;
+            lane.Open(client, fixedPriority, lanes.Count);
+            laneOf.Add((client, fixedPriority), lane);
+            lanes.Add(lane);
+        }
+
+        lane.Counts = counts;
+        lane.Add(job, arrivals++);
+        Count++;
     }
 
     public IRequestJob? TakeNext(int busyWorkers)
     {
         var now = time.GetTimestamp();
         SweepIfDue(now);
-        var best = -1;
+        WaitingLane? best = null;
         var bestPriority = long.MinValue;
-        for (var i = 0; i < waiting.Count; i++)
+        foreach (var lane in lanes)
         {
-            // Strictly greater: of equal priorities the earliest arrival stays chosen.
-            var priority = PriorityOf(waiting[i], now);
-            if (priority > bestPriority)
+            // Of equal priorities the earliest arrival is chosen.
+            var priority = PriorityOf(lane, now);
+            if (best is null || priority > bestPriority || (priority == bestPriority && lane.OldestArrival < best.OldestArrival))
             {
-                best = i;
+                best = lane;
                 bestPriority = priority;
             }
         }
 
         // The best is below the line only when every waiting request is.
-        if (best < 0 || (busyWorkers > 0 && bestPriority <= IdleOnlyAtOrBelow))
+        if (best is null || (busyWorkers > 0 && bestPriority <= IdleOnlyAtOrBelow))
         {
             return null;
         }
 
-        return RemoveAt(best);
+        var job = best.TakeOldest();
+        Left(best);
+        return job;
     }
 
     public IRequestJob? TakeLowest()
     {
         var now = time.GetTimestamp();
-        var lowest = -1;
+        WaitingLane? lowest = null;
         var lowestPriority = long.MaxValue;
-        for (var i = 0; i < waiting.Count; i++)
+        foreach (var lane in lanes)
         {
-            // At most: of equal priorities the newest is chosen, the one that has waited least.
-            var priority = PriorityOf(waiting[i], now);
-            if (priority <= lowestPriority)
+            // Of equal priorities the newest is chosen, the one that has waited least.
+            var priority = PriorityOf(lane, now);
+            if (lowest is null || priority < lowestPriority || (priority == lowestPriority && lane.NewestArrival > lowest.NewestArrival))
             {
-                lowest = i;
+                lowest = lane;
                 lowestPriority = priority;
             }
         }
 
-        return lowest < 0 ? null : RemoveAt(lowest);
+        if (lowest is null)
+        {
+            return null;
+        }
+
+        var job = lowest.TakeNewest();
+        Left(lowest);
+        return job;
     }
 
     public void Started(IRequestJob job)
@@ -148,12 +179,12 @@ public sealed class PriorityQueuePolicy : IQueuePolicy
     public void Finished(IRequestJob job)
     {
         ArgumentNullException.ThrowIfNull(job);
-        if (ClientKey.For(job.Info.Client) is { } key && clients.TryGetValue(key, out var state) && state.Running > 0)
+        if (ClientKey.For(job.Info.Client) is { } key && clients.TryGetValue(key, out var counts) && counts.Running > 0)
         {
-            state.Running--;
-            if (IsQuiet(state, time.GetTimestamp()))
+            counts.Running--;
+            if (IsQuiet(counts, time.GetTimestamp()))
             {
-                clients.Remove(key);
+                Forget(key, counts);
             }
         }
     }
@@ -163,7 +194,8 @@ public sealed class PriorityQueuePolicy : IQueuePolicy
     {
         ArgumentNullException.ThrowIfNull(job);
         var client = ClientKey.For(job.Info.Client);
-        var priority = PriorityOf(new Waiting(job, client, FixedPriority(job.Info, exempt: client is null)), time.GetTimestamp());
+        var counts = client is { } key ? clients.GetValueOrDefault(key) : null;
+        var priority = Score(FixedPriority(job.Info, exempt: client is null), counts, time.GetTimestamp());
         return (int)Math.Clamp(priority, int.MinValue, int.MaxValue);
     }
 
@@ -195,46 +227,67 @@ public sealed class PriorityQueuePolicy : IQueuePolicy
         return priority + weight;
     }
 
-    private long PriorityOf(in Waiting entry, long now)
+    private long PriorityOf(WaitingLane lane, long now)
     {
-        if (entry.Client is not { } key || !clients.TryGetValue(key, out var state))
+        // The client may have been forgotten (and perhaps tracked anew) since the lane last looked.
+        if (lane.Client is { } key && (lane.Counts is null || lane.Counts.Dropped))
         {
-            return entry.Fixed;
+            lane.Counts = clients.GetValueOrDefault(key);
         }
 
-        return entry.Fixed - ((long)RunningPenalty * state.Running) - PenaltyOf(state, now);
+        return Score(lane.Fixed, lane.Counts, now);
     }
 
+    /// <summary>The fixed terms less the client terms; a client without counts has none.</summary>
+    private long Score(long fixedPriority, ClientCounts? counts, long now) =>
+        counts is null ? fixedPriority : fixedPriority - ((long)RunningPenalty * counts.Running) - PenaltyOf(counts, now);
+
     /// <summary>The recent-request penalty left at <paramref name="now"/>: stored with its time, faded on reading.</summary>
-    private long PenaltyOf(ClientState state, long now)
+    private long PenaltyOf(ClientCounts state, long now)
     {
         var faded = time.GetElapsedTime(state.Since, now).Ticks * RecentDecayPerSecond / TimeSpan.TicksPerSecond;
         return Math.Max(0, state.Penalty - faded);
     }
 
-    private bool IsQuiet(ClientState state, long now) => state.Running == 0 && PenaltyOf(state, now) == 0;
+    private bool IsQuiet(ClientCounts state, long now) => state.Running == 0 && PenaltyOf(state, now) == 0;
 
-    private IRequestJob RemoveAt(int index)
+    /// <summary>After a take from <paramref name="lane"/>: an empty lane leaves the list (the last one takes its place).</summary>
+    private void Left(WaitingLane lane)
     {
-        var job = waiting[index].Job;
-        waiting.RemoveAt(index);
-        return job;
+        Count--;
+        if (lane.Count > 0)
+        {
+            return;
+        }
+
+        var last = lanes[^1];
+        lanes[lane.Index] = last;
+        last.Index = lane.Index;
+        lanes.RemoveAt(lanes.Count - 1);
+        laneOf.Remove((lane.Client, lane.Fixed));
+        spareLane = lane;
     }
 
-    private ClientState Track(ClientKey key, long now)
+    private ClientCounts Track(ClientKey key, long now)
     {
-        if (!clients.TryGetValue(key, out var state))
+        if (!clients.TryGetValue(key, out var counts))
         {
             if (clients.Count >= maxTrackedClients)
             {
                 MakeRoom(now);
             }
 
-            state = new ClientState { Since = now };
-            clients.Add(key, state);
+            counts = new ClientCounts { Since = now };
+            clients.Add(key, counts);
         }
 
-        return state;
+        return counts;
+    }
+
+    private void Forget(ClientKey key, ClientCounts counts)
+    {
+        counts.Dropped = true;
+        clients.Remove(key);
     }
 
     private void SweepIfDue(long now)
@@ -248,12 +301,12 @@ public sealed class PriorityQueuePolicy : IQueuePolicy
     private void Sweep(long now)
     {
         lastSweep = now;
-        foreach (var (key, state) in clients)
+        foreach (var (key, counts) in clients)
         {
             // Removing the current entry does not invalidate a Dictionary enumerator.
-            if (IsQuiet(state, now))
+            if (IsQuiet(counts, now))
             {
-                clients.Remove(key);
+                Forget(key, counts);
             }
         }
     }
@@ -272,30 +325,17 @@ public sealed class PriorityQueuePolicy : IQueuePolicy
         }
 
         var target = maxTrackedClients - Math.Max(1, maxTrackedClients / 4);
-        foreach (var (key, state) in clients)
+        foreach (var (key, counts) in clients)
         {
             if (clients.Count <= target)
             {
                 break;
             }
 
-            if (state.Running == 0)
+            if (counts.Running == 0)
             {
-                clients.Remove(key);
+                Forget(key, counts);
             }
         }
-    }
-
-    /// <summary>A queued request with what was worked out about it on arrival.</summary>
-    private readonly record struct Waiting(IRequestJob Job, ClientKey? Client, long Fixed);
-
-    /// <summary>One client's counts; the penalty is as of <see cref="Since"/>.</summary>
-    private sealed class ClientState
-    {
-        public int Running { get; set; }
-
-        public long Penalty { get; set; }
-
-        public long Since { get; set; }
     }
 }

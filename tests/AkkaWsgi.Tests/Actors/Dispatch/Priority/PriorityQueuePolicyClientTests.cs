@@ -71,6 +71,21 @@ public sealed class PriorityQueuePolicyClientTests
     }
 
     [Fact]
+    public void TakeNext_ClientForgottenWhileItsRequestWaits_ThenBackWithAnotherRequest_CountsItsNewPenalty()
+    {
+        var queue = new PriorityQueuePolicy(new PriorityOptions(), time);
+        queue.Enqueue(Job("waiting"));
+        time.Advance(TimeSpan.FromSeconds(1));
+        queue.Enqueue(Job("internal-search", "10.0.0.1", query: true));
+        Assert.Equal(0, queue.TrackedClients);
+
+        // Back with a search, which waits apart from its plain request; the penalty it brings (1000) counts for both.
+        queue.Enqueue(Job("search", query: true));
+
+        Assert.Equal(["internal-search", "waiting", "search"], TakeAll(queue));
+    }
+
+    [Fact]
     public void TrackedClients_WhenTheLastRequestFinishesAfterThePenaltyFaded_DropsItAtOnce()
     {
         var queue = new PriorityQueuePolicy(new PriorityOptions(), time);
@@ -129,5 +144,16 @@ public sealed class PriorityQueuePolicyClientTests
     public void PriorityOptions_MaxTrackedClientsBelowOne_IsRejected()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new PriorityOptions { MaxTrackedClients = 0 });
+    }
+
+    private static List<string> TakeAll(PriorityQueuePolicy queue)
+    {
+        var names = new List<string>();
+        while (queue.TakeNext(busyWorkers: 0) is FakeJob job)
+        {
+            names.Add(job.Name);
+        }
+
+        return names;
     }
 }

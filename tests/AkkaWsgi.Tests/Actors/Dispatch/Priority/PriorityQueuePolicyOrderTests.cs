@@ -38,6 +38,14 @@ public sealed class PriorityQueuePolicyOrderTests
     }
 
     [Fact]
+    public void TakeNext_EqualPrioritiesOfDifferentClients_RunInArrivalOrderAcrossThem()
+    {
+        EnqueueThreeAt500();
+
+        Assert.Equal(["first", "public", "last"], TakeAll(busyWorkers: 0));
+    }
+
+    [Fact]
     public void TakeNext_AfterTimePasses_RecomputesPriorities()
     {
         // On arrival the public request scores 0 (its own recent-request penalty), below the internal search's 500.
@@ -134,7 +142,31 @@ public sealed class PriorityQueuePolicyOrderTests
         Assert.Equal("older", Name(queue.TakeLowest()));
     }
 
+    [Fact]
+    public void TakeLowest_EqualPrioritiesOfDifferentClients_ReturnsTheNewestFirstAcrossThem()
+    {
+        EnqueueThreeAt500();
+
+        Assert.Equal("last", Name(queue.TakeLowest()));
+        Assert.Equal("public", Name(queue.TakeLowest()));
+        Assert.Equal("first", Name(queue.TakeLowest()));
+    }
+
     private static string? Name(object? job) => (job as FakeJob)?.Name;
+
+    /// <summary>
+    /// Two internal searches (500 each) with a public request between them, whose own recent-request penalty has
+    /// half faded by the last arrival (1000 - 500): three requests of equal priority from two clients.
+    /// </summary>
+    private void EnqueueThreeAt500()
+    {
+        queue.Enqueue(Job("first", Internal, query: true));
+        queue.Enqueue(Job("public"));
+        time.Advance(TimeSpan.FromMilliseconds(500));
+        queue.Enqueue(Job("last", Internal, query: true));
+        Assert.Equal(500, queue.Priority(Job("probe", Internal, query: true)));
+        Assert.Equal(500, queue.Priority(Job("probe-public")));
+    }
 
     private List<string> TakeAll(int busyWorkers)
     {
