@@ -243,13 +243,13 @@ public sealed class PriorityQueuePolicy : IQueuePolicy
         counts is null ? fixedPriority : fixedPriority - ((long)RunningPenalty * counts.Running) - PenaltyOf(counts, now);
 
     /// <summary>The recent-request penalty left at <paramref name="now"/>: stored with its time, faded on reading.</summary>
-    private long PenaltyOf(ClientCounts state, long now)
+    private long PenaltyOf(ClientCounts counts, long now)
     {
-        var faded = time.GetElapsedTime(state.Since, now).Ticks * RecentDecayPerSecond / TimeSpan.TicksPerSecond;
-        return Math.Max(0, state.Penalty - faded);
+        var faded = time.GetElapsedTime(counts.Since, now).Ticks * RecentDecayPerSecond / TimeSpan.TicksPerSecond;
+        return Math.Max(0, counts.Penalty - faded);
     }
 
-    private bool IsQuiet(ClientCounts state, long now) => state.Running == 0 && PenaltyOf(state, now) == 0;
+    private bool IsQuiet(ClientCounts counts, long now) => counts.Running == 0 && PenaltyOf(counts, now) == 0;
 
     /// <summary>After a take from <paramref name="lane"/>: an empty lane leaves the list (the last one takes its place).</summary>
     private void Left(WaitingLane lane)
