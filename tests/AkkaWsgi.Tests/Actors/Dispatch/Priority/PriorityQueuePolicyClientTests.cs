@@ -145,15 +145,4 @@ public sealed class PriorityQueuePolicyClientTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new PriorityOptions { MaxTrackedClients = 0 });
     }
-
-    private static List<string> TakeAll(PriorityQueuePolicy queue)
-    {
-        var names = new List<string>();
-        while (queue.TakeNext(busyWorkers: 0) is FakeJob job)
-        {
-            names.Add(job.Name);
-        }
-
-        return names;
-    }
 }

@@ -168,14 +168,5 @@ public sealed class PriorityQueuePolicyOrderTests
         Assert.Equal(500, queue.Priority(Job("probe-public")));
     }
 
-    private List<string> TakeAll(int busyWorkers)
-    {
-        var names = new List<string>();
-        while (queue.TakeNext(busyWorkers) is FakeJob job)
-        {
-            names.Add(job.Name);
-        }
-
-        return names;
-    }
+    private List<string> TakeAll(int busyWorkers) => PriorityRequests.TakeAll(queue, busyWorkers);
 }

@@ -11,4 +11,16 @@ internal static class PriorityRequests
 
     public static FakeJob Job(string name, string? client = PublicClient, string? path = null, bool query = false, string? userAgent = null) =>
         new(name, new RequestInfo(client is null ? null : IPAddress.Parse(client), path ?? "/" + name, query, userAgent));
+
+    /// <summary>Takes requests from <paramref name="queue"/> until it gives none, and names them in the order taken.</summary>
+    public static List<string> TakeAll(IQueuePolicy queue, int busyWorkers = 0)
+    {
+        var names = new List<string>();
+        while (queue.TakeNext(busyWorkers) is FakeJob job)
+        {
+            names.Add(job.Name);
+        }
+
+        return names;
+    }
 }
