@@ -36,6 +36,7 @@ public sealed partial class DispatcherActor(IQueuePolicy queue, DispatcherOption
     private readonly Dictionary<IActorRef, WsgiWorker> bridges = [];
     private readonly Dictionary<IRequestJob, long> queuedSince = [];
     private readonly Queue<Background.BackgroundRun> backgroundDue = new();
+    private readonly ShedReport shedReport = new(time);
     private bool backgroundRunning;
     private bool deadlinesScheduled;
 
@@ -77,7 +78,11 @@ public sealed partial class DispatcherActor(IQueuePolicy queue, DispatcherOption
                 {
                     queuedSince.Remove(shed);
                     rejected++;
-                    DispatcherLog.QueueFull(logger, options.MaxQueue, shed.Exchange.Description, shed.Info.Client?.ToString() ?? "-");
+                    if (shedReport.Shed())
+                    {
+                        DispatcherLog.QueueFull(logger, options.MaxQueue, shed.Exchange.Description, shed.Info.Client?.ToString() ?? "-");
+                    }
+
                     shed.Reject(503, options.QueueFullRetryAfter);
                 }
 
@@ -128,6 +133,7 @@ public sealed partial class DispatcherActor(IQueuePolicy queue, DispatcherOption
                 break;
             case LoadTick:
                 MeasurePythonLoad();
+                ReportShed(final: false);
                 break;
             case InterruptRunning:
                 InterruptAll();
@@ -181,6 +187,16 @@ public sealed partial class DispatcherActor(IQueuePolicy queue, DispatcherOption
             }
 
             throw;
+        }
+    }
+
+    protected override void PostStop() => ReportShed(final: true);
+
+    private void ReportShed(bool final)
+    {
+        if (shedReport.Due(final) is { } unreported)
+        {
+            DispatcherLog.QueueStillFull(logger, options.MaxQueue, unreported.Count, Math.Round(unreported.Over.TotalSeconds, 1));
         }
     }
 

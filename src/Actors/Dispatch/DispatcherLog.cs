@@ -11,6 +11,10 @@ internal static partial class DispatcherLog
     [LoggerMessage(101, LogLevel.Warning, "queue full ({Max} waiting): answered 503 to {Request} from {Client}", EventName = "QueueFull")]
     public static partial void QueueFull(ILogger logger, int max, string request, string client);
 
+    [LoggerMessage(106, LogLevel.Warning, "queue still full ({Max} waiting): {Count} more requests answered 503 in the last {Seconds} s",
+        EventName = "QueueStillFull")]
+    public static partial void QueueStillFull(ILogger logger, int max, long count, double seconds);
+
     [LoggerMessage(102, LogLevel.Warning, "{Request} waited {Seconds} s in the queue without a free worker: answered 503 without running it",
         EventName = "ExpiredInQueue")]
     public static partial void ExpiredInQueue(ILogger logger, string request, double seconds);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.TestKit;
 using AkkaWsgi.Actors.Background;
@@ -6,6 +7,7 @@ using AkkaWsgi.Actors.Interpreter;
 using AkkaWsgi.Actors.Watchdog;
 using AkkaWsgi.Python.Wsgi;
 using AkkaWsgi.Tests.Support;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AkkaWsgi.Tests.Actors.Dispatch;
@@ -253,6 +255,47 @@ public sealed class DispatcherActorTests : ActorTest
     }
 
     [Fact]
+    public void QueueFull_ForAWhile_LogsTheFirstRequestTurnedAway_ThenHowManyMoreEveryTenSecondsAndAtTheEnd()
+    {
+        var entries = new ConcurrentQueue<LogEntry>();
+        var full = Start(DispatcherActor.Props(new FifoQueuePolicy(), Options, watchdog: null, Clock, new RecordingLogger(entries)), "full");
+        var worker = Worker("w1");
+        full.Tell(new WorkerReady(worker.Ref, null!));
+        var turnedAway = new List<FakeJob>();
+        void Arrive(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var job = new FakeJob($"r{turnedAway.Count}");
+                turnedAway.Add(job);
+                full.Tell(new RequestArrived(job));
+            }
+        }
+
+        Arrive(3); // one running, two waiting
+        Arrive(50);
+        Assert.Equal(50, turnedAway.Count(j => j.RejectedWith == 503)); // every one answered, whatever is logged
+        Assert.Equal(["queue full (2 waiting): answered 503 to GET /r3 from 203.0.113.1"], Warnings(entries));
+
+        Advance(TimeSpan.FromSeconds(5));
+        Arrive(10);
+        Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal("queue still full (2 waiting): 59 more requests answered 503 in the last 10 s", Warnings(entries)[^1]);
+
+        Advance(TimeSpan.FromSeconds(30)); // nothing more turned away: nothing more to say
+        Assert.Equal(2, Warnings(entries).Count);
+        Arrive(1); // a new overload starts with a line of its own
+        Assert.Equal("queue full (2 waiting): answered 503 to GET /r63 from 203.0.113.1", Warnings(entries)[^1]);
+
+        Arrive(3);
+        Advance(TimeSpan.FromSeconds(2));
+        Watch(full);
+        Sys.Stop(full);
+        ExpectTerminated(full, Patience);
+        Assert.Equal("queue still full (2 waiting): 3 more requests answered 503 in the last 2 s", Warnings(entries)[^1]);
+    }
+
+    [Fact]
     public async Task RunningPastTheTimeout_HandsTheRequestToTheWatchdogOnce_AndDeclaresItStuckAfterTheGrace()
     {
         string? stuckReason = null;
@@ -348,6 +391,9 @@ public sealed class DispatcherActorTests : ActorTest
     }
 
     /// <summary>A worker thread's CPU clock that moves when the test says.</summary>
+    private static List<string> Warnings(ConcurrentQueue<LogEntry> entries) =>
+        [.. entries.Where(e => e.Level == LogLevel.Warning).Select(e => e.Message)];
+
     private sealed class FakeCpuClock : IThreadCpuClock
     {
         private TimeSpan used;
