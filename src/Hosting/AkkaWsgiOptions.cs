@@ -57,7 +57,7 @@ public class AkkaWsgiOptions
     public double RequestTimeout { get; set; } = 60;
 
     /// <summary>Requests that may wait for a free worker; beyond it the lowest-ranked waiting one gets 503.</summary>
-    public int MaxQueue { get; set; } = 128;
+    public int MaxQueue { get; set; } = Actors.Dispatch.DispatcherOptions.DefaultMaxQueue;
 
     /// <summary>
     /// Peers whose X-Forwarded-For and X-Forwarded-Proto are believed (CIDR or single addresses). The client is the
