@@ -16,20 +16,20 @@ internal sealed class ShedReport(TimeProvider time)
     private long lastReport;
     private bool everReported;
 
-    /// <summary>Requests turned away since the last line about them.</summary>
-    public long Unreported { get; private set; }
+    // Requests turned away since the last line about them.
+    private long unreported;
 
     /// <summary>Counts one request turned away; true when it is to be logged in full (the first of an overload).</summary>
     public bool Shed()
     {
         var now = time.GetTimestamp();
-        if (Unreported == 0 && (!everReported || time.GetElapsedTime(lastReport, now) >= Interval))
+        if (unreported == 0 && (!everReported || time.GetElapsedTime(lastReport, now) >= Interval))
         {
             (lastReport, everReported) = (now, true);
             return true;
         }
 
-        Unreported++;
+        unreported++;
         return false;
     }
 
@@ -42,13 +42,13 @@ internal sealed class ShedReport(TimeProvider time)
     {
         var now = time.GetTimestamp();
         var since = time.GetElapsedTime(lastReport, now);
-        if (Unreported == 0 || (since < Interval && !final))
+        if (unreported == 0 || (since < Interval && !final))
         {
             return null;
         }
 
-        var count = Unreported;
-        (Unreported, lastReport) = (0, now);
+        var count = unreported;
+        (unreported, lastReport) = (0, now);
         return (count, since);
     }
 }
