@@ -18,6 +18,10 @@ internal static partial class ClusterLog
         "cluster: node {Node} is unreachable (no heartbeat); it will be removed if it does not answer within {Seconds} s", EventName = "ClusterNodeUnreachable")]
     public static partial void Unreachable(ILogger logger, string node, double seconds);
 
+    [LoggerMessage(1610, LogLevel.Debug, "cluster: node {Node} is unreachable as it leaves ({Status}); it is being removed",
+        EventName = "ClusterNodeUnreachableAsItLeaves")]
+    public static partial void UnreachableAsItLeaves(ILogger logger, string node, string status);
+
     [LoggerMessage(1604, LogLevel.Information, "cluster: node {Node} is reachable again", EventName = "ClusterNodeReachable")]
     public static partial void Reachable(ILogger logger, string node);
 

@@ -42,7 +42,18 @@ public sealed class ClusterMembership : ReceiveActor
         Receive<ClusterEvent.MemberRemoved>(OnRemoved);
         Receive<ClusterEvent.UnreachableMember>(e =>
         {
-            if (unreachable.Add(e.Member))
+            if (!unreachable.Add(e.Member))
+            {
+                return;
+            }
+
+            // A node that left (a reload's old worker processes) can exit before the others have removed it; they then
+            // stop hearing from it, which is how its departure ends, not a failure.
+            if (e.Member.Status is MemberStatus.Leaving or MemberStatus.Exiting)
+            {
+                ClusterLog.UnreachableAsItLeaves(logger, Node(e.Member), e.Member.Status.ToString());
+            }
+            else
             {
                 ClusterLog.Unreachable(logger, Node(e.Member), settings.StableAfter.TotalSeconds);
             }
