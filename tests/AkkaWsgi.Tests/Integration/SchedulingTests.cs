@@ -19,8 +19,7 @@ public sealed class SchedulingTests
     {
         using var server = await Start("--workers", "1");
         using var http = TestHttp.Client(server);
-        var blocker = http.GetAsync(new Uri("/block?s=1.5", UriKind.Relative));
-        await Task.Delay(300);
+        var blocker = await OccupyTheWorkerAsync(http);
 
         var requests = new List<Task<HttpResponseMessage>> { Send(http, "bot", "203.0.113.50", Bot) };
         await Task.Delay(100);
@@ -42,8 +41,7 @@ public sealed class SchedulingTests
     {
         using var server = await Start("--workers", "1", "--max-queue", "2");
         using var http = TestHttp.Client(server);
-        var blocker = http.GetAsync(new Uri("/block?s=1.5", UriKind.Relative));
-        await Task.Delay(300);
+        var blocker = await OccupyTheWorkerAsync(http);
 
         var first = Send(http, "first", "198.51.100.20", Browser);
         await Task.Delay(100);
@@ -70,8 +68,7 @@ public sealed class SchedulingTests
         // of these were answered 503.
         using var server = await Start("--workers", "1");
         using var http = TestHttp.Client(server);
-        var blocker = http.GetAsync(new Uri("/block?s=1.5", UriKind.Relative));
-        await Task.Delay(300);
+        var blocker = await OccupyTheWorkerAsync(http);
 
         var requests = Enumerable.Range(0, 300)
             .Select(i => http.GetAsync(new Uri($"/record?name=r{i}", UriKind.Relative)))
@@ -134,6 +131,14 @@ public sealed class SchedulingTests
 
         using var response = await http.SendAsync(request);
         return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>Keeps the one worker busy for 1.5 s, so that what is sent next waits in the queue; returns that request.</summary>
+    private static async Task<Task<HttpResponseMessage>> OccupyTheWorkerAsync(HttpClient http)
+    {
+        var blocker = http.GetAsync(new Uri("/block?s=1.5", UriKind.Relative));
+        await Task.Delay(300);
+        return blocker;
     }
 
     private static Task<HttpResponseMessage> Send(HttpClient http, string name, string client, string userAgent)
