@@ -68,7 +68,8 @@ internal static class ServerLogging
     /// <summary>
     /// Sends Akka's own log records to <paramref name="loggerFactory"/>, so they share the server's format; Akka's
     /// chatter (actor lifecycle, dead letters) only at debug level, its warnings and errors always, except a peer's
-    /// expected departure (<see cref="ServerAkkaLogger"/>).
+    /// expected departure (<see cref="ServerAkkaLogger"/>, and <see cref="PeerDepartureLogFilter"/> for what Akka prints
+    /// itself once that logger has stopped).
     /// </summary>
     public static AkkaConfigurationBuilder WithServerLogging(this AkkaConfigurationBuilder akka, ILoggerFactory loggerFactory, string level) =>
         akka.ConfigureLoggers(loggers =>
@@ -81,5 +82,6 @@ internal static class ServerLogging
             loggers.AddLoggerFactory(loggerFactory);
             loggers.ClearLoggers();
             loggers.AddLogger<ServerAkkaLogger>();
+            loggers.WithLogFilter(filters => filters.Add(new PeerDepartureLogFilter()));
         });
 }

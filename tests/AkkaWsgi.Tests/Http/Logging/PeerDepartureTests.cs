@@ -59,6 +59,18 @@ public sealed class PeerDepartureTests
         Assert.False(PeerDeparture.IsExpected(error, _ => throw new InvalidOperationException("asked"), () => throw new InvalidOperationException("asked")));
     }
 
+    [Fact]
+    public void Filter_ForWhatAkkaPrintsItselfAsItStops_DropsADepartureEvenOfAMemberInGoodStanding_AndKeepsTheRest()
+    {
+        var filter = new PeerDepartureLogFilter();
+        var other = new Error(new InvalidOperationException("serialization failed"), Writer, typeof(object), "Failed");
+
+        Assert.Equal(LogFilterDecision.Drop, filter.ShouldKeepMessage(WriterError()));
+        Assert.Equal(LogFilterDecision.Drop, filter.ShouldKeepMessage(SupervisorWarning()));
+        Assert.Equal(LogFilterDecision.Keep, filter.ShouldKeepMessage(other));
+        Assert.Equal(LogFilterDecision.Keep, filter.ShouldKeepMessage(new Warning("akka://akkawsgi/user/x", typeof(object), "something else")));
+    }
+
     private static bool NotStopping() => false;
 
     private static Func<Address, MemberStatus?> StatusOfPeer(MemberStatus? status) =>
