@@ -6,7 +6,12 @@ namespace AkkaWsgi.Python;
 /// <param name="Version">major.minor.micro.</param>
 /// <param name="Home">PYTHONHOME for the embedded interpreter ("prefix:exec_prefix"), or null to let it search.</param>
 /// <param name="VirtualEnv">The virtualenv whose site-packages and sys.prefix the app gets, if any.</param>
-public sealed record PythonInstallation(string? Executable, string Library, Version Version, string? Home, string? VirtualEnv)
+/// <param name="ExecutableCanHost">
+/// Whether the executable can run the server in its own process (<see cref="PythonExecutableHost"/>): it has ctypes and
+/// exports the C API.
+/// </param>
+public sealed record PythonInstallation(string? Executable, string Library, Version Version, string? Home, string? VirtualEnv,
+    bool ExecutableCanHost = false)
 {
     /// <summary>The oldest CPython not past its end of life, and the oldest the embedding supports.</summary>
     public static readonly Version Oldest = new(3, 11);

@@ -15,11 +15,17 @@ public static partial class PythonLocator
     private const string ProbeScript = """
         import json, sys, sysconfig
         v = sysconfig.get_config_var
+        def can_host():
+            try:
+                import ctypes
+                return bool(ctypes.pythonapi.Py_IsInitialized())
+            except Exception:
+                return False
         print(json.dumps({"version": list(sys.version_info[:3]), "executable": sys.executable,
             "prefix": sys.prefix, "base_prefix": getattr(sys, "base_prefix", sys.prefix),
             "base_exec_prefix": getattr(sys, "base_exec_prefix", sys.exec_prefix),
             "libdir": v("LIBDIR"), "libpl": v("LIBPL"), "ldlibrary": v("LDLIBRARY"), "instsoname": v("INSTSONAME"),
-            "multiarch": v("MULTIARCH"), "enable_shared": v("Py_ENABLE_SHARED")}))
+            "multiarch": v("MULTIARCH"), "enable_shared": v("Py_ENABLE_SHARED"), "can_host": can_host()}))
         """;
 
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(20);
@@ -106,7 +112,8 @@ public static partial class PythonLocator
         // An interpreter inside a virtualenv has prefix != base_prefix: the venv is implied.
         venv ??= prefix != basePrefix ? prefix : null;
         var home = basePrefix == baseExecPrefix ? basePrefix : $"{basePrefix}:{baseExecPrefix}";
-        return new PythonInstallation(executable, library, version, home, venv);
+        var canHost = root.TryGetProperty("can_host", out var host) && host.ValueKind == JsonValueKind.True;
+        return new PythonInstallation(executable, library, version, home, venv, canHost);
     }
 
     private static JsonDocument RunProbe(string interpreter)

@@ -46,11 +46,82 @@ public sealed class PythonRuntime
     public bool ClrAllowed { get; private set; }
 
     /// <summary>
-    /// Loads libpython and initialises it. <paramref name="appDirectory"/> goes first on sys.path, as the script
+    /// Loads libpython and initialises it, or attaches to the interpreter already running when the Python executable
+    /// started this process (<see cref="PythonExecutableHost"/>). <paramref name="appDirectory"/> goes first on sys.path, as the script
     /// directory does for <c>python app.py</c>. Unless <paramref name="allowClr"/>, the application cannot import
     /// <c>clr</c> (nor .NET namespaces through it).
     /// </summary>
     public static PythonRuntime Start(PythonInstallation installation, string appDirectory, ILoggerFactory loggerFactory, bool allowClr = false)
+    {
+        var hosted = PythonExecutableHost.RunsThisProcess;
+        var lib = hosted ? AttachToRunningInterpreter(installation) : LoadLibrary(installation);
+        try
+        {
+            // Without a library, pythonnet finds the C API in the process's global symbols: the executable's own.
+            PyNet.Runtime.PythonDLL = hosted ? null : installation.Library;
+            // No sys.argv of pythonnet's (configure sets it) and no Python signal handlers: SIGINT and SIGTERM belong to
+            // the server, which stops gracefully on them.
+            PyNet.PythonEngine.Initialize(setSysArgv: false, initSigs: false);
+        }
+        catch (Exception e) when (e is NotSupportedException or InvalidOperationException or DllNotFoundException or TypeInitializationException)
+        {
+            throw new PythonNotFoundException($"cannot start Python from {lib.LibraryPath}: {e.Message}", e);
+        }
+
+        var runtime = new PythonRuntime(installation, lib, PythonThread.AdoptInitializingThread(), loggerFactory) { InRunningInterpreter = hosted };
+        runtime.netServerModule = LoadServerModule();
+        var server = runtime.netServerModule;
+        using (var version = new PyNet.PyString(typeof(PythonRuntime).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"))
+        {
+            server.InvokeMethod("install_public_module", version).Dispose();
+        }
+
+        using (var argv0 = new PyNet.PyString("akkawsgi"))
+        using (var executable = installation.Executable is null ? PyNet.PyObject.None : new PyNet.PyString(installation.Executable))
+        using (var venv = installation.VirtualEnv is null ? PyNet.PyObject.None : new PyNet.PyString(installation.VirtualEnv))
+        using (var path0 = new PyNet.PyString(appDirectory))
+        {
+            server.InvokeMethod("configure", argv0, executable, venv, path0).Dispose();
+        }
+
+        if (hosted)
+        {
+            Posix.RemoveEnvironmentVariable(PythonExecutableHost.ProcessVariable);
+            using var prefix = new PyNet.PyString("AKKAWSGI_");
+            server.InvokeMethod("forget_removed_variables", prefix).Dispose();
+        }
+
+        runtime.ClrAllowed = allowClr;
+        if (!allowClr)
+        {
+            // pythonnet imports clr.interop the first time it turns a Python exception into a .NET one; do that while
+            // clr is still importable, as every import error of the application will need it.
+            try
+            {
+                PyNet.PyModule.Import("_akkawsgi_probe_that_does_not_exist").Dispose();
+            }
+            catch (PyNet.PythonException)
+            {
+            }
+
+            using var message = new PyNet.PyString("import clr: the application may not use .NET; start akkawsgi with --allow-clr to let it");
+            using var runtimeDir = new PyNet.PyString(RuntimeEnvironment.GetRuntimeDirectory());
+            server.InvokeMethod("disable_clr", message, runtimeDir).Dispose();
+        }
+
+        using (var enabled = server.InvokeMethod("gil_enabled"))
+        {
+            runtime.FreeThreaded = !enabled.IsTrue();
+        }
+
+        runtime.serverModule = Py.Adopt(server);
+        return runtime;
+    }
+
+    /// <summary>True when the interpreter is the executable's that started this process, not a loaded library.</summary>
+    public bool InRunningInterpreter { get; private init; }
+
+    private static LibPython LoadLibrary(PythonInstallation installation)
     {
         LibPython lib;
         try
@@ -83,59 +154,26 @@ public sealed class PythonRuntime
         }
 
         Py.Use(lib);
+        return lib;
+    }
+
+    // The executable has found its own home and started; whoever started it set PYTHONUNBUFFERED.
+    private static LibPython AttachToRunningInterpreter(PythonInstallation installation)
+    {
+        var executable = Environment.ProcessPath ?? installation.Executable ?? "python";
+        LibPython lib;
         try
         {
-            PyNet.Runtime.PythonDLL = installation.Library;
-            // No sys.argv of pythonnet's (configure sets it) and no Python signal handlers: SIGINT and SIGTERM belong to
-            // the server, which stops gracefully on them.
-            PyNet.PythonEngine.Initialize(setSysArgv: false, initSigs: false);
+            lib = LibPython.FromRunningInterpreter(executable);
         }
-        catch (Exception e) when (e is NotSupportedException or InvalidOperationException or DllNotFoundException or TypeInitializationException)
+        catch (EntryPointNotFoundException e)
         {
-            throw new PythonNotFoundException($"cannot start Python from {installation.Library}: {e.Message}", e);
+            throw new PythonNotFoundException($"cannot use the Python of {executable}, which started this process: {e.Message}", e);
         }
 
-        var runtime = new PythonRuntime(installation, lib, PythonThread.AdoptInitializingThread(), loggerFactory);
-        runtime.netServerModule = LoadServerModule();
-        var server = runtime.netServerModule;
-        using (var version = new PyNet.PyString(typeof(PythonRuntime).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"))
-        {
-            server.InvokeMethod("install_public_module", version).Dispose();
-        }
-
-        using (var argv0 = new PyNet.PyString("akkawsgi"))
-        using (var executable = installation.Executable is null ? PyNet.PyObject.None : new PyNet.PyString(installation.Executable))
-        using (var venv = installation.VirtualEnv is null ? PyNet.PyObject.None : new PyNet.PyString(installation.VirtualEnv))
-        using (var path0 = new PyNet.PyString(appDirectory))
-        {
-            server.InvokeMethod("configure", argv0, executable, venv, path0).Dispose();
-        }
-
-        runtime.ClrAllowed = allowClr;
-        if (!allowClr)
-        {
-            // pythonnet imports clr.interop the first time it turns a Python exception into a .NET one; do that while
-            // clr is still importable, as every import error of the application will need it.
-            try
-            {
-                PyNet.PyModule.Import("_akkawsgi_probe_that_does_not_exist").Dispose();
-            }
-            catch (PyNet.PythonException)
-            {
-            }
-
-            using var message = new PyNet.PyString("import clr: the application may not use .NET; start akkawsgi with --allow-clr to let it");
-            using var runtimeDir = new PyNet.PyString(RuntimeEnvironment.GetRuntimeDirectory());
-            server.InvokeMethod("disable_clr", message, runtimeDir).Dispose();
-        }
-
-        using (var enabled = server.InvokeMethod("gil_enabled"))
-        {
-            runtime.FreeThreaded = !enabled.IsTrue();
-        }
-
-        runtime.serverModule = Py.Adopt(server);
-        return runtime;
+        PythonInstallation.CheckSupported(lib.Version, executable);
+        Py.Use(lib);
+        return lib;
     }
 
     /// <summary>

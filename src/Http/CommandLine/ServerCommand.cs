@@ -78,6 +78,14 @@ internal sealed class ServerCommand
         Description = "Python to embed: an interpreter or a libpython .so [default: the venv's, else python3 on PATH]",
     };
 
+    private readonly Option<string> pythonFrom = new("--python-from")
+    {
+        Description = "Where worker processes get Python's code: executable (they start as the Python executable, which " +
+            "runs the server; Debian's runs Python 10-20 % faster than its libpython), library (they load libpython), or " +
+            "auto: the executable when it can, else the library",
+        DefaultValueFactory = _ => Defaults.PythonFrom,
+    };
+
     private readonly Option<string?> venv = new("--venv")
     {
         Description = "Virtualenv whose packages the application uses [default: $VIRTUAL_ENV]",
@@ -261,7 +269,7 @@ internal sealed class ServerCommand
     {
         Root = new RootCommand("akkawsgi: a production WSGI server for Python web applications")
         {
-            module, httpSocket, workers, processes, noSupervisor, pidFile, uid, gid, maxRequests, maxRequestsJitter, maxRss, python, venv, chdir, allowClr, logLevel, accessLog, maxBodySize, bufferSize,
+            module, httpSocket, workers, processes, noSupervisor, pidFile, uid, gid, maxRequests, maxRequestsJitter, maxRss, python, pythonFrom, venv, chdir, allowClr, logLevel, accessLog, maxBodySize, bufferSize,
             headerTimeout, keepAliveTimeout, maxHeaderSize, minDataRate, gracefulTimeout, requestTimeout, maxQueue,
             socketMode,
             backgroundTimeout, utc,
@@ -303,6 +311,8 @@ internal sealed class ServerCommand
             return null;
         }));
         logFormat.Validators.Add(r => Check(r, logFormat, v => v is "text" or "json" ? null : "--log-format must be text or json"));
+        pythonFrom.Validators.Add(r => Check(r, pythonFrom,
+            v => v is "auto" or "executable" or "library" ? null : "--python-from must be auto, executable or library"));
 
         httpSocket.Validators.Add(r => Check(r, httpSocket, values =>
         {
@@ -379,6 +389,7 @@ internal sealed class ServerCommand
         Workers = result.GetValue(workers),
         Processes = result.GetValue(processes) is 0 ? Environment.ProcessorCount : result.GetValue(processes),
         NoSupervisor = result.GetValue(noSupervisor),
+        PythonFrom = result.GetValue(pythonFrom)!,
         // Absolute now: --chdir moves the current directory before the file is written or removed.
         PidFile = result.GetValue(pidFile) is { } pid ? Path.GetFullPath(pid) : null,
         Uid = result.GetValue(uid),
@@ -496,6 +507,7 @@ internal sealed class ServerCommand
                 (gid, Given(gid, v => v is not null)),
                 (maxRequests, Given(maxRequests, v => v > 0)),
                 (maxRss, Given(maxRss, v => v > 0)),
+                (pythonFrom, Given(pythonFrom, v => v == "executable")),
             };
             foreach (var (option, given) in needSupervisor.Where(n => n.Given))
             {

@@ -23,6 +23,14 @@ public sealed class ServerOptions : AkkaWsgi.Hosting.AkkaWsgiOptions
     /// <summary>Serve from this very process, without a supervisor (for platforms that supervise and restart it themselves).</summary>
     public bool NoSupervisor { get; set; }
 
+    /// <summary>
+    /// Where worker processes get Python's code: <c>executable</c> (they start as the Python executable, which runs the
+    /// server: see <see cref="AkkaWsgi.Python.PythonExecutableHost"/>), <c>library</c> (they load its libpython), or
+    /// <c>auto</c>: the executable when it can host the server, else the library. Without the supervisor the server
+    /// is its own process and loads the library.
+    /// </summary>
+    public string PythonFrom { get; set; } = "auto";
+
     /// <summary>User (name or id) the worker processes run as; the supervisor binds the listeners first, as root.</summary>
     public string? Uid { get; set; }
 

@@ -4,17 +4,19 @@ using System.IO.Pipes;
 using Akka.Actor;
 using AkkaWsgi.Actors.Supervision;
 using AkkaWsgi.Http.Hosting;
+using AkkaWsgi.Python;
 using AkkaWsgi.Python.Native;
 using Microsoft.Extensions.Logging;
 
 namespace AkkaWsgi.Http.Supervision;
 
 /// <summary>
-/// Starts worker processes as this same executable with the same command line, handing them their listening sockets
-/// and a control pipe; the workers share this process's standard output and error, so their logs go where the
-/// supervisor's go.
+/// Starts worker processes with the same command line, as this same executable or, given <paramref name="pythonHost"/>,
+/// as the Python executable that then runs the server, handing them their listening sockets and a control pipe; the
+/// workers share this process's standard output and error, so their logs go where the supervisor's go.
 /// </summary>
-internal sealed class WorkerProcessLauncher(IReadOnlyList<string> arguments, ListenerSet listeners, LoopbackCluster? cluster, ILogger logger)
+internal sealed class WorkerProcessLauncher(IReadOnlyList<string> arguments, ListenerSet listeners, LoopbackCluster? cluster,
+    PythonHostCommand? pythonHost, ILogger logger)
     : IWorkerLauncher, IDisposable
 {
     private const int SigTerm = 15;
@@ -105,18 +107,33 @@ internal sealed class WorkerProcessLauncher(IReadOnlyList<string> arguments, Lis
 
     private ProcessStartInfo StartInfo(WorkerId worker, int controlFd)
     {
-        var info = new ProcessStartInfo(Environment.ProcessPath!)
+        var info = new ProcessStartInfo(pythonHost?.Executable ?? Environment.ProcessPath!)
         {
             UseShellExecute = false,
             // The worker's standard input is the supervisor's line to it, and its end of file says the supervisor is gone.
             RedirectStandardInput = true,
         };
 
-        // Run through the dotnet host ("dotnet akkawsgi.dll ..."): the worker needs the same entry assembly.
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+        if (pythonHost is not null)
         {
-            // Assembly.Location would do, but it is empty in the single-file build, where this branch is never taken.
-            info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, typeof(WorkerProcessLauncher).Assembly.GetName().Name + ".dll"));
+            foreach (var argument in pythonHost.Arguments)
+            {
+                info.ArgumentList.Add(argument);
+            }
+
+            foreach (var (name, value) in pythonHost.Environment)
+            {
+                info.Environment[name] = value;
+            }
+
+            // What the server sets before it starts an interpreter itself: the application's prints reach the log as
+            // they happen, not when a block buffer fills.
+            info.Environment.TryAdd("PYTHONUNBUFFERED", "1");
+        }
+        else if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+        {
+            // Run through the dotnet host ("dotnet akkawsgi.dll ..."): the worker needs the same entry assembly.
+            info.ArgumentList.Add(ServerAssembly);
         }
 
         foreach (var argument in arguments)
@@ -158,6 +175,10 @@ internal sealed class WorkerProcessLauncher(IReadOnlyList<string> arguments, Lis
 
         return info;
     }
+
+    /// <summary>The server's entry assembly, which the dotnet host or a Python executable starts.</summary>
+    // Assembly.Location would do, but it is empty in the single-file build, where there is no such file.
+    public static string ServerAssembly => Path.Combine(AppContext.BaseDirectory, typeof(WorkerProcessLauncher).Assembly.GetName().Name + ".dll");
 
     private void SignalProcess(WorkerId worker, int signal)
     {

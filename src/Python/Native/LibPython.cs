@@ -182,6 +182,24 @@ internal sealed unsafe class LibPython
         return new LibPython(path, handle);
     }
 
+    /// <summary>
+    /// The interpreter this process already runs, started by the Python executable the process is
+    /// (<see cref="PythonExecutableHost"/>): its entry points, from the executable or the library it links, are found in
+    /// the process's global symbol scope.
+    /// </summary>
+    /// <param name="executable">The executable, for messages.</param>
+    public static LibPython FromRunningInterpreter(string executable)
+    {
+        var lib = new LibPython(executable, NativeLibrary.GetMainProgramHandle());
+        if (!NativeLibrary.TryGetExport(NativeLibrary.GetMainProgramHandle(), "Py_IsInitialized", out var isInitialized)
+            || ((delegate* unmanaged<int>)isInitialized)() == 0)
+        {
+            throw new EntryPointNotFoundException($"{executable} started this process but its interpreter is not running");
+        }
+
+        return lib;
+    }
+
     private static Version ParseVersion(string text)
     {
         // Py_GetVersion() reads like "3.11.7 (main, Dec  4 2023, 18:10:11) [GCC 12.2.0]".

@@ -252,10 +252,27 @@ def configure(argv0, executable, venv, path0):
     sys.argv = [argv0]
     if executable:
         sys.executable = executable
-    if venv:
+    if venv and os.path.realpath(sys.prefix) != os.path.realpath(venv):
+        # (A venv's own executable, running the server, has set it up already.)
         _use_venv(venv)
     if path0 is not None:
         sys.path.insert(0, path0)
+
+
+def forget_removed_variables(prefix):
+    """Drops from os.environ the variables named PREFIX... that are no longer in the process's environment.
+
+    An executable that runs the server made os.environ when it started, before the server removed its own variables
+    from the environment; the application should not see them there either.
+    """
+    import ctypes
+
+    getenv = ctypes.CDLL(None).getenv
+    getenv.argtypes = [ctypes.c_char_p]
+    getenv.restype = ctypes.c_char_p
+    for name in [n for n in os.environ if n.startswith(prefix)]:
+        if getenv(os.fsencode(name)) is None:
+            del os.environ[name]
 
 
 def _use_venv(venv):

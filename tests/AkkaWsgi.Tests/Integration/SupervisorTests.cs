@@ -234,6 +234,8 @@ public sealed partial class SupervisorTests
 
         Assert.Equal(port, server.Port);
         Assert.Contains("uid=65534 gid=65534 ", answer.Text, StringComparison.Ordinal);
+        // Python's start-up (site-packages' .pth files, sitecustomize) must not run as root.
+        Assert.Contains("worker processes load Python's shared library: --uid", server.Log, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,112 @@
+using AkkaWsgi.Python;
+using AkkaWsgi.Tests.Support;
+
+namespace AkkaWsgi.Tests.Integration;
+
+/// <summary>--python-from: worker processes that start as the Python executable, or load its shared library.</summary>
+public sealed class PythonFromTests
+{
+    private static readonly TimeSpan FailFast = TimeSpan.FromSeconds(20);
+
+    [Theory]
+    [MemberData(nameof(PythonInstalls.All), MemberType = typeof(PythonInstalls))]
+    public async Task ByDefault_TheWorkerIsThePythonExecutable_AndSeesNoServerVariables(string python)
+    {
+        using var server = await ServerProcess.StartAsync(ServerProcess.AppArguments("interpreter_code", python, workers: 2));
+        using var http = TestHttp.Client(server);
+
+        var report = Parse(await http.GetStringAsync(new Uri("/", UriKind.Relative)));
+
+        Assert.Equal(RealPath(python), report["exe"]);
+        Assert.Equal("False", report["host_variable"]);
+        Assert.Equal(RepoPaths.AppsDir, report["path0"]); // not "" from the start-up script's -c
+        Assert.Contains("worker processes start as ", server.Log, StringComparison.Ordinal);
+        Assert.Contains("the executable's own interpreter", server.Log, StringComparison.Ordinal);
+        if (python == PythonInstalls.SystemPython)
+        {
+            // Debian links its interpreter into the executable: no libpython is loaded at all, which is the point.
+            Assert.Equal("False", report["libpython"]);
+        }
+
+        server.SendSignal(ServerProcess.SigTerm);
+        Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task Library_TheWorkerIsTheServerWithLibpythonLoaded()
+    {
+        var arguments = ServerProcess.AppArguments("interpreter_code", PythonInstalls.Default, workers: 2);
+        arguments.AddRange(["--python-from", "library"]);
+        using var server = await ServerProcess.StartAsync(arguments);
+        using var http = TestHttp.Client(server);
+
+        var report = Parse(await http.GetStringAsync(new Uri("/", UriKind.Relative)));
+
+        Assert.NotEqual(RealPath(PythonInstalls.Default), report["exe"]);
+        Assert.Equal("True", report["libpython"]);
+        Assert.Equal("False", report["host_variable"]);
+        Assert.Contains("worker processes load Python's shared library: --python-from library", server.Log, StringComparison.Ordinal);
+        Assert.Contains(", from libpython", server.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Executable_GivenOnlyTheLibrary_StopsWithTheReason()
+    {
+        var library = PythonLocator.Locate(PythonInstalls.Default, null).Library;
+        var arguments = ServerProcess.AppArguments("interpreter_code", library, workers: 1);
+        arguments.AddRange(["--python-from", "executable"]);
+        using var server = ServerProcess.Launch(arguments);
+
+        var exit = await server.WaitForExitAsync(FailFast);
+
+        Assert.True(exit == 3, $"exit code {exit}\n{server.Describe()}");
+        Assert.Contains($"--python-from executable: Python was given as its library ({library})", server.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain("worker 0", server.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Executable_WithUid_StopsWithTheReason()
+    {
+        var arguments = ServerProcess.AppArguments("interpreter_code", PythonInstalls.Default, workers: 1);
+        arguments.AddRange(["--python-from", "executable", "--uid", "nobody"]);
+        using var server = ServerProcess.Launch(arguments);
+
+        var exit = await server.WaitForExitAsync(FailFast);
+
+        Assert.True(exit == 3, $"exit code {exit}\n{server.Describe()}");
+        Assert.Contains("--python-from executable: --uid: a worker process drops its privileges before Python starts", server.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Auto_GivenOnlyTheLibrary_LoadsIt()
+    {
+        var library = PythonLocator.Locate(PythonInstalls.Default, null).Library;
+        using var server = await ServerProcess.StartAsync(ServerProcess.AppArguments("interpreter_code", library, workers: 1));
+        using var http = TestHttp.Client(server);
+
+        var report = Parse(await http.GetStringAsync(new Uri("/", UriKind.Relative)));
+
+        Assert.Equal("True", report["libpython"]);
+        Assert.Contains("worker processes load Python's shared library: Python was given as its library", server.Log, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--python-from", "executable", "--no-supervisor" }, "--python-from needs the supervisor")]
+    [InlineData(new[] { "--python-from", "static" }, "--python-from must be auto, executable or library")]
+    public async Task UsageErrors_ExitWith2(string[] flags, string message)
+    {
+        var arguments = ServerProcess.AppArguments("interpreter_code", PythonInstalls.Default, workers: 1);
+        arguments.AddRange(flags);
+        using var server = ServerProcess.Launch(arguments);
+
+        var exit = await server.WaitForExitAsync(FailFast);
+
+        Assert.True(exit == 2, $"exit code {exit}\n{server.Describe()}");
+        Assert.Contains(message, server.Log, StringComparison.Ordinal);
+    }
+
+    private static Dictionary<string, string> Parse(string report) =>
+        report.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+
+    private static string RealPath(string path) => new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path);
+}
