@@ -37,6 +37,11 @@ internal static class Program
             return ServerHost.Run(options, worker);
         }
 
-        return options.NoSupervisor ? ServerHost.Run(options, null) : SupervisorHost.Run(options, args);
+        if (!options.NoSupervisor)
+        {
+            return SupervisorHost.Run(options, args);
+        }
+
+        return PythonFromChoice.BecomeExecutableIfChosen(options, args) ?? ServerHost.Run(options, null);
     }
 }

@@ -47,9 +47,9 @@ public sealed class PythonRuntime
 
     /// <summary>
     /// Loads libpython and initialises it, or attaches to the interpreter already running when the Python executable
-    /// started this process (<see cref="PythonExecutableHost"/>). <paramref name="appDirectory"/> goes first on sys.path, as the script
-    /// directory does for <c>python app.py</c>. Unless <paramref name="allowClr"/>, the application cannot import
-    /// <c>clr</c> (nor .NET namespaces through it).
+    /// started this process (<see cref="PythonExecutableHost"/>). <paramref name="appDirectory"/> goes first on
+    /// sys.path, as the script directory does for <c>python app.py</c>. Unless <paramref name="allowClr"/>, the
+    /// application cannot import <c>clr</c> (nor .NET namespaces through it).
     /// </summary>
     public static PythonRuntime Start(PythonInstallation installation, string appDirectory, ILoggerFactory loggerFactory, bool allowClr = false)
     {
@@ -77,15 +77,23 @@ public sealed class PythonRuntime
         }
 
         using (var argv0 = new PyNet.PyString("akkawsgi"))
-        using (var executable = installation.Executable is null ? PyNet.PyObject.None : new PyNet.PyString(installation.Executable))
+        // An executable running the server knows its own sys.executable; the probe's may be a launcher (pyenv's shim).
+        using (var executable = hosted || installation.Executable is null ? PyNet.PyObject.None : new PyNet.PyString(installation.Executable))
         using (var venv = installation.VirtualEnv is null ? PyNet.PyObject.None : new PyNet.PyString(installation.VirtualEnv))
         using (var path0 = new PyNet.PyString(appDirectory))
         {
             server.InvokeMethod("configure", argv0, executable, venv, path0).Dispose();
         }
 
+        runtime.Executable = installation.Executable;
         if (hosted)
         {
+            using (var sys = PyNet.PyModule.Import("sys"))
+            using (var executable = sys.GetAttr("executable"))
+            {
+                runtime.Executable = executable.As<string?>() is { Length: > 0 } path ? path : installation.Executable;
+            }
+
             Posix.RemoveEnvironmentVariable(PythonExecutableHost.ProcessVariable);
             using var prefix = new PyNet.PyString("AKKAWSGI_");
             server.InvokeMethod("forget_removed_variables", prefix).Dispose();
@@ -120,6 +128,9 @@ public sealed class PythonRuntime
 
     /// <summary>True when the interpreter is the executable's that started this process, not a loaded library.</summary>
     public bool InRunningInterpreter { get; private init; }
+
+    /// <summary>The interpreter's <c>sys.executable</c> (null for a library given alone).</summary>
+    public string? Executable { get; private set; }
 
     private static LibPython LoadLibrary(PythonInstallation installation)
     {

@@ -80,9 +80,9 @@ internal sealed class ServerCommand
 
     private readonly Option<string> pythonFrom = new("--python-from")
     {
-        Description = "Where worker processes get Python's code: executable (they start as the Python executable, which " +
-            "runs the server; Debian's runs Python 10-20 % faster than its libpython), library (they load libpython), or " +
-            "auto: the executable when it can, else the library",
+        Description = "Where Python's code comes from: executable (worker processes start as the Python executable, " +
+            "which runs the server; Debian's runs Python 10-20 % faster than its libpython), library (they load " +
+            "libpython), or auto: the executable when it can, else the library",
         DefaultValueFactory = _ => Defaults.PythonFrom,
     };
 
@@ -507,7 +507,6 @@ internal sealed class ServerCommand
                 (gid, Given(gid, v => v is not null)),
                 (maxRequests, Given(maxRequests, v => v > 0)),
                 (maxRss, Given(maxRss, v => v > 0)),
-                (pythonFrom, Given(pythonFrom, v => v == "executable")),
             };
             foreach (var (option, given) in needSupervisor.Where(n => n.Given))
             {

@@ -323,7 +323,7 @@ internal static class ServerHost
 
         var pythonCode = runtime.InRunningInterpreter ? "the executable's own interpreter" : $"from {Path.GetFileName(runtime.Installation.Library)}";
         var pythonName = $"Python {runtime.Version}{(runtime.FreeThreaded ? " (free-threaded)" : "")} " +
-            $"{runtime.Installation.Executable ?? runtime.Installation.Library}, {pythonCode}{(runtime.ClrAllowed ? ", .NET allowed" : "")}";
+            $"{runtime.Executable ?? runtime.Installation.Library}, {pythonCode}{(runtime.ClrAllowed ? ", .NET allowed" : "")}";
         var applicationName = $"{application.Module}:{application.CallableName}";
         using var diagnostics = new Diagnostics(dispatcherRef, guardian, runtime, server.Counters, server.Blocks, server.PageCache, server.Parking, logger);
         diagnostics.Start();

@@ -26,8 +26,8 @@ public sealed class ServerOptions : AkkaWsgi.Hosting.AkkaWsgiOptions
     /// <summary>
     /// Where worker processes get Python's code: <c>executable</c> (they start as the Python executable, which runs the
     /// server: see <see cref="AkkaWsgi.Python.PythonExecutableHost"/>), <c>library</c> (they load its libpython), or
-    /// <c>auto</c>: the executable when it can host the server, else the library. Without the supervisor the server
-    /// is its own process and loads the library.
+    /// <c>auto</c>: the executable when it can host the server, else the library. Without the supervisor the process
+    /// itself becomes the executable (exec, the same process id).
     /// </summary>
     public string PythonFrom { get; set; } = "auto";
 

@@ -50,10 +50,4 @@ internal static partial class SupervisionLog
 
     [LoggerMessage(1512, LogLevel.Warning, "connections are not balanced with the other worker processes: {Reason}", EventName = "Unbalanced")]
     public static partial void Unbalanced(ILogger logger, string reason);
-
-    [LoggerMessage(1513, LogLevel.Information, "worker processes start as {Executable}, which runs Python and the server", EventName = "PythonFromExecutable")]
-    public static partial void PythonFromExecutable(ILogger logger, string executable);
-
-    [LoggerMessage(1514, LogLevel.Information, "worker processes load Python's shared library: {Reason}", EventName = "PythonFromLibrary")]
-    public static partial void PythonFromLibrary(ILogger logger, string reason);
 }

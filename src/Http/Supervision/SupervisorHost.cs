@@ -4,7 +4,6 @@ using Akka.Hosting;
 using AkkaWsgi.Actors.Supervision;
 using AkkaWsgi.Http.Hosting;
 using AkkaWsgi.Hosting.Logging;
-using AkkaWsgi.Python;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -81,7 +80,7 @@ internal static class SupervisorHost
     private static int Supervise(ServerOptions options, IReadOnlyList<string> arguments, ListenerSet listeners,
         ILoggerFactory loggerFactory, ILogger logger)
     {
-        if (!PlanPython(options, logger, out var pythonHost))
+        if (!PythonFromChoice.ForWorkers(options, logger, out var pythonHost))
         {
             return ExitCodes.PythonUnavailable;
         }
@@ -156,57 +155,4 @@ internal static class SupervisorHost
         context.Cancel = true;
         supervisor.Tell(new ForwardSignal(signal));
     };
-
-    /// <summary>
-    /// Whether worker processes start as the Python executable (<paramref name="command"/>) or load its library (null);
-    /// false when --python-from executable cannot be honoured.
-    /// </summary>
-    private static bool PlanPython(ServerOptions options, ILogger logger, out PythonHostCommand? command)
-    {
-        command = null;
-        if (options.PythonFrom == "library")
-        {
-            SupervisionLog.PythonFromLibrary(logger, "--python-from library");
-            return true;
-        }
-
-        string reason;
-        if (options.Uid is not null)
-        {
-            // Python's start-up runs site-packages' .pth files and sitecustomize: a worker drops its privileges first.
-            reason = "--uid: a worker process drops its privileges before Python starts, which an executable cannot";
-        }
-        else
-        {
-            try
-            {
-                var installation = PythonLocator.Locate(options.Python, options.Venv);
-                command = PythonExecutableHost.Plan(installation, WorkerProcessLauncher.ServerAssembly, out reason);
-            }
-            catch (PythonNotFoundException) when (options.PythonFrom != "executable")
-            {
-                // Each worker looks for Python again and reports this itself.
-                return true;
-            }
-            catch (PythonNotFoundException e)
-            {
-                reason = e.Message;
-            }
-        }
-
-        if (command is not null)
-        {
-            SupervisionLog.PythonFromExecutable(logger, command.Executable);
-            return true;
-        }
-
-        if (options.PythonFrom == "executable")
-        {
-            ServerLog.PythonUnavailable(logger, $"--python-from executable: {reason}");
-            return false;
-        }
-
-        SupervisionLog.PythonFromLibrary(logger, reason);
-        return true;
-    }
 }

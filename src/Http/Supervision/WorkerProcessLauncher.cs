@@ -133,7 +133,7 @@ internal sealed class WorkerProcessLauncher(IReadOnlyList<string> arguments, Lis
         else if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
         {
             // Run through the dotnet host ("dotnet akkawsgi.dll ..."): the worker needs the same entry assembly.
-            info.ArgumentList.Add(ServerAssembly);
+            info.ArgumentList.Add(PythonFromChoice.ServerAssembly);
         }
 
         foreach (var argument in arguments)
@@ -175,10 +175,6 @@ internal sealed class WorkerProcessLauncher(IReadOnlyList<string> arguments, Lis
 
         return info;
     }
-
-    /// <summary>The server's entry assembly, which the dotnet host or a Python executable starts.</summary>
-    // Assembly.Location would do, but it is empty in the single-file build, where there is no such file.
-    public static string ServerAssembly => Path.Combine(AppContext.BaseDirectory, typeof(WorkerProcessLauncher).Assembly.GetName().Name + ".dll");
 
     private void SignalProcess(WorkerId worker, int signal)
     {

@@ -29,6 +29,9 @@ public static unsafe partial class Posix
     [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
     private static partial int Fcntl(int descriptor, int command, int argument);
 
+    [LibraryImport("libc", EntryPoint = "execve", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int ExecVe(string path, nint* argv, nint* envp);
+
     [LibraryImport("libc", EntryPoint = "unsetenv", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int UnsetEnv(string name);
 
@@ -114,6 +117,46 @@ public static unsafe partial class Posix
         {
             var errno = Marshal.GetLastPInvokeError();
             throw new InvalidOperationException($"unsetenv({name}) failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
+        }
+    }
+
+    /// <summary>
+    /// Replaces this process's program with <paramref name="path"/> (execve): the same process id, with the descriptors
+    /// that are not close-on-exec. Returns only when that failed, with the reason.
+    /// </summary>
+    /// <param name="arguments">argv, including argv[0].</param>
+    /// <param name="environment">The whole environment of the new program.</param>
+    public static string Exec(string path, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment)
+    {
+        var strings = new List<nint>();
+        var arrays = new List<nint>();
+        try
+        {
+            nint* Terminated(IEnumerable<string> values)
+            {
+                var list = values.Select(Marshal.StringToCoTaskMemUTF8).ToList();
+                strings.AddRange(list);
+                var array = (nint*)NativeMemory.AllocZeroed((nuint)(list.Count + 1), (nuint)sizeof(nint));
+                arrays.Add((nint)array);
+                for (var i = 0; i < list.Count; i++)
+                {
+                    array[i] = list[i];
+                }
+
+                return array;
+            }
+
+            var argv = Terminated(arguments);
+            var envp = Terminated(environment.Select(e => $"{e.Key}={e.Value}"));
+            ExecVe(path, argv, envp);
+            var errno = Marshal.GetLastPInvokeError();
+            return $"{Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
+        }
+        finally
+        {
+            // Only reached when exec failed.
+            strings.ForEach(Marshal.FreeCoTaskMem);
+            arrays.ForEach(a => NativeMemory.Free((void*)a));
         }
     }
 

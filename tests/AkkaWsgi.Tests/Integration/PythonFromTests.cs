@@ -18,6 +18,7 @@ public sealed class PythonFromTests
         var report = Parse(await http.GetStringAsync(new Uri("/", UriKind.Relative)));
 
         Assert.Equal(RealPath(python), report["exe"]);
+        Assert.Equal(RealPath(python), RealPath(report["executable"])); // the executable's own sys.executable
         Assert.Equal("False", report["host_variable"]);
         Assert.Equal(RepoPaths.AppsDir, report["path0"]); // not "" from the start-up script's -c
         Assert.Contains("worker processes start as ", server.Log, StringComparison.Ordinal);
@@ -90,19 +91,53 @@ public sealed class PythonFromTests
         Assert.Contains("worker processes load Python's shared library: Python was given as its library", server.Log, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData(new[] { "--python-from", "executable", "--no-supervisor" }, "--python-from needs the supervisor")]
-    [InlineData(new[] { "--python-from", "static" }, "--python-from must be auto, executable or library")]
-    public async Task UsageErrors_ExitWith2(string[] flags, string message)
+    [Fact]
+    public async Task NoSupervisor_TheProcessBecomesThePythonExecutable_KeepingItsId()
+    {
+        var pidFile = Path.Combine(Path.GetTempPath(), $"akkawsgi-python-from-{Guid.NewGuid():N}.pid");
+        var arguments = ServerProcess.AppArguments("interpreter_code", PythonInstalls.Default, workers: 2);
+        arguments.AddRange(["--no-supervisor", "--pidfile", pidFile]);
+        using var server = await ServerProcess.StartAsync(arguments);
+        using var http = TestHttp.Client(server);
+
+        var report = Parse(await http.GetStringAsync(new Uri("/", UriKind.Relative)));
+
+        Assert.Equal(RealPath(PythonInstalls.Default), report["exe"]);
+        Assert.Equal("False", report["host_variable"]);
+        Assert.Equal(server.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), File.ReadAllText(pidFile).Trim());
+        Assert.Contains("becoming ", server.Log, StringComparison.Ordinal);
+        Assert.Contains("the executable's own interpreter", server.Log, StringComparison.Ordinal);
+
+        server.SendSignal(ServerProcess.SigTerm);
+        Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.False(File.Exists(pidFile));
+    }
+
+    [Fact]
+    public async Task NoSupervisor_Library_StaysTheServer()
+    {
+        var arguments = ServerProcess.AppArguments("interpreter_code", PythonInstalls.Default, workers: 2);
+        arguments.AddRange(["--no-supervisor", "--python-from", "library"]);
+        using var server = await ServerProcess.StartAsync(arguments);
+        using var http = TestHttp.Client(server);
+
+        var report = Parse(await http.GetStringAsync(new Uri("/", UriKind.Relative)));
+
+        Assert.Equal("True", report["libpython"]);
+        Assert.Contains("loading Python's shared library: --python-from library", server.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownValue_IsAUsageError()
     {
         var arguments = ServerProcess.AppArguments("interpreter_code", PythonInstalls.Default, workers: 1);
-        arguments.AddRange(flags);
+        arguments.AddRange(["--python-from", "static"]);
         using var server = ServerProcess.Launch(arguments);
 
         var exit = await server.WaitForExitAsync(FailFast);
 
         Assert.True(exit == 2, $"exit code {exit}\n{server.Describe()}");
-        Assert.Contains(message, server.Log, StringComparison.Ordinal);
+        Assert.Contains("--python-from must be auto, executable or library", server.Log, StringComparison.Ordinal);
     }
 
     private static Dictionary<string, string> Parse(string report) =>
