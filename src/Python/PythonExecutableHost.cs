@@ -23,8 +23,8 @@ public static class PythonExecutableHost
 
     private const string HostLibrary = "libhostfxr.so";
 
-    // What `ps` shows of a worker stays one readable line: the script itself comes through the environment.
-    private const string StartScript = $"import os; exec(os.environ.pop('{ScriptVariable}'))";
+    /// <summary>The executable's <c>-c</c>: what <c>ps</c> shows of a worker stays one readable line, the script itself comes through the environment.</summary>
+    public const string StartCommand = $"import os; exec(os.environ.pop('{ScriptVariable}'))";
 
     /// <summary>True when this process was started by the Python executable, whose interpreter is already running.</summary>
     public static bool RunsThisProcess =>
@@ -67,8 +67,40 @@ public static class PythonExecutableHost
         }
 
         reason = "";
-        return new PythonHostCommand(executable, ["-c", StartScript, hostfxr, assembly],
-            new Dictionary<string, string> { [ScriptVariable] = StartupScript.Value });
+        return new PythonHostCommand(executable, hostfxr, assembly, new Dictionary<string, string> { [ScriptVariable] = StartupScript.Value });
+    }
+
+    /// <summary>
+    /// The host library to start a worker with: <paramref name="recorded"/>, or, once an update of the .NET runtime
+    /// has removed it (host/fxr/10.0.12 giving way to 10.0.13), the newest version beside it, as the runtime's own
+    /// launcher would now find; a worker started later must not fail where one started by the same executable would not.
+    /// </summary>
+    public static string CurrentHost(string recorded) => CurrentHost(recorded, File.Exists, Directory.GetDirectories);
+
+    internal static string CurrentHost(string recorded, Func<string, bool> fileExists, Func<string, string[]> directories)
+    {
+        if (fileExists(recorded) || Path.GetDirectoryName(Path.GetDirectoryName(recorded)) is not { } versions)
+        {
+            return recorded;
+        }
+
+        string[] siblings;
+        try
+        {
+            siblings = directories(versions);
+        }
+        catch (IOException)
+        {
+            return recorded;
+        }
+
+        var newest = siblings
+            .Select(d => (Directory: d, Version: Version.TryParse(Path.GetFileName(d).Split('-')[0], out var v) ? v : null))
+            .Where(c => c.Version is not null && fileExists(Path.Combine(c.Directory, HostLibrary)))
+            .OrderByDescending(c => c.Version)
+            .Select(c => Path.Combine(c.Directory, HostLibrary))
+            .FirstOrDefault();
+        return newest ?? recorded;
     }
 
     // The host the supervisor was started with is the one that knows this build's runtime: the apphost and

@@ -1,7 +1,15 @@
 namespace AkkaWsgi.Python;
 
 /// <summary>
-/// How to start a worker inside a Python executable: the executable, the arguments before the server's own, and the
-/// environment variables to add.
+/// How to start a worker inside a Python executable: the executable, the .NET host library and server assembly it
+/// starts, and the environment variables to add.
 /// </summary>
-public sealed record PythonHostCommand(string Executable, IReadOnlyList<string> Arguments, IReadOnlyDictionary<string, string> Environment);
+public sealed record PythonHostCommand(string Executable, string HostLibrary, string Assembly, IReadOnlyDictionary<string, string> Environment)
+{
+    /// <summary>
+    /// The executable's arguments before the server's own, resolved for a start now: an update of the .NET runtime
+    /// may have replaced the host library since the supervisor started (<see cref="PythonExecutableHost.CurrentHost"/>).
+    /// </summary>
+    public IReadOnlyList<string> Arguments() =>
+        ["-c", PythonExecutableHost.StartCommand, PythonExecutableHost.CurrentHost(HostLibrary), Assembly];
+}

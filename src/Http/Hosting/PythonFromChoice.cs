@@ -89,7 +89,7 @@ internal static partial class PythonFromChoice
 
         // The log is written by a background thread: everything logged so far goes out before the program is replaced.
         loggerFactory.Dispose();
-        var error = Posix.Exec(command.Executable, [command.Executable, .. command.Arguments, .. arguments], environment);
+        var error = Posix.Exec(command.Executable, [command.Executable, .. command.Arguments(), .. arguments], environment);
         using var afterwards = ServerLogging.Create(options.LogLevel, json: options.JsonLogs);
         var stillHere = afterwards.CreateLogger("akkawsgi");
         reason = $"cannot become {command.Executable}: {error}";

@@ -116,7 +116,7 @@ internal sealed class WorkerProcessLauncher(IReadOnlyList<string> arguments, Lis
 
         if (pythonHost is not null)
         {
-            foreach (var argument in pythonHost.Arguments)
+            foreach (var argument in pythonHost.Arguments())
             {
                 info.ArgumentList.Add(argument);
             }

@@ -26,8 +26,8 @@ public sealed class PythonExecutableHostTests
         Assert.NotNull(command);
         Assert.Equal("", reason);
         Assert.Equal("/usr/bin/python3", command.Executable);
-        Assert.Equal("-c", command.Arguments[0]);
-        Assert.Equal([HostFxr, Assembly], command.Arguments.Skip(2));
+        Assert.Equal(HostFxr, command.HostLibrary);
+        Assert.Equal(Assembly, command.Assembly);
         Assert.Contains("hostfxr_run_app", command.Environment[PythonExecutableHost.ScriptVariable], StringComparison.Ordinal);
     }
 
@@ -65,6 +65,38 @@ public sealed class PythonExecutableHostTests
 
         Assert.Null(command);
         Assert.Contains("libhostfxr.so", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CurrentHost_StillThere_IsTheOneRecorded()
+    {
+        Assert.Equal(HostFxr, PythonExecutableHost.CurrentHost(HostFxr, _ => true, _ => throw new InvalidOperationException("not looked at")));
+    }
+
+    [Fact]
+    public void CurrentHost_RemovedByAnUpdate_IsTheNewestBesideIt()
+    {
+        var present = new HashSet<string>
+        {
+            "/usr/share/dotnet/host/fxr/10.0.9/libhostfxr.so",
+            "/usr/share/dotnet/host/fxr/10.0.13/libhostfxr.so",
+            "/usr/share/dotnet/host/fxr/11.0.0-preview.1/libhostfxr.so",
+        };
+        string[] Directories(string path) => path == "/usr/share/dotnet/host/fxr"
+            ? ["/usr/share/dotnet/host/fxr/10.0.9", "/usr/share/dotnet/host/fxr/10.0.13", "/usr/share/dotnet/host/fxr/empty",
+                "/usr/share/dotnet/host/fxr/11.0.0-preview.1", "/usr/share/dotnet/host/fxr/12.0.0"]
+            : throw new DirectoryNotFoundException(path);
+
+        var host = PythonExecutableHost.CurrentHost(HostFxr, present.Contains, Directories);
+
+        // 12.0.0 has no library; 11.0.0-preview.1 is newer than 10.0.13 and has one.
+        Assert.Equal("/usr/share/dotnet/host/fxr/11.0.0-preview.1/libhostfxr.so", host);
+    }
+
+    [Fact]
+    public void CurrentHost_NothingBesideIt_IsTheOneRecorded()
+    {
+        Assert.Equal(HostFxr, PythonExecutableHost.CurrentHost(HostFxr, _ => false, _ => throw new DirectoryNotFoundException()));
     }
 
     [Fact]
