@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using AkkaWsgi.Tests.Support;
 
 namespace AkkaWsgi.Tests.Integration;
@@ -72,16 +73,29 @@ public sealed class StartupShutdownTests : IDisposable
     [Fact]
     public async Task Sigterm_UnderLoad_AnswersEveryRequestAlreadySent_RunningOrQueued()
     {
-        using var server = await ServerProcess.StartAsync(ServerProcess.AppArguments("atexit_app", PythonInstalls.Default, workers: 4));
+        var statusPort = TestPorts.Free();
+        var arguments = ServerProcess.AppArguments("atexit_app", PythonInstalls.Default, workers: 4);
+        arguments.AddRange(["--status-socket", $"127.0.0.1:{statusPort}"]);
+        using var server = await ServerProcess.StartAsync(arguments);
         using var http = TestHttp.Client(server);
-        // Three rounds' worth for four workers: when the signal comes, four run and eight wait in the queue.
-        var inFlight = Enumerable.Range(0, 12).Select(_ => http.GetStringAsync(new Uri("/slow?s=0.5", UriKind.Relative))).ToList();
-        await Task.Delay(300);
+        using var status = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{statusPort}/"), Timeout = TestHttp.Timeout };
+        // Three rounds' worth for four workers: when the signal comes, four run and eight wait in the queue. The signal
+        // waits until the server has them all: a request still in the client when it comes was not "already sent".
+        var inFlight = Enumerable.Range(0, 12).Select(_ => http.GetStringAsync(new Uri("/slow?s=2", UriKind.Relative))).ToList();
+        var held = "";
+        for (var i = 0; i < 100 && held != "4+8"; i++)
+        {
+            var queue = JsonNode.Parse(await status.GetStringAsync(new Uri("/status.json", UriKind.Relative)))!["queue"]!;
+            held = $"{queue["busy"]!.GetValue<int>()}+{queue["waiting"]!.GetValue<int>()}";
+            await Task.Delay(held == "4+8" ? 0 : 50);
+        }
+
+        Assert.True(held == "4+8", $"the server held {held} (running+waiting) of the 12 requests after 5 s\n{server.Describe()}");
 
         server.SendSignal(ServerProcess.SigTerm);
 
         var answers = await Task.WhenAll(inFlight);
-        Assert.All(answers, a => Assert.Equal("finished after 0.5 s", a));
+        Assert.All(answers, a => Assert.Equal("finished after 2.0 s", a));
         var exit = await server.WaitForExitAsync(TimeSpan.FromSeconds(30));
         Assert.True(exit == 0, $"exit code {exit}\n{server.Describe()}");
     }
