@@ -1,9 +1,10 @@
-"""Writes the akkawsgi wheel from the single-file executable, with the Python standard library alone.
+"""Writes the akkawsgi wheel from a self-contained publish of the server, with the Python standard library alone.
 
-    python3 scripts/lib/make_wheel.py EXECUTABLE PACKAGE_DIR VERSION OUT_DIR
+    python3 scripts/lib/make_wheel.py SERVER_DIR PACKAGE_DIR VERSION OUT_DIR
 
-The platform tag comes from the executable itself: the newest glibc symbol version it needs (manylinux_2_N, PEP 600)
-and the machine it was built for. The package holds no Python extension, so the Python tag is py3 and the ABI none.
+SERVER_DIR goes into the package as bin/ (bin/akkawsgi is the executable). The platform tag comes from the native
+files themselves: the newest glibc symbol version any of them needs (manylinux_2_N, PEP 600) and the machine the
+executable was built for. The package holds no Python extension, so the Python tag is py3 and the ABI none.
 """
 
 import base64
@@ -17,20 +18,36 @@ NAME = "akkawsgi"
 SUMMARY = "A WSGI application server: Django, Flask and any PEP 3333 application, with the features sites bolt on"
 
 
-def platform_tag(executable):
+def platform_tag(server_dir):
+    executable = os.path.join(server_dir, "akkawsgi")
     with open(executable, "rb") as f:
         head = f.read(20)
-        data = head + f.read()
     if head[:4] != b"\x7fELF":
         sys.exit("make_wheel: %s is not a Linux executable" % executable)
     machine = int.from_bytes(head[18:20], "little")
     arch = {0x3E: "x86_64", 0xB7: "aarch64"}.get(machine)
     if arch is None:
         sys.exit("make_wheel: no wheel platform tag for ELF machine %#x" % machine)
-    versions = [int(m) for m in re.findall(rb"GLIBC_2\.(\d+)", data)]
+    versions = []
+    for path, _ in server_files(server_dir):
+        with open(path, "rb") as f:
+            data = f.read()
+        if data[:4] == b"\x7fELF":
+            versions += [int(m) for m in re.findall(rb"GLIBC_2\.(\d+)", data)]
     if not versions:
-        sys.exit("make_wheel: %s names no glibc version; cannot choose a manylinux tag" % executable)
+        sys.exit("make_wheel: %s names no glibc version; cannot choose a manylinux tag" % server_dir)
     return "manylinux_2_%d_%s" % (max(versions), arch)
+
+
+def server_files(server_dir):
+    """(path, name under bin/) of every file of the publish, in a stable order."""
+    found = []
+    for root, dirs, names in os.walk(server_dir):
+        dirs.sort()
+        for name in sorted(names):
+            path = os.path.join(root, name)
+            found.append((path, os.path.relpath(path, server_dir)))
+    return found
 
 
 def digest(data):
@@ -40,8 +57,8 @@ def digest(data):
 def main():
     if len(sys.argv) != 5:
         sys.exit(__doc__)
-    executable, package_dir, version, out_dir = sys.argv[1:]
-    tag = "py3-none-" + platform_tag(executable)
+    server_dir, package_dir, version, out_dir = sys.argv[1:]
+    tag = "py3-none-" + platform_tag(server_dir)
     dist_info = "%s-%s.dist-info" % (NAME, version)
     wheel_name = "%s-%s-%s.whl" % (NAME, version, tag)
 
@@ -51,8 +68,10 @@ def main():
         if entry.endswith(".py") and os.path.isfile(path):
             with open(path, "rb") as f:
                 files.append(("%s/%s" % (NAME, entry), f.read(), 0o644))
-    with open(executable, "rb") as f:
-        files.append(("%s/bin/akkawsgi" % NAME, f.read(), 0o755))
+    for path, name in server_files(server_dir):
+        with open(path, "rb") as f:
+            # pip keeps the executable bit, which the executable needs and the libraries may keep.
+            files.append(("%s/bin/%s" % (NAME, name), f.read(), 0o755 if os.access(path, os.X_OK) else 0o644))
 
     metadata = "\n".join([
         "Metadata-Version: 2.1",
@@ -65,8 +84,8 @@ def main():
         "Classifier: Operating System :: POSIX :: Linux",
         "Classifier: Topic :: Internet :: WWW/HTTP :: WSGI :: Server",
         "",
-        "The server as one executable (the .NET runtime inside), started by the `akkawsgi` command or",
-        "`python -m akkawsgi` on the Python it is installed for. See the project's README.",
+        "The server with the .NET runtime it needs, started by the `akkawsgi` command or `python -m akkawsgi`",
+        "on the Python it is installed for. See the project's README.",
         "",
     ])
     wheel = "\n".join([

@@ -24,7 +24,8 @@ public sealed class WheelTests(WheelFixture fixture, ITestOutputHelper output) :
         await server.WaitForReadyAsync(TimeSpan.FromSeconds(60));
 
         await AssertServedFromTheVenv(server, installed.Venv);
-        Assert.Matches($@"worker ready \(Python 3\.\d+\.\d+ {Regex.Escape(Path.Combine(installed.Venv, "bin", "python"))}3?,", server.Log);
+        Assert.Matches($@"worker ready \(Python 3\.\d+\.\d+ {Regex.Escape(Path.Combine(installed.Venv, "bin", "python"))}3?, the executable's own interpreter,", server.Log);
+        Assert.Matches($@"worker processes start as {Regex.Escape(Path.Combine(installed.Venv, "bin", "python"))}3?,", server.Log);
 
         server.SendSignal(ServerProcess.SigTerm);
         Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(30)));
@@ -40,6 +41,7 @@ public sealed class WheelTests(WheelFixture fixture, ITestOutputHelper output) :
         await server.WaitForReadyAsync(TimeSpan.FromSeconds(60));
 
         await AssertServedFromTheVenv(server, installed.Venv);
+        Assert.Contains("the executable's own interpreter", server.Log, StringComparison.Ordinal);
         server.SendSignal(ServerProcess.SigTerm);
         Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(30)));
     }
@@ -103,7 +105,7 @@ public sealed class WheelFixture : IDisposable
 
     private Installation Install()
     {
-        // A copy of the sources, so that publishing for the single-file build touches nothing the other tests use.
+        // A copy of the sources, so that the self-contained publish touches nothing the other tests use.
         var copy = Path.Combine(work.Root, "repo");
         foreach (var folder in new[] { "src", "scripts", "packaging" })
         {
