@@ -4,7 +4,7 @@
     bench/app-loop.py [APP ...]          # default: hello flask django
 
 Each application is run by the interpreter's own executable (PYTHON, as compare.py chooses it) and by an executable
-on the same interpreter's shared library (bench/libpython-python.sh: the code akkawsgi and uWSGI embed), interleaved,
+on the same interpreter's shared library (bench/libpython-python.sh: the code uWSGI and akkawsgi --python-from library load), interleaved,
 ROUNDS (3) times CALLS (20000) calls; it prints the microseconds per call of every round. The environ is a fresh dict
 per call, as a server gives it; the body is iterated and closed.
 """

@@ -7,7 +7,7 @@ Each BUILD is LABEL=PATH_TO_akkawsgi_EXECUTABLE, optionally followed by akkawsgi
 settings in the same argument (for example before=/tmp/before/akkawsgi "after=artifacts/published/akkawsgi --processes 2"
 "spin0=DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 artifacts/published/akkawsgi"), or LABEL=bjoern (one process, one
 thread; built by bench/bjoern-build.sh), LABEL=bjoern-libpython (the same bjoern on the interpreter's shared library,
-the code akkawsgi and uWSGI embed, instead of the python executable's own copy; bench/libpython-python.sh) or LABEL=uwsgi (uWSGI keep-alive, 2 processes x 16 threads; Debian's uwsgi and
+the code uWSGI and akkawsgi --python-from library load, instead of the python executable's own copy; bench/libpython-python.sh) or LABEL=uwsgi (uWSGI keep-alive, 2 processes x 16 threads; Debian's uwsgi and
 uwsgi-plugin-python3). The first BUILD is the one the ratios are relative to. For every round, every application and every connection count, each build is started on 127.0.0.1, warmed up, measured
 with wrk and stopped, in turn; so drift on a noisy machine hits every build alike. It prints one table with the median
 of the rounds and every round's figures, and writes it to bench/compare-latest.md.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds bench/.libpython/python: an executable that runs $PYTHON's interpreter from its shared library (the one
-# akkawsgi embeds) instead of the code linked into $PYTHON itself, and prints its path. See libpython-python.c.
+# uWSGI and akkawsgi --python-from library load) instead of the code linked into $PYTHON itself, and prints its path.
+# See libpython-python.c.
 #
 #   bench/libpython-python.sh            # for $PYTHON (default python3)
 #
