@@ -23,8 +23,11 @@ public static class PythonExecutableHost
 
     private const string HostLibrary = "libhostfxr.so";
 
-    /// <summary>The executable's <c>-c</c>: what <c>ps</c> shows of a worker stays one readable line, the script itself comes through the environment.</summary>
-    public const string StartCommand = $"import os; exec(os.environ.pop('{ScriptVariable}'))";
+    /// <summary>
+    /// The executable's <c>-c</c>: what <c>ps</c> shows of a worker stays one readable line, the script itself comes
+    /// through the environment, and runs in a namespace of its own rather than the application's <c>__main__</c>.
+    /// </summary>
+    public const string StartCommand = $"import os; exec(os.environ.pop('{ScriptVariable}'), {{'__name__': 'akkawsgi_host'}})";
 
     /// <summary>True when this process was started by the Python executable, whose interpreter is already running.</summary>
     public static bool RunsThisProcess =>

@@ -13,6 +13,7 @@ def application(environ, start_response):
         f"executable={sys.executable}\n"
         f"host_variable={any(name.startswith('AKKAWSGI_') for name in os.environ)}\n"
         f"path0={sys.path[0]}\n"
+        f"main_names={','.join(sorted(n for n in vars(sys.modules['__main__']) if not n.startswith('__')))}\n"
     ).encode()
     start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
     return [body]

@@ -21,6 +21,7 @@ public sealed class PythonFromTests
         Assert.Equal(RealPath(python), RealPath(report["executable"])); // the executable's own sys.executable
         Assert.Equal("False", report["host_variable"]);
         Assert.Equal(RepoPaths.AppsDir, report["path0"]); // not "" from the start-up script's -c
+        Assert.Equal("os", report["main_names"]); // the start-up script's own names stay out of __main__
         Assert.Contains("worker processes start as ", server.Log, StringComparison.Ordinal);
         Assert.Contains("the executable's own interpreter", server.Log, StringComparison.Ordinal);
         if (python == PythonInstalls.SystemPython)
