@@ -13,19 +13,9 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root"
 output="${OUTPUT:-$repo_root/artifacts/wheel}"
 
-case "$(uname -m)" in
-    x86_64) rid=linux-x64 ;;
-    aarch64) rid=linux-arm64 ;;
-    *) echo "build-wheel: no .NET runtime identifier for $(uname -m)" >&2; exit 2 ;;
-esac
-
-export DOTNET_CLI_TELEMETRY_OPTOUT="${DOTNET_CLI_TELEMETRY_OPTOUT:-1}" DOTNET_NOLOGO="${DOTNET_NOLOGO:-1}"
 staging="$(mktemp -d)"
 trap 'rm -rf "$staging"' EXIT
-echo "==> publishing the self-contained server for $rid" >&2
-# Not trimmed: the actor runtime and the Python bridge find types by name at run time, which trimming breaks.
-dotnet publish src/Http -c Release -r "$rid" --self-contained true -nologo -v quiet -p:DebugType=none \
-    -o "$staging/server" >&2
+"$repo_root/scripts/lib/publish-self-contained.sh" "$staging/server"
 
 version="$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)"
 python="$(command -v python3 || true)"

@@ -55,28 +55,19 @@ public sealed class PythonFromTests
     public async Task Executable_GivenOnlyTheLibrary_StopsWithTheReason()
     {
         var library = PythonLocator.Locate(PythonInstalls.Default, null).Library;
-        var arguments = ServerProcess.AppArguments("interpreter_code", library, workers: 1);
-        arguments.AddRange(["--python-from", "executable"]);
-        using var server = ServerProcess.Launch(arguments);
 
-        var exit = await server.WaitForExitAsync(FailFast);
+        var log = await LogOfAStartThatFails(library, ["--python-from", "executable"], exitCode: 3);
 
-        Assert.True(exit == 3, $"exit code {exit}\n{server.Describe()}");
-        Assert.Contains($"--python-from executable: Python was given as its library ({library})", server.Log, StringComparison.Ordinal);
-        Assert.DoesNotContain("worker 0", server.Log, StringComparison.Ordinal);
+        Assert.Contains($"--python-from executable: Python was given as its library ({library})", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("worker 0", log, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Executable_WithUid_StopsWithTheReason()
     {
-        var arguments = ServerProcess.AppArguments("interpreter_code", PythonInstalls.Default, workers: 1);
-        arguments.AddRange(["--python-from", "executable", "--uid", "nobody"]);
-        using var server = ServerProcess.Launch(arguments);
+        var log = await LogOfAStartThatFails(PythonInstalls.Default, ["--python-from", "executable", "--uid", "nobody"], exitCode: 3);
 
-        var exit = await server.WaitForExitAsync(FailFast);
-
-        Assert.True(exit == 3, $"exit code {exit}\n{server.Describe()}");
-        Assert.Contains("--python-from executable: --uid: a worker process drops its privileges before Python starts", server.Log, StringComparison.Ordinal);
+        Assert.Contains("--python-from executable: --uid: a worker process drops its privileges before Python starts", log, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -131,14 +122,21 @@ public sealed class PythonFromTests
     [Fact]
     public async Task UnknownValue_IsAUsageError()
     {
-        var arguments = ServerProcess.AppArguments("interpreter_code", PythonInstalls.Default, workers: 1);
-        arguments.AddRange(["--python-from", "static"]);
+        var log = await LogOfAStartThatFails(PythonInstalls.Default, ["--python-from", "static"], exitCode: 2);
+
+        Assert.Contains("--python-from must be auto, executable or library", log, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> LogOfAStartThatFails(string python, string[] flags, int exitCode)
+    {
+        var arguments = ServerProcess.AppArguments("interpreter_code", python, workers: 1);
+        arguments.AddRange(flags);
         using var server = ServerProcess.Launch(arguments);
 
         var exit = await server.WaitForExitAsync(FailFast);
 
-        Assert.True(exit == 2, $"exit code {exit}\n{server.Describe()}");
-        Assert.Contains("--python-from must be auto, executable or library", server.Log, StringComparison.Ordinal);
+        Assert.True(exit == exitCode, $"exit code {exit}\n{server.Describe()}");
+        return server.Log;
     }
 
     private static Dictionary<string, string> Parse(string report) =>
