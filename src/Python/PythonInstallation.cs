@@ -2,7 +2,10 @@ namespace AkkaWsgi.Python;
 
 /// <summary>A CPython found on this machine: its interpreter, shared library and where its standard library lives.</summary>
 /// <param name="Executable">The interpreter, when one was found (null when given only a library).</param>
-/// <param name="Library">The libpython shared library to load.</param>
+/// <param name="Library">
+/// The libpython shared library to load; null when the interpreter has none and its executable can host the server
+/// (<see cref="LibraryMissing"/> then says what to install to load one).
+/// </param>
 /// <param name="Version">major.minor.micro.</param>
 /// <param name="Home">PYTHONHOME for the embedded interpreter ("prefix:exec_prefix"), or null to let it search.</param>
 /// <param name="VirtualEnv">The virtualenv whose site-packages and sys.prefix the app gets, if any.</param>
@@ -10,9 +13,12 @@ namespace AkkaWsgi.Python;
 /// Whether the executable can run the server in its own process (<see cref="PythonExecutableHost"/>): it has ctypes and
 /// exports the C API.
 /// </param>
-public sealed record PythonInstallation(string? Executable, string Library, Version Version, string? Home, string? VirtualEnv,
+public sealed record PythonInstallation(string? Executable, string? Library, Version Version, string? Home, string? VirtualEnv,
     bool ExecutableCanHost = false)
 {
+    /// <summary>Why there is no <see cref="Library"/>, and what to install for one; null when there is.</summary>
+    public string? LibraryMissing { get; init; }
+
     /// <summary>The oldest CPython not past its end of life, and the oldest the embedding supports.</summary>
     public static readonly Version Oldest = new(3, 11);
 

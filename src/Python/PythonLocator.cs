@@ -97,23 +97,28 @@ public static partial class PythonLocator
             }
         }
 
-        if (Text("multiarch") is { } multiarch && Text("instsoname") is { } soname)
+        if (Text("multiarch") is { } multiarch && Text("instsoname") is { } soname && soname.Contains(".so", StringComparison.Ordinal))
         {
             candidates.Add(Path.Combine("/usr/lib", multiarch, soname));
         }
 
-        var library = candidates.FirstOrDefault(File.Exists)
-            ?? throw new PythonNotFoundException(
-                $"{executable} (Python {version}) has no shared library libpython{version.Major}.{version.Minor}.so " +
-                $"(looked in {string.Join(", ", candidates.Select(Path.GetDirectoryName).Distinct())}). " +
-                $"On Debian or Ubuntu: apt-get install libpython{version.Major}.{version.Minor}; " +
-                $"with pyenv: PYTHON_CONFIGURE_OPTS=--enable-shared pyenv install {version}");
+        var library = candidates.FirstOrDefault(File.Exists);
+        var canHost = root.TryGetProperty("can_host", out var host) && host.ValueKind == JsonValueKind.True;
+        var missing = library is not null ? null :
+            $"{executable} (Python {version}) has no shared library libpython{version.Major}.{version.Minor}.so " +
+            $"(looked in {string.Join(", ", candidates.Select(Path.GetDirectoryName).Distinct())}). " +
+            $"On Debian or Ubuntu: apt-get install libpython{version.Major}.{version.Minor}; " +
+            $"with pyenv: PYTHON_CONFIGURE_OPTS=--enable-shared pyenv install {version}";
+        if (missing is not null && !canHost)
+        {
+            // Without a library, only the executable itself could run the server, and this one cannot.
+            throw new PythonNotFoundException(missing);
+        }
 
         // An interpreter inside a virtualenv has prefix != base_prefix: the venv is implied.
         venv ??= prefix != basePrefix ? prefix : null;
         var home = basePrefix == baseExecPrefix ? basePrefix : $"{basePrefix}:{baseExecPrefix}";
-        var canHost = root.TryGetProperty("can_host", out var host) && host.ValueKind == JsonValueKind.True;
-        return new PythonInstallation(executable, library, version, home, venv, canHost);
+        return new PythonInstallation(executable, library, version, home, venv, canHost) { LibraryMissing = missing };
     }
 
     private static JsonDocument RunProbe(string interpreter)

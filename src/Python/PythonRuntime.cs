@@ -134,22 +134,23 @@ public sealed class PythonRuntime
 
     private static LibPython LoadLibrary(PythonInstallation installation)
     {
+        var path = installation.Library ?? throw new PythonNotFoundException(installation.LibraryMissing ?? "no Python library to load");
         LibPython lib;
         try
         {
-            lib = LibPython.Load(installation.Library);
+            lib = LibPython.Load(path);
         }
         catch (Exception e) when (e is DllNotFoundException or BadImageFormatException or EntryPointNotFoundException)
         {
             throw new PythonNotFoundException(
-                $"cannot load {installation.Library}: {e.Message}. On Debian or Ubuntu: apt-get install libpython{installation.ShortVersion}",
+                $"cannot load {path}: {e.Message}. On Debian or Ubuntu: apt-get install libpython{installation.ShortVersion}",
                 e);
         }
 
-        PythonInstallation.CheckSupported(lib.Version, installation.Library);
+        PythonInstallation.CheckSupported(lib.Version, path);
         if (installation.Home is { } home && !Directory.Exists(home.Split(':')[0]))
         {
-            throw new PythonNotFoundException($"the Python home {home} of {installation.Library} does not exist");
+            throw new PythonNotFoundException($"the Python home {home} of {path} does not exist");
         }
 
         // Read by CPython at start-up, from the native environment (which .NET's own setter does not reach).

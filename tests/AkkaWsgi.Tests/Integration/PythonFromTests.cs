@@ -54,7 +54,7 @@ public sealed class PythonFromTests
     [Fact]
     public async Task Executable_GivenOnlyTheLibrary_StopsWithTheReason()
     {
-        var library = PythonLocator.Locate(PythonInstalls.Default, null).Library;
+        var library = DefaultLibrary;
 
         var log = await LogOfAStartThatFails(library, ["--python-from", "executable"], exitCode: 3);
 
@@ -73,7 +73,7 @@ public sealed class PythonFromTests
     [Fact]
     public async Task Auto_GivenOnlyTheLibrary_LoadsIt()
     {
-        var library = PythonLocator.Locate(PythonInstalls.Default, null).Library;
+        var library = DefaultLibrary;
         using var server = await ServerProcess.StartAsync(ServerProcess.AppArguments("interpreter_code", library, workers: 1));
         using var http = TestHttp.Client(server);
 
@@ -120,6 +120,33 @@ public sealed class PythonFromTests
     }
 
     [Fact]
+    public async Task AnExecutableWithoutALibrary_Serves_AndTheLibraryModeSaysWhatToInstall()
+    {
+        // Debian's python3 made into an installation without libpython (as pyenv builds it by default, or Debian
+        // without the libpython3.11 package): its executable has the interpreter linked in.
+        using var prefix = new TempDirectoryTree();
+        var made = ProcessRunner.Run(PythonInstalls.SystemPython,
+            [Path.Combine(RepoPaths.Root, "tests", "tools", "make_python_without_library.py"), Path.Combine(prefix.Root, "python")],
+            TimeSpan.FromSeconds(30));
+        Assert.True(made.ExitCode == 0, made.StandardError);
+        var python = made.StandardOutput.Trim();
+        Assert.Null(PythonLocator.Locate(python, null).Library);
+
+        using (var server = await ServerProcess.StartAsync(ServerProcess.AppArguments("interpreter_code", python, workers: 2)))
+        {
+            using var http = TestHttp.Client(server);
+            var report = Parse(await http.GetStringAsync(new Uri("/", UriKind.Relative)));
+            Assert.Equal(python, report["exe"]);
+            Assert.Equal("False", report["libpython"]);
+        }
+
+        var log = await LogOfAStartThatFails(python, ["--python-from", "library"], exitCode: 3);
+        Assert.Contains($"{python} (Python 3.", log, StringComparison.Ordinal);
+        Assert.Contains("has no shared library libpython3.", log, StringComparison.Ordinal);
+        Assert.Contains("apt-get install libpython3.", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnknownValue_IsAUsageError()
     {
         var log = await LogOfAStartThatFails(PythonInstalls.Default, ["--python-from", "static"], exitCode: 2);
@@ -138,6 +165,9 @@ public sealed class PythonFromTests
         Assert.True(exit == exitCode, $"exit code {exit}\n{server.Describe()}");
         return server.Log;
     }
+
+    private static string DefaultLibrary =>
+        PythonLocator.Locate(PythonInstalls.Default, null).Library ?? throw new InvalidOperationException($"{PythonInstalls.Default} has no shared library");
 
     private static Dictionary<string, string> Parse(string report) =>
         report.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
