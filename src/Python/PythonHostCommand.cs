@@ -12,4 +12,19 @@ public sealed record PythonHostCommand(string Executable, string HostLibrary, st
     /// </summary>
     public IReadOnlyList<string> Arguments() =>
         ["-c", PythonExecutableHost.StartCommand, PythonExecutableHost.CurrentHost(HostLibrary), Assembly];
+
+    /// <summary>
+    /// Adds what the executable needs to the environment it starts with: <see cref="Environment"/>, and
+    /// PYTHONUNBUFFERED unless it is set, as the server sets it before it starts an interpreter itself (the
+    /// application's prints reach the log as they happen, not when a block buffer fills).
+    /// </summary>
+    public void AddTo(IDictionary<string, string?> environment)
+    {
+        foreach (var (name, value) in Environment)
+        {
+            environment[name] = value;
+        }
+
+        environment.TryAdd("PYTHONUNBUFFERED", "1");
+    }
 }

@@ -106,7 +106,9 @@ public static partial class PythonLocator
         var canHost = root.TryGetProperty("can_host", out var host) && host.ValueKind == JsonValueKind.True;
         var missing = library is not null ? null :
             $"{executable} (Python {version}) has no shared library libpython{version.Major}.{version.Minor}.so " +
-            $"(looked in {string.Join(", ", candidates.Select(Path.GetDirectoryName).Distinct())}). " +
+            (candidates.Count == 0
+                ? "(its build names a static library only). "
+                : $"(looked in {string.Join(", ", candidates.Select(Path.GetDirectoryName).Distinct())}). ") +
             $"On Debian or Ubuntu: apt-get install libpython{version.Major}.{version.Minor}; " +
             $"with pyenv: PYTHON_CONFIGURE_OPTS=--enable-shared pyenv install {version}";
         if (missing is not null && !canHost)

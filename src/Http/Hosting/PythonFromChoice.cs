@@ -69,10 +69,10 @@ internal static partial class PythonFromChoice
         }
 
         ServerBecomesExecutable(logger, command.Executable);
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
         {
-            environment[(string)variable.Key] = (string?)variable.Value ?? "";
+            environment[(string)variable.Key] = (string?)variable.Value;
         }
 
         if (SocketThreads.SetByServer)
@@ -81,11 +81,7 @@ internal static partial class PythonFromChoice
             environment.Remove(SocketThreads.Variable);
         }
 
-        environment.TryAdd("PYTHONUNBUFFERED", "1");
-        foreach (var (name, value) in command.Environment)
-        {
-            environment[name] = value;
-        }
+        command.AddTo(environment);
 
         // The log is written by a background thread: everything logged so far goes out before the program is replaced.
         loggerFactory.Dispose();

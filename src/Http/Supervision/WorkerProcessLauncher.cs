@@ -121,14 +121,7 @@ internal sealed class WorkerProcessLauncher(IReadOnlyList<string> arguments, Lis
                 info.ArgumentList.Add(argument);
             }
 
-            foreach (var (name, value) in pythonHost.Environment)
-            {
-                info.Environment[name] = value;
-            }
-
-            // What the server sets before it starts an interpreter itself: the application's prints reach the log as
-            // they happen, not when a block buffer fills.
-            info.Environment.TryAdd("PYTHONUNBUFFERED", "1");
+            pythonHost.AddTo(info.Environment);
         }
         else if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
         {

@@ -190,14 +190,14 @@ internal sealed unsafe class LibPython
     /// <param name="executable">The executable, for messages.</param>
     public static LibPython FromRunningInterpreter(string executable)
     {
-        var lib = new LibPython(executable, NativeLibrary.GetMainProgramHandle());
-        if (!NativeLibrary.TryGetExport(NativeLibrary.GetMainProgramHandle(), "Py_IsInitialized", out var isInitialized)
+        var process = NativeLibrary.GetMainProgramHandle();
+        if (!NativeLibrary.TryGetExport(process, "Py_IsInitialized", out var isInitialized)
             || ((delegate* unmanaged<int>)isInitialized)() == 0)
         {
             throw new EntryPointNotFoundException($"{executable} started this process but its interpreter is not running");
         }
 
-        return lib;
+        return new LibPython(executable, process);
     }
 
     private static Version ParseVersion(string text)

@@ -125,8 +125,8 @@ public static unsafe partial class Posix
     /// that are not close-on-exec. Returns only when that failed, with the reason.
     /// </summary>
     /// <param name="arguments">argv, including argv[0].</param>
-    /// <param name="environment">The whole environment of the new program.</param>
-    public static string Exec(string path, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment)
+    /// <param name="environment">The whole environment of the new program (null values are left out).</param>
+    public static string Exec(string path, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?> environment)
     {
         var strings = new List<nint>();
         var arrays = new List<nint>();
@@ -147,7 +147,7 @@ public static unsafe partial class Posix
             }
 
             var argv = Terminated(arguments);
-            var envp = Terminated(environment.Select(e => $"{e.Key}={e.Value}"));
+            var envp = Terminated(environment.Where(e => e.Value is not null).Select(e => $"{e.Key}={e.Value}"));
             ExecVe(path, argv, envp);
             var errno = Marshal.GetLastPInvokeError();
             return $"{Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
