@@ -13,9 +13,8 @@ public sealed class PythonFromTests
     public async Task ByDefault_TheWorkerIsThePythonExecutable_AndSeesNoServerVariables(string python)
     {
         using var server = await ServerProcess.StartAsync(ServerProcess.AppArguments("interpreter_code", python, workers: 2));
-        using var http = TestHttp.Client(server);
 
-        var report = Parse(await http.GetStringAsync(new Uri("/", UriKind.Relative)));
+        var report = await Report(server);
 
         Assert.Equal(RealPath(python), report["exe"]);
         Assert.Equal(RealPath(python), RealPath(report["executable"])); // the executable's own sys.executable
@@ -40,9 +39,8 @@ public sealed class PythonFromTests
         var arguments = ServerProcess.AppArguments("interpreter_code", PythonInstalls.Default, workers: 2);
         arguments.AddRange(["--python-from", "library"]);
         using var server = await ServerProcess.StartAsync(arguments);
-        using var http = TestHttp.Client(server);
 
-        var report = Parse(await http.GetStringAsync(new Uri("/", UriKind.Relative)));
+        var report = await Report(server);
 
         Assert.NotEqual(RealPath(PythonInstalls.Default), report["exe"]);
         Assert.Equal("True", report["libpython"]);
@@ -75,9 +73,8 @@ public sealed class PythonFromTests
     {
         var library = DefaultLibrary;
         using var server = await ServerProcess.StartAsync(ServerProcess.AppArguments("interpreter_code", library, workers: 1));
-        using var http = TestHttp.Client(server);
 
-        var report = Parse(await http.GetStringAsync(new Uri("/", UriKind.Relative)));
+        var report = await Report(server);
 
         Assert.Equal("True", report["libpython"]);
         Assert.Contains("worker processes load Python's shared library: Python was given as its library", server.Log, StringComparison.Ordinal);
@@ -90,9 +87,8 @@ public sealed class PythonFromTests
         var arguments = ServerProcess.AppArguments("interpreter_code", PythonInstalls.Default, workers: 2);
         arguments.AddRange(["--no-supervisor", "--pidfile", pidFile]);
         using var server = await ServerProcess.StartAsync(arguments);
-        using var http = TestHttp.Client(server);
 
-        var report = Parse(await http.GetStringAsync(new Uri("/", UriKind.Relative)));
+        var report = await Report(server);
 
         Assert.Equal(RealPath(PythonInstalls.Default), report["exe"]);
         Assert.Equal("False", report["host_variable"]);
@@ -111,9 +107,8 @@ public sealed class PythonFromTests
         var arguments = ServerProcess.AppArguments("interpreter_code", PythonInstalls.Default, workers: 2);
         arguments.AddRange(["--no-supervisor", "--python-from", "library"]);
         using var server = await ServerProcess.StartAsync(arguments);
-        using var http = TestHttp.Client(server);
 
-        var report = Parse(await http.GetStringAsync(new Uri("/", UriKind.Relative)));
+        var report = await Report(server);
 
         Assert.Equal("True", report["libpython"]);
         Assert.Contains("loading Python's shared library: --python-from library", server.Log, StringComparison.Ordinal);
@@ -134,8 +129,7 @@ public sealed class PythonFromTests
 
         using (var server = await ServerProcess.StartAsync(ServerProcess.AppArguments("interpreter_code", python, workers: 2)))
         {
-            using var http = TestHttp.Client(server);
-            var report = Parse(await http.GetStringAsync(new Uri("/", UriKind.Relative)));
+            var report = await Report(server);
             Assert.Equal(python, report["exe"]);
             Assert.Equal("False", report["libpython"]);
         }
@@ -169,8 +163,13 @@ public sealed class PythonFromTests
     private static string DefaultLibrary =>
         PythonLocator.Locate(PythonInstalls.Default, null).Library ?? throw new InvalidOperationException($"{PythonInstalls.Default} has no shared library");
 
-    private static Dictionary<string, string> Parse(string report) =>
-        report.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+    // What interpreter_code.py reports of the worker that answered, by name.
+    private static async Task<Dictionary<string, string>> Report(ServerProcess server)
+    {
+        using var http = TestHttp.Client(server);
+        var report = await http.GetStringAsync(new Uri("/", UriKind.Relative));
+        return report.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+    }
 
     private static string RealPath(string path) => new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path);
 }
