@@ -31,6 +31,8 @@ def main():
     # SIGINT and SIGTERM belong to the server, which stops gracefully on them; Python's SIGINT handler would only set a
     # flag that this thread, inside the host, never reads.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+    # The server attaches to this interpreter only in the process named here (PythonExecutableHost.ProcessVariable),
+    # never in a child the application starts.
     os.environ["AKKAWSGI_PYTHON_HOST_PID"] = str(os.getpid())
     try:
         hostfxr = ctypes.CDLL(hostfxr_path)
