@@ -7,7 +7,7 @@ namespace AkkaWsgi.Actors.Dispatch;
 /// </summary>
 public sealed partial class DispatcherActor
 {
-    private readonly Dictionary<IActorRef, Interpreter.IThreadCpuClock> cpuClocks = [];
+    private readonly Dictionary<IActorRef, Interpreter.IThreadSchedule> schedules = [];
     private long lastLoadCheck;
     private TimeSpan lastCpuUsed;
     private TimeSpan lastInRequests;
@@ -24,6 +24,33 @@ public sealed partial class DispatcherActor
     private bool HoldForBusyWorker() => pythonBusy && SomeWorkerJustStarted();
 
     /// <summary>
+    /// Whether a worker that has just finished should stay free although requests are waiting, because another worker
+    /// holds a request and waits for the GIL. Only while requests compute: then the finished worker, which holds the GIL,
+    /// would keep it for the next request, and the two would pass the GIL between them every few milliseconds from then
+    /// on (each waiting, then forcing the other to let go), all the workers that ever got a request during a stall
+    /// staying in the game while the queue is never empty. Going free instead hands the GIL to the waiting worker once,
+    /// and the requests go on being served by one thread. It never applies to a worker waiting for I/O, which holds no
+    /// claim on the GIL.
+    /// </summary>
+    private bool YieldsToWorkerWaitingForGil(IActorRef finished)
+    {
+        if (!pythonBusy || queue.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var worker in running.Keys)
+        {
+            if (!worker.Equals(finished) && schedules.TryGetValue(worker, out var schedule) && schedule.WaitsForGil)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// Measures how much CPU the workers used since the last tick, and how long they spent in requests. With the GIL,
     /// Python runs on at most one core however many workers run it. Python counts as busy when the workers used half a
     /// core or more (it is near its limit), or when they spent half their time in requests or more on a CPU (their
@@ -35,7 +62,7 @@ public sealed partial class DispatcherActor
         var now = time.GetTimestamp();
         var used = TimeSpan.Zero;
         var inRequests = TimeSpan.Zero;
-        foreach (var clock in cpuClocks.Values)
+        foreach (var clock in schedules.Values)
         {
             used += clock.CpuTime() ?? TimeSpan.Zero;
             inRequests += clock.RequestTime();

@@ -12,7 +12,8 @@ namespace AkkaWsgi.Actors.Dispatch;
 /// Free workers are kept as a stack: the worker that finished last takes the next request. It is the one most likely
 /// to still hold the GIL and warm caches, and under light load one worker serving everything avoids handing the GIL
 /// between threads, which costs more than the request itself for a small app. For the same reason a request waits
-/// (at most <see cref="DispatcherOptions.WakeDelay"/>) for a worker that is busy but started only just now.
+/// (at most <see cref="DispatcherOptions.WakeDelay"/>) for a worker that is busy but started only just now, and a worker
+/// that finishes while another one waits for the GIL leaves the waiting requests to that one.
 /// </remarks>
 /// <para>
 /// Deadlines are checked on a periodic tick: a request running past the request timeout is handed to the watchdog
@@ -123,7 +124,16 @@ public sealed partial class DispatcherActor(IQueuePolicy queue, DispatcherOption
                     }
                 }
 
-                NextFor(finished.Worker);
+                if (YieldsToWorkerWaitingForGil(finished.Worker))
+                {
+                    idle.Push(finished.Worker);
+                    ScheduleWakeCheck();
+                }
+                else
+                {
+                    NextFor(finished.Worker);
+                }
+
                 break;
             case WakeCheck:
                 WakeIdleWorkers();
@@ -141,9 +151,9 @@ public sealed partial class DispatcherActor(IQueuePolicy queue, DispatcherOption
             case WorkerReady ready:
                 workers++;
                 bridges[ready.Worker] = ready.Bridge;
-                if (ready.Cpu is { } cpu)
+                if (ready.Schedule is { } schedule)
                 {
-                    cpuClocks[ready.Worker] = cpu;
+                    schedules[ready.Worker] = schedule;
                 }
 
                 if (!deadlinesScheduled)

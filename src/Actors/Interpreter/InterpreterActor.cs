@@ -154,7 +154,7 @@ public sealed class InterpreterActor(
         var now = time.GetTimestamp();
         if (!python!.HoldsGil)
         {
-            python.Enter();
+            WaitForGil();
             (batchStarted, batchCount) = (now, 0);
             return;
         }
@@ -163,8 +163,22 @@ public sealed class InterpreterActor(
         {
             // Offer the GIL to workers that are waiting for it; CPython hands it over if one asked.
             python.Exit();
-            python.Enter();
+            WaitForGil();
             (batchStarted, batchCount) = (time.GetTimestamp(), 0);
+        }
+    }
+
+    /// <summary>Takes the GIL, letting the dispatcher see meanwhile that this worker holds a request it cannot run yet.</summary>
+    private void WaitForGil()
+    {
+        schedule?.SetWaitingForGil(true);
+        try
+        {
+            python!.Enter();
+        }
+        finally
+        {
+            schedule?.SetWaitingForGil(false);
         }
     }
 }

@@ -5,15 +5,16 @@ namespace AkkaWsgi.Actors.Interpreter;
 
 /// <summary>
 /// A worker thread's CPU time from the kernel's scheduler accounting (Linux <c>/proc/thread-self/schedstat</c>), readable
-/// from any thread, and the time it has spent running requests: the dispatcher reads its workers' to see whether their
-/// requests compute or wait.
+/// from any thread, the time it has spent running requests, and whether it is waiting for the GIL: the dispatcher reads
+/// its workers' to see whether their requests compute or wait, and which worker should run Python next.
 /// </summary>
 /// <remarks>Open it on the thread it is for: <c>thread-self</c> names the opener. Reading costs one pread.</remarks>
-public sealed class ThreadSchedule : IThreadCpuClock, IDisposable
+public sealed class ThreadSchedule : IThreadSchedule, IDisposable
 {
     private readonly SafeFileHandle file;
     private readonly byte[] buffer = new byte[96];
     private long requestTicks;
+    private volatile bool waitsForGil;
 
     private ThreadSchedule(SafeFileHandle file) => this.file = file;
 
@@ -47,10 +48,15 @@ public sealed class ThreadSchedule : IThreadCpuClock, IDisposable
         }
     }
 
+    public bool WaitsForGil => waitsForGil;
+
     public TimeSpan RequestTime() => TimeSpan.FromTicks(Interlocked.Read(ref requestTicks));
 
     /// <summary>Counts time the owning thread spent in a request (called by that thread only).</summary>
     public void AddRequestTime(TimeSpan elapsed) => Interlocked.Add(ref requestTicks, elapsed.Ticks);
+
+    /// <summary>Says whether the owning thread is waiting for the GIL (called by that thread only).</summary>
+    public void SetWaitingForGil(bool waiting) => waitsForGil = waiting;
 
     public void Dispose() => file.Dispose();
 }

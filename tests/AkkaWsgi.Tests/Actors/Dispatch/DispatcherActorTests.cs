@@ -134,7 +134,7 @@ public sealed class DispatcherActorTests : ActorTest
     [InlineData(90, true)] // 90 %: Python is busy, so b waits for the worker that has just started
     public void RequestArrived_WhileAWorkerHasJustStarted_WaitsForItOnlyWhilePythonIsBusy(int cpuMillisecondsPer100, bool waits)
     {
-        var clocks = new[] { new FakeCpuClock(), new FakeCpuClock(), new FakeCpuClock() };
+        var clocks = new[] { new FakeSchedule(), new FakeSchedule(), new FakeSchedule() };
         var workers = new[] { Worker("w1"), Worker("w2"), Worker("w3") };
         for (var i = 0; i < workers.Length; i++)
         {
@@ -159,7 +159,7 @@ public sealed class DispatcherActorTests : ActorTest
     [Fact]
     public void RequestArrived_WhileAWorkerHasJustStarted_WaitsForIt_WhenShortRequestsComputeThoughLittleCpuIsUsedInAll()
     {
-        var clocks = new[] { new FakeCpuClock(), new FakeCpuClock() };
+        var clocks = new[] { new FakeSchedule(), new FakeSchedule() };
         var workers = new[] { Worker("w1"), Worker("w2") };
         for (var i = 0; i < workers.Length; i++)
         {
@@ -186,6 +186,67 @@ public sealed class DispatcherActorTests : ActorTest
 
         Assert.Equal("a", workers[1].Runs[^1]);
         Assert.Empty(workers[0].Runs);
+    }
+
+    [Theory]
+    [InlineData(90, true, true)] // Python computes and w1 waits for the GIL: w2 lets it have the GIL and the queue
+    [InlineData(90, false, false)] // nobody waits for the GIL: w2, which holds it, goes on
+    [InlineData(5, true, false)] // requests mostly wait for I/O: w2 goes on at once, whatever w1 does
+    public void RequestFinished_WhileAnotherWorkerWaitsForTheGil_LeavesTheWaitingRequestsToIt_OnlyWhilePythonIsBusy(
+        int cpuMillisecondsPer100, bool otherWaitsForGil, bool yields)
+    {
+        var (workers, clocks) = TwoWorkersBothBusy(cpuMillisecondsPer100);
+        clocks[0].WaitsForGil = otherWaitsForGil;
+        dispatcher.Tell(new RequestArrived(new FakeJob("c")));
+
+        dispatcher.Tell(new RequestFinished(workers[1].Ref));
+        clocks[0].WaitsForGil = false;
+        dispatcher.Tell(new RequestFinished(workers[0].Ref));
+
+        Assert.Equal(yields ? ["a"] : ["a", "c"], workers[1].Runs);
+        Assert.Equal(yields ? ["b", "c"] : ["b"], workers[0].Runs);
+    }
+
+    [Fact]
+    public void RequestFinished_WhileAnotherWorkerWaitsForTheGil_StaysFreeOnlyUntilTheWakeDelayPassesWithNothingTaken()
+    {
+        var (workers, clocks) = TwoWorkersBothBusy(cpuMillisecondsPer100: 90);
+        clocks[0].WaitsForGil = true;
+        dispatcher.Tell(new RequestArrived(new FakeJob("c")));
+        dispatcher.Tell(new RequestFinished(workers[1].Ref));
+        var afterFinishing = workers[1].Runs.ToList();
+
+        Advance(Options.WakeDelay);
+
+        Assert.Equal(["a"], afterFinishing);
+        Assert.Equal(["a", "c"], workers[1].WaitForRuns(2));
+        Assert.Equal(["b"], workers[0].Runs);
+    }
+
+    /// <summary>
+    /// Two workers measured as computing: w2 runs "a", then w1 "b" (given to it because w2 had been on "a" longer than the
+    /// wake delay).
+    /// </summary>
+    private (RecordingWorker[] Workers, FakeSchedule[] Clocks) TwoWorkersBothBusy(int cpuMillisecondsPer100)
+    {
+        var clocks = new[] { new FakeSchedule(), new FakeSchedule() };
+        var workers = new[] { Worker("w1"), Worker("w2") };
+        for (var i = 0; i < workers.Length; i++)
+        {
+            dispatcher.Tell(new WorkerReady(workers[i].Ref, null!, clocks[i]));
+        }
+
+        dispatcher.Tell(new RequestArrived(new FakeJob("a")));
+        for (var tick = 0; tick < 3; tick++)
+        {
+            clocks[1].Add(TimeSpan.FromMilliseconds(cpuMillisecondsPer100), inRequests: TimeSpan.FromMilliseconds(100));
+            Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        dispatcher.Tell(new RequestArrived(new FakeJob("b")));
+        Assert.Equal(["a"], workers[1].Runs);
+        Assert.Equal(["b"], workers[0].Runs);
+        return (workers, clocks);
     }
 
     [Fact]
@@ -390,11 +451,11 @@ public sealed class DispatcherActorTests : ActorTest
         }
     }
 
-    /// <summary>A worker thread's CPU clock that moves when the test says.</summary>
     private static List<string> Warnings(ConcurrentQueue<LogEntry> entries) =>
         [.. entries.Where(e => e.Level == LogLevel.Warning).Select(e => e.Message)];
 
-    private sealed class FakeCpuClock : IThreadCpuClock
+    /// <summary>A worker thread's schedule that moves when the test says.</summary>
+    private sealed class FakeSchedule : IThreadSchedule
     {
         private TimeSpan used;
         private TimeSpan requests;
@@ -408,5 +469,7 @@ public sealed class DispatcherActorTests : ActorTest
         public TimeSpan? CpuTime() => used;
 
         public TimeSpan RequestTime() => requests;
+
+        public bool WaitsForGil { get; set; }
     }
 }

@@ -29,7 +29,7 @@ public sealed class InterpreterActorTests : ActorTest
     public void Requests_RunOnOneThreadState_SoThreadLocalDataPersists()
     {
         var dispatcher = CreateTestProbe();
-        var worker = StartWorker(dispatcher);
+        var worker = StartWorker(dispatcher).Worker;
 
         var bodies = Enumerable.Range(0, 3).Select(_ => RunOne(worker, dispatcher, new Job())).ToList();
 
@@ -41,7 +41,7 @@ public sealed class InterpreterActorTests : ActorTest
     public void Failure_EscapingARequest_IsAnswered_AndTheWorkerIsResumedWithItsThreadState()
     {
         var dispatcher = CreateTestProbe();
-        var worker = StartWorker(dispatcher);
+        var worker = StartWorker(dispatcher).Worker;
         Assert.StartsWith("1 ", RunOne(worker, dispatcher, new Job()), StringComparison.Ordinal);
 
         // The connection side failing when told the request is over: the worker's own code cannot catch that.
@@ -59,7 +59,7 @@ public sealed class InterpreterActorTests : ActorTest
         // The brief wait is a minute: a completion that runs in time was run by the worker, not timed out.
         using var completions = new RequestCompletions(NullLogger.Instance, maxDelay: TimeSpan.FromMinutes(1));
         var dispatcher = CreateTestProbe();
-        var worker = StartWorker(dispatcher, completions);
+        var worker = StartWorker(dispatcher, completions).Worker;
         // A completion from elsewhere leaves the completion thread in its brief wait, which a worker's post does not end.
         var other = new Job();
         completions.Post(other);
@@ -73,14 +73,37 @@ public sealed class InterpreterActorTests : ActorTest
         Assert.NotEqual("akkawsgi.complete", job.RanOn);
     }
 
-    private IActorRef StartWorker(TestProbe dispatcher, RequestCompletions? completions = null)
+    [Fact]
+    public void AWorkerWithARequest_ShowsItWaitsForTheGil_UntilItGetsIt()
+    {
+        var dispatcher = CreateTestProbe();
+        var ready = StartWorker(dispatcher);
+        var schedule = Assert.IsType<ThreadSchedule>(ready.Schedule);
+        Assert.False(schedule.WaitsForGil);
+        var job = new Job();
+
+        var sawWaiting = EmbeddedPython.Shared.Run(() =>
+        {
+            // This thread holds the GIL and runs no Python, so the worker cannot take it until this returns.
+            ready.Worker.Tell(new Run(job));
+            return SpinWait.SpinUntil(() => schedule.WaitsForGil, Patience);
+        });
+        dispatcher.ExpectMsg<RequestFinished>(Patience);
+
+        Assert.True(sawWaiting, "the worker never said it was waiting for the GIL");
+        Assert.False(schedule.WaitsForGil);
+        Assert.StartsWith("1 ", job.Exchange.BodyText, StringComparison.Ordinal);
+    }
+
+    private WorkerReady StartWorker(TestProbe dispatcher, RequestCompletions? completions = null)
     {
         var (application, _) = EmbeddedPython.Shared.Load(CountingApp);
         var parent = Start(Props.Create(() => new SupervisingParent(
             InterpreterActor.Props(application, dispatcher.Ref, new InterpreterOptions(), Clock, NullLogger.Instance, completions))));
         var worker = parent.Ask<IActorRef>("child", Patience).GetAwaiter().GetResult();
-        Assert.Equal(worker, dispatcher.ExpectMsg<WorkerReady>(Patience).Worker);
-        return worker;
+        var ready = dispatcher.ExpectMsg<WorkerReady>(Patience);
+        Assert.Equal(worker, ready.Worker);
+        return ready;
     }
 
     private static string RunOne(IActorRef worker, TestProbe dispatcher, Job job)
