@@ -13,10 +13,14 @@ public sealed partial class DiagnosticsTests
     [Fact]
     public async Task SigUsr1_LogsEachWorkersRequestAndPythonStack()
     {
-        using var server = await ServerProcess.StartAsync(ServerProcess.AppArguments("timeouts", PythonInstalls.Default, workers: 2));
+        using var status = new StatusSocket();
+        var arguments = ServerProcess.AppArguments("timeouts", PythonInstalls.Default, workers: 2);
+        arguments.AddRange(status.Arguments);
+        using var server = await ServerProcess.StartAsync(arguments);
         using var http = TestHttp.Client(server);
         var spinning = http.GetAsync(new Uri("/spin?s=3", UriKind.Relative));
-        await Task.Delay(500);
+        var held = await status.WaitUntilHoldingAsync(running: 1, waiting: 0);
+        Assert.True(held == "1+0", $"the server held {held} (running+waiting) of the one request after 5 s\n{server.Describe()}");
 
         server.SendSignal(SigUsr1);
 

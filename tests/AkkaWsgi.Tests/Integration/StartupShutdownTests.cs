@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using AkkaWsgi.Tests.Support;
 
 namespace AkkaWsgi.Tests.Integration;
@@ -73,22 +72,15 @@ public sealed class StartupShutdownTests : IDisposable
     [Fact]
     public async Task Sigterm_UnderLoad_AnswersEveryRequestAlreadySent_RunningOrQueued()
     {
-        var statusPort = TestPorts.Free();
+        using var status = new StatusSocket();
         var arguments = ServerProcess.AppArguments("atexit_app", PythonInstalls.Default, workers: 4);
-        arguments.AddRange(["--status-socket", $"127.0.0.1:{statusPort}"]);
+        arguments.AddRange(status.Arguments);
         using var server = await ServerProcess.StartAsync(arguments);
         using var http = TestHttp.Client(server);
-        using var status = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{statusPort}/"), Timeout = TestHttp.Timeout };
         // Three rounds' worth for four workers: when the signal comes, four run and eight wait in the queue. The signal
         // waits until the server has them all: a request still in the client when it comes was not "already sent".
         var inFlight = Enumerable.Range(0, 12).Select(_ => http.GetStringAsync(new Uri("/slow?s=2", UriKind.Relative))).ToList();
-        var held = "";
-        for (var i = 0; i < 100 && held != "4+8"; i++)
-        {
-            var queue = JsonNode.Parse(await status.GetStringAsync(new Uri("/status.json", UriKind.Relative)))!["queue"]!;
-            held = $"{queue["busy"]!.GetValue<int>()}+{queue["waiting"]!.GetValue<int>()}";
-            await Task.Delay(held == "4+8" ? 0 : 50);
-        }
+        var held = await status.WaitUntilHoldingAsync(running: 4, waiting: 8);
 
         Assert.True(held == "4+8", $"the server held {held} (running+waiting) of the 12 requests after 5 s\n{server.Describe()}");
 
