@@ -12,16 +12,18 @@ public sealed partial class DispatcherActor
     private TimeSpan lastCpuUsed;
     private TimeSpan lastInRequests;
 
-    // Whether the workers' Python was busy over the last load tick; until measured, assume so (the batching default).
-    private bool pythonBusy = true;
+    // Whether the requests that ended over the last load tick spent most of their time on a CPU, and whether the
+    // workers used nearly a core; until measured, assume both (the batching default).
+    private bool requestsCompute = true;
+    private bool pythonSaturated = true;
 
     /// <summary>
     /// Whether a new request should wait for a worker that has just started one rather than wake an idle worker. Only
-    /// while requests compute: then the busy worker holds the GIL and will soon be free, and a second thread would only
-    /// fight it for the GIL. When requests mostly wait (a database, an API, a sleep) the busy worker is not using the
-    /// GIL and will not be free soon, so an idle worker is woken at once.
+    /// while requests compute, or Python is at its limit: then the busy worker holds the GIL and will soon be free, and
+    /// a second thread would only fight it for the GIL. When requests mostly wait (a database, an API, a sleep) the busy
+    /// worker is not using the GIL for most of its request, so an idle worker is woken at once.
     /// </summary>
-    private bool HoldForBusyWorker() => pythonBusy && SomeWorkerJustStarted();
+    private bool HoldForBusyWorker() => (requestsCompute || pythonSaturated) && SomeWorkerJustStarted();
 
     /// <summary>
     /// Whether a worker that has just finished should stay free although requests are waiting, because another worker
@@ -29,12 +31,13 @@ public sealed partial class DispatcherActor
     /// would keep it for the next request, and the two would pass the GIL between them every few milliseconds from then
     /// on (each waiting, then forcing the other to let go), all the workers that ever got a request during a stall
     /// staying in the game while the queue is never empty. Going free instead hands the GIL to the waiting worker once,
-    /// and the requests go on being served by one thread. It never applies to a worker waiting for I/O, which holds no
-    /// claim on the GIL.
+    /// and the requests go on being served by one thread. Not merely because Python is at its limit: a page that waits
+    /// for a database needs several workers waiting at once, and one going free would leave the GIL idle while the
+    /// others wait. It never applies to a worker waiting for I/O, which holds no claim on the GIL.
     /// </summary>
     private bool YieldsToWorkerWaitingForGil(IActorRef finished)
     {
-        if (!pythonBusy || queue.Count == 0)
+        if (!requestsCompute || queue.Count == 0)
         {
             return false;
         }
@@ -51,11 +54,11 @@ public sealed partial class DispatcherActor
     }
 
     /// <summary>
-    /// Measures how much CPU the workers used since the last tick, and how long they spent in requests. With the GIL,
-    /// Python runs on at most one core however many workers run it. Python counts as busy when the workers used half a
-    /// core or more (it is near its limit), or when they spent half their time in requests or more on a CPU (their
-    /// requests compute). Otherwise their requests mostly wait (on I/O, with the GIL released), and waking another
-    /// worker is what serves the next request sooner.
+    /// Measures how much CPU the workers used since the last tick, and how long the requests that ended meanwhile took.
+    /// Requests compute when they spent at least <see cref="DispatcherOptions.PythonLoadToHold"/> of their time on a
+    /// CPU; when none ended (one long request, or none at all), what was known stays. Python is at its limit when the
+    /// workers used <see cref="DispatcherOptions.PythonSaturation"/> of a core or more: with the GIL, Python runs on at
+    /// most one core however many workers run it.
     /// </summary>
     private void MeasurePythonLoad()
     {
@@ -73,9 +76,12 @@ public sealed partial class DispatcherActor
             var elapsed = time.GetElapsedTime(lastLoadCheck, now);
             var cpu = used - lastCpuUsed;
             var requests = inRequests - lastInRequests;
-            pythonBusy = elapsed <= TimeSpan.Zero
-                || cpu / elapsed >= options.PythonLoadToHold
-                || (requests > TimeSpan.Zero && cpu / requests >= options.PythonLoadToHold);
+            if (requests > TimeSpan.Zero)
+            {
+                requestsCompute = cpu / requests >= options.PythonLoadToHold;
+            }
+
+            pythonSaturated = elapsed <= TimeSpan.Zero || cpu / elapsed >= options.PythonSaturation;
         }
 
         (lastLoadCheck, lastCpuUsed, lastInRequests) = (now, used, inRequests);

@@ -20,19 +20,27 @@ public sealed record DispatcherOptions
     public TimeSpan WakeDelay { get; init; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>
-    /// When the interpreter workers used at least this many cores' worth of CPU over the last
-    /// <see cref="LoadCheckInterval"/>, or spent at least this share of their time in requests on a CPU, <see cref="WakeDelay"/>
-    /// applies. Python code runs on at most one core at a time (the GIL), so workers using a third of a core are
-    /// computing, and so are workers that run on a CPU for most of their requests: a busy one will soon be free.
-    /// Otherwise they spend their requests waiting on I/O with the GIL released (an application that waits 10 ms per
-    /// request uses 0.01), and a new request goes to an idle worker at once.
+    /// When the interpreter workers spent at least this share of their time in requests on a CPU, over the requests
+    /// that ended in the last <see cref="LoadCheckInterval"/>, their requests compute: <see cref="WakeDelay"/> applies (a
+    /// busy worker will soon be free, and another one would only wait for the GIL), and a worker that finishes while
+    /// another waits for the GIL leaves the queue to that one. Otherwise requests spend most of their time waiting on
+    /// I/O with the GIL released (an application that waits 10 ms per request spends 0.01 on a CPU, a page that
+    /// computes 0.4 ms around a 3 ms query about 0.1), and a new request goes to an idle worker at once, so that
+    /// enough of them wait at the same time to keep Python busy.
+    /// </summary>
+    public double PythonLoadToHold { get; init; } = 0.3;
+
+    /// <summary>
+    /// When the workers used at least this many cores' worth of CPU over the last <see cref="LoadCheckInterval"/>, Python
+    /// is at its limit whatever its requests do (it runs on one core at a time), and <see cref="WakeDelay"/> applies too:
+    /// another worker would add only a thread waiting for the GIL.
     /// </summary>
     /// <remarks>
-    /// Half a core was too high: a worker process sharing its cores with others gets about that much for Python, and
-    /// flipped between holding requests and waking idle workers, whose requests then also waited for the GIL and made
-    /// the workers look idle the more (Flask, two processes of 16, c=128: p99 76 ms, 23 ms at 0.3; docs/performance.md).
+    /// It used to be a third of a core, which a page that waits for a database reaches long before Python is busy: with
+    /// 0.4 ms of Python around a 3 ms wait, new requests then waited for a worker that had just started, and the workers
+    /// serving fell to what kept 58 % of a core busy (docs/performance.md, "Pages that compute and wait").
     /// </remarks>
-    public double PythonLoadToHold { get; init; } = 0.3;
+    public double PythonSaturation { get; init; } = 0.85;
 
     /// <summary>How often the workers' CPU use is read: often enough to follow a change of load within a fraction of a second.</summary>
     public TimeSpan LoadCheckInterval { get; init; } = TimeSpan.FromMilliseconds(100);

@@ -128,11 +128,13 @@ public sealed class DispatcherActorTests : ActorTest
     }
 
     [Theory]
-    [InlineData(5, false)] // workers used 5 % of a core: they mostly wait, so b goes to an idle worker at once
-    [InlineData(20, false)]
-    [InlineData(40, true)] // what Python gets in a process sharing two cores with another and the load: still computing
-    [InlineData(90, true)] // 90 %: Python is busy, so b waits for the worker that has just started
-    public void RequestArrived_WhileAWorkerHasJustStarted_WaitsForItOnlyWhilePythonIsBusy(int cpuMillisecondsPer100, bool waits)
+    [InlineData(5, 100, false)] // workers used 5 % of a core in requests that mostly wait, so b goes to an idle worker
+    [InlineData(20, 100, false)]
+    [InlineData(40, 100, true)] // what Python gets in a process sharing two cores with another and the load: computing
+    [InlineData(90, 100, true)] // 90 %: Python is busy, so b waits for the worker that has just started
+    [InlineData(60, 600, false)] // pages that compute 0.1 of their time around a query: more of them must wait at once
+    [InlineData(90, 900, true)] // the same, but Python is at its limit: another worker would only wait for the GIL
+    public void RequestArrived_WhileAWorkerHasJustStarted_WaitsForItOnlyWhilePythonIsBusy(int cpuMillisecondsPer100, int inRequestsPer100, bool waits)
     {
         var clocks = new[] { new FakeSchedule(), new FakeSchedule(), new FakeSchedule() };
         var workers = new[] { Worker("w1"), Worker("w2"), Worker("w3") };
@@ -145,7 +147,7 @@ public sealed class DispatcherActorTests : ActorTest
         Assert.Equal(["long"], workers[2].Runs);
         for (var tick = 0; tick < 3; tick++)
         {
-            clocks[2].Add(TimeSpan.FromMilliseconds(cpuMillisecondsPer100), inRequests: TimeSpan.FromMilliseconds(100));
+            clocks[2].Add(TimeSpan.FromMilliseconds(cpuMillisecondsPer100), inRequests: TimeSpan.FromMilliseconds(inRequestsPer100));
             Advance(TimeSpan.FromMilliseconds(100));
         }
 
@@ -154,6 +156,37 @@ public sealed class DispatcherActorTests : ActorTest
 
         Assert.Equal(["a"], workers[1].Runs);
         Assert.Equal(waits ? [] : ["b"], workers[0].Runs);
+    }
+
+    [Fact]
+    public void RequestArrived_WhileAWorkerHasJustStarted_KeepsWaitingForIt_WhileNoRequestEnds()
+    {
+        var clocks = new[] { new FakeSchedule(), new FakeSchedule(), new FakeSchedule() };
+        var workers = new[] { Worker("w1"), Worker("w2"), Worker("w3") };
+        for (var i = 0; i < workers.Length; i++)
+        {
+            dispatcher.Tell(new WorkerReady(workers[i].Ref, null!, clocks[i]));
+        }
+
+        dispatcher.Tell(new RequestArrived(new FakeJob("long")));
+        for (var tick = 0; tick < 3; tick++)
+        {
+            clocks[2].Add(TimeSpan.FromMilliseconds(90), inRequests: TimeSpan.FromMilliseconds(100));
+            Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        // A request that computes for longer than a tick: half a core, and no request time until it ends.
+        for (var tick = 0; tick < 3; tick++)
+        {
+            clocks[2].Add(TimeSpan.FromMilliseconds(50), inRequests: TimeSpan.Zero);
+            Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        dispatcher.Tell(new RequestArrived(new FakeJob("a")));
+        dispatcher.Tell(new RequestArrived(new FakeJob("b")));
+
+        Assert.Equal(["a"], workers[1].Runs);
+        Assert.Empty(workers[0].Runs);
     }
 
     [Fact]
@@ -189,13 +222,14 @@ public sealed class DispatcherActorTests : ActorTest
     }
 
     [Theory]
-    [InlineData(90, true, true)] // Python computes and w1 waits for the GIL: w2 lets it have the GIL and the queue
-    [InlineData(90, false, false)] // nobody waits for the GIL: w2, which holds it, goes on
-    [InlineData(5, true, false)] // requests mostly wait for I/O: w2 goes on at once, whatever w1 does
-    public void RequestFinished_WhileAnotherWorkerWaitsForTheGil_LeavesTheWaitingRequestsToIt_OnlyWhilePythonIsBusy(
-        int cpuMillisecondsPer100, bool otherWaitsForGil, bool yields)
+    [InlineData(90, 100, true, true)] // requests compute and w1 waits for the GIL: w2 lets it have the GIL and the queue
+    [InlineData(90, 100, false, false)] // nobody waits for the GIL: w2, which holds it, goes on
+    [InlineData(5, 100, true, false)] // requests mostly wait for I/O: w2 goes on at once, whatever w1 does
+    [InlineData(90, 900, true, false)] // pages around a query keep Python at its limit: they need w2 waiting too
+    public void RequestFinished_WhileAnotherWorkerWaitsForTheGil_LeavesTheWaitingRequestsToIt_OnlyWhileRequestsCompute(
+        int cpuMillisecondsPer100, int inRequestsPer100, bool otherWaitsForGil, bool yields)
     {
-        var (workers, clocks) = TwoWorkersBothBusy(cpuMillisecondsPer100);
+        var (workers, clocks) = TwoWorkersBothBusy(cpuMillisecondsPer100, inRequestsPer100);
         clocks[0].WaitsForGil = otherWaitsForGil;
         dispatcher.Tell(new RequestArrived(new FakeJob("c")));
 
@@ -210,7 +244,7 @@ public sealed class DispatcherActorTests : ActorTest
     [Fact]
     public void RequestFinished_WhileAnotherWorkerWaitsForTheGil_StaysFreeOnlyUntilTheWakeDelayPassesWithNothingTaken()
     {
-        var (workers, clocks) = TwoWorkersBothBusy(cpuMillisecondsPer100: 90);
+        var (workers, clocks) = TwoWorkersBothBusy(cpuMillisecondsPer100: 90, inRequestsPer100: 100);
         clocks[0].WaitsForGil = true;
         dispatcher.Tell(new RequestArrived(new FakeJob("c")));
         dispatcher.Tell(new RequestFinished(workers[1].Ref));
@@ -224,10 +258,10 @@ public sealed class DispatcherActorTests : ActorTest
     }
 
     /// <summary>
-    /// Two workers measured as computing: w2 runs "a", then w1 "b" (given to it because w2 had been on "a" longer than the
-    /// wake delay).
+    /// Two workers after three load ticks of the given CPU and time in requests: w2 runs "a", then w1 "b" (given to it
+    /// because w2 had been on "a" longer than the wake delay).
     /// </summary>
-    private (RecordingWorker[] Workers, FakeSchedule[] Clocks) TwoWorkersBothBusy(int cpuMillisecondsPer100)
+    private (RecordingWorker[] Workers, FakeSchedule[] Clocks) TwoWorkersBothBusy(int cpuMillisecondsPer100, int inRequestsPer100)
     {
         var clocks = new[] { new FakeSchedule(), new FakeSchedule() };
         var workers = new[] { Worker("w1"), Worker("w2") };
@@ -239,7 +273,7 @@ public sealed class DispatcherActorTests : ActorTest
         dispatcher.Tell(new RequestArrived(new FakeJob("a")));
         for (var tick = 0; tick < 3; tick++)
         {
-            clocks[1].Add(TimeSpan.FromMilliseconds(cpuMillisecondsPer100), inRequests: TimeSpan.FromMilliseconds(100));
+            clocks[1].Add(TimeSpan.FromMilliseconds(cpuMillisecondsPer100), inRequests: TimeSpan.FromMilliseconds(inRequestsPer100));
             Advance(TimeSpan.FromMilliseconds(100));
         }
 
