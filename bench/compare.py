@@ -18,7 +18,9 @@ with many cores pays. "answered" is how many of wrk's connections had been answe
 through (ss), because wrk's latencies only cover the connections a server serves.
 
 Applications: hello (examples/hello.py), flask (a Flask JSON view), django (a Django JSON view), sleep10 (waits 10 ms without the GIL, like a view
-waiting on a database: 16 workers can serve at most 1,600 req/s).
+waiting on a database: 16 workers can serve at most 1,600 req/s), mixed (computes about 0.4 ms, waits 3 ms without
+the GIL: one process can serve at most what one core of Python allows, about 2,400 req/s, and needs several workers
+waiting at once to get there).
 
 Environment: ROUNDS (3), DURATION (8s), WARMUP (2s), WARMUP_PROCESSES (40s: the warm-up of akkawsgi builds with
 --processes above 1, when longer than WARMUP), CONNECTIONS ("64 128"), APPS ("hello flask"), WORKERS (16),
@@ -42,6 +44,7 @@ APPS = {
     "flask": (os.path.join(ROOT, "bench", "apps"), "flask_json"),
     "django": (os.path.join(ROOT, "bench", "apps"), "django_json"),
     "sleep10": (os.path.join(ROOT, "bench", "apps"), "sleep10"),
+    "mixed": (os.path.join(ROOT, "bench", "apps"), "mixed"),
 }
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 # Worker processes form a loopback cluster and are still compiling its code for about their first 40 s
