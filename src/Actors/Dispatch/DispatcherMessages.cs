@@ -7,7 +7,7 @@ namespace AkkaWsgi.Actors.Dispatch;
 public sealed record RequestArrived(IRequestJob Job);
 
 /// <summary>An interpreter worker is ready for its first request; the watchdog interrupts it through its bridge.</summary>
-/// <param name="Cpu">The worker thread's CPU clock, for telling whether Python is busy; null where there is none.</param>
+/// <param name="Schedule">The worker thread's schedule, for telling whether its requests compute and whether it waits for the GIL; null where there is none.</param>
 public sealed record WorkerReady(IActorRef Worker, WsgiWorker Bridge, Interpreter.IThreadSchedule? Schedule = null);
 
 /// <summary>An interpreter worker finished its request and can take another.</summary>
