@@ -11,11 +11,16 @@ public sealed partial class DispatcherActor
     private long lastLoadCheck;
     private TimeSpan lastCpuUsed;
     private TimeSpan lastInRequests;
+    private long requestsEnded;
+    private long lastRequestsEnded;
 
     // Whether the requests that ended over the last load tick spent most of their time on a CPU, and whether the
     // workers used nearly a core; until measured, assume both (the batching default).
     private bool requestsCompute = true;
     private bool pythonSaturated = true;
+
+    // Whether the requests that ended over the last load tick took at least ShortRequest on average.
+    private bool requestsLong;
 
     /// <summary>
     /// Whether a new request should wait for a worker that has just started one rather than wake an idle worker. Only
@@ -24,6 +29,14 @@ public sealed partial class DispatcherActor
     /// worker is not using the GIL for most of its request, so an idle worker is woken at once.
     /// </summary>
     private bool HoldForBusyWorker() => (requestsCompute || pythonSaturated) && SomeWorkerJustStarted();
+
+    /// <summary>
+    /// Whether requests that wait for a busy worker are likely waiting while the GIL is idle: Python is below its limit,
+    /// and the requests take long enough that the busy workers spend part of each one waiting for I/O. Below its limit
+    /// with short requests, what keeps Python from its core is the processes and threads sharing the cores, which
+    /// another worker would not help.
+    /// </summary>
+    private bool GilIdleWhileRequestsWait() => !pythonSaturated && requestsLong;
 
     /// <summary>
     /// Whether a worker that has just finished should stay free although requests are waiting, because another worker
@@ -81,10 +94,16 @@ public sealed partial class DispatcherActor
                 requestsCompute = cpu / requests >= options.PythonLoadToHold;
             }
 
+            var ended = requestsEnded - lastRequestsEnded;
+            if (requests > TimeSpan.Zero && ended > 0)
+            {
+                requestsLong = requests / ended >= options.ShortRequest;
+            }
+
             pythonSaturated = elapsed <= TimeSpan.Zero || cpu / elapsed >= options.PythonSaturation;
         }
 
-        (lastLoadCheck, lastCpuUsed, lastInRequests) = (now, used, inRequests);
+        (lastLoadCheck, lastCpuUsed, lastInRequests, lastRequestsEnded) = (now, used, inRequests, requestsEnded);
     }
 
     /// <summary>Scheduled by the dispatcher to itself: time to measure how busy the workers' Python is.</summary>

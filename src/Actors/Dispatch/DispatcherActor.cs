@@ -116,6 +116,7 @@ public sealed partial class DispatcherActor(IQueuePolicy queue, DispatcherOption
                     else
                     {
                         queue.Finished(ended.Job);
+                        requestsEnded++;
                     }
 
                     if (ended.Stuck)
@@ -287,13 +288,16 @@ public sealed partial class DispatcherActor(IQueuePolicy queue, DispatcherOption
 
     /// <summary>
     /// When no waiting request was taken for a whole delay, the busy workers are stuck in I/O or long work, and one
-    /// idle worker is woken; if the queue still does not move, another one a delay later. While the busy ones keep
-    /// taking requests, nobody else is woken. Waking them all at once on a stall would also wake them when the stall
-    /// is only the GIL holder being descheduled, and then they would all fight over the GIL when it comes back.
+    /// idle worker is woken; if the queue still does not move, another one a delay later. The same when requests are
+    /// still waiting a delay later while Python is below its limit and requests take long: the busy workers keep taking
+    /// requests, but spend part of each waiting with the GIL idle (a page that computes 1 ms around a 2 ms query), and
+    /// one more worker puts that time to use. Otherwise nobody else is woken. Waking them all at once on a stall would also wake them
+    /// when the stall is only the GIL holder being descheduled, and then they would all fight over the GIL when it
+    /// comes back.
     /// </summary>
     private void WakeIdleWorkers()
     {
-        if (queue.Count > 0 && idle.Count > 0 && time.GetElapsedTime(lastAssigned) >= options.WakeDelay)
+        if (queue.Count > 0 && idle.Count > 0 && (GilIdleWhileRequestsWait() || time.GetElapsedTime(lastAssigned) >= options.WakeDelay))
         {
             NextFor(idle.Pop());
         }

@@ -42,6 +42,14 @@ public sealed record DispatcherOptions
     /// </remarks>
     public double PythonSaturation { get; init; } = 0.85;
 
+    /// <summary>
+    /// Requests that take less than this on average (over those that ended in the last <see cref="LoadCheckInterval"/>)
+    /// are short: waiting requests then wake an idle worker only when nothing was taken for <see cref="WakeDelay"/>.
+    /// Longer ones, while Python is below <see cref="PythonSaturation"/>, wake one each <see cref="WakeDelay"/> that
+    /// requests are still waiting: their workers spend part of each request waiting with the GIL idle.
+    /// </summary>
+    public TimeSpan ShortRequest { get; init; } = TimeSpan.FromMilliseconds(1);
+
     /// <summary>How often the workers' CPU use is read: often enough to follow a change of load within a fraction of a second.</summary>
     public TimeSpan LoadCheckInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 

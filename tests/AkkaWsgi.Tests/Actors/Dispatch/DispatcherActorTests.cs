@@ -310,6 +310,46 @@ public sealed class DispatcherActorTests : ActorTest
         Assert.Equal(["c"], workers[0].WaitForRuns(1));
     }
 
+    [Theory]
+    [InlineData(35, 38, 10, true)] // 3.8 ms requests computing 0.35 core: their workers leave the GIL idle at times
+    [InlineData(35, 38, 100, false)] // 0.38 ms requests: what keeps Python from its core is not the workers
+    [InlineData(90, 100, 10, false)] // Python is at its limit: another worker would only wait for the GIL
+    public void WaitingRequests_StillThereAfterTheWakeDelay_WakeAnIdleWorker_WhilePythonIsBelowItsLimitAndRequestsTakeLong(
+        int cpuMillisecondsPer100, int inRequestsPer100, int requestsPer100, bool wakes)
+    {
+        var clocks = new[] { new FakeSchedule(), new FakeSchedule(), new FakeSchedule() };
+        var workers = new[] { Worker("w1"), Worker("w2"), Worker("w3") };
+        for (var i = 0; i < workers.Length; i++)
+        {
+            dispatcher.Tell(new WorkerReady(workers[i].Ref, null!, clocks[i]));
+        }
+
+        for (var tick = 0; tick < 3; tick++)
+        {
+            for (var i = 0; i < requestsPer100; i++)
+            {
+                dispatcher.Tell(new RequestArrived(new FakeJob($"earlier{tick}.{i}")));
+                dispatcher.Tell(new RequestFinished(workers[2].Ref));
+            }
+
+            clocks[2].Add(TimeSpan.FromMilliseconds(cpuMillisecondsPer100), inRequests: TimeSpan.FromMilliseconds(inRequestsPer100));
+            Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        // w3 keeps taking requests, each held for it as it has just started one, so the queue never waits a whole
+        // delay without a request being taken.
+        dispatcher.Tell(new RequestArrived(new FakeJob("a")));
+        dispatcher.Tell(new RequestArrived(new FakeJob("b")));
+        Advance(Options.WakeDelay / 2);
+        dispatcher.Tell(new RequestFinished(workers[2].Ref));
+        dispatcher.Tell(new RequestArrived(new FakeJob("c")));
+        Advance(Options.WakeDelay / 2);
+
+        Assert.Equal(["a", "b"], workers[2].Runs.TakeLast(2));
+        Assert.Equal(wakes ? ["c"] : [], workers[1].Runs);
+        Assert.Empty(workers[0].Runs);
+    }
+
     [Fact]
     public async Task RequestArrived_WhenTheBusyWorkerStartedLongAgo_GoesToAnIdleWorkerAtOnce()
     {
