@@ -32,6 +32,16 @@ public sealed class PythonExecutableHostTests
     }
 
     [Fact]
+    public void StartupScript_SetsTheProcessVariableTheServerLooksFor()
+    {
+        var command = PythonExecutableHost.Plan(Debian, Assembly, _ => true, () => Maps, out _);
+
+        // Spelled in the script and in C#: renamed on one side alone, no worker would find the interpreter it runs in.
+        Assert.Contains($"os.environ[\"{PythonExecutableHost.ProcessVariable}\"] = str(os.getpid())",
+            command!.Environment[PythonExecutableHost.ScriptVariable], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Plan_OnlyALibrary_IsNone()
     {
         var command = PythonExecutableHost.Plan(Debian with { Executable = null }, Assembly, _ => true, () => Maps, out var reason);
