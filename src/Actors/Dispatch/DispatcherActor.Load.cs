@@ -92,12 +92,10 @@ public sealed partial class DispatcherActor
             if (requests > TimeSpan.Zero)
             {
                 requestsCompute = cpu / requests >= options.PythonLoadToHold;
-            }
-
-            var ended = requestsEnded - lastRequestsEnded;
-            if (requests > TimeSpan.Zero && ended > 0)
-            {
-                requestsLong = requests / ended >= options.ShortRequest;
+                if (requestsEnded > lastRequestsEnded)
+                {
+                    requestsLong = requests / (requestsEnded - lastRequestsEnded) >= options.ShortRequest;
+                }
             }
 
             pythonSaturated = elapsed <= TimeSpan.Zero || cpu / elapsed >= options.PythonSaturation;

@@ -291,9 +291,9 @@ public sealed partial class DispatcherActor(IQueuePolicy queue, DispatcherOption
     /// idle worker is woken; if the queue still does not move, another one a delay later. The same when requests are
     /// still waiting a delay later while Python is below its limit and requests take long: the busy workers keep taking
     /// requests, but spend part of each waiting with the GIL idle (a page that computes 1 ms around a 2 ms query), and
-    /// one more worker puts that time to use. Otherwise nobody else is woken. Waking them all at once on a stall would also wake them
-    /// when the stall is only the GIL holder being descheduled, and then they would all fight over the GIL when it
-    /// comes back.
+    /// one more worker puts that time to use. Otherwise nobody else is woken. Waking them all at once on a stall would
+    /// also wake them when the stall is only the GIL holder being descheduled, and then they would all fight over the
+    /// GIL when it comes back.
     /// </summary>
     private void WakeIdleWorkers()
     {
