@@ -136,12 +136,7 @@ public sealed class DispatcherActorTests : ActorTest
     [InlineData(90, 900, true)] // the same, but Python is at its limit: another worker would only wait for the GIL
     public void RequestArrived_WhileAWorkerHasJustStarted_WaitsForItOnlyWhilePythonIsBusy(int cpuMillisecondsPer100, int inRequestsPer100, bool waits)
     {
-        var clocks = new[] { new FakeSchedule(), new FakeSchedule(), new FakeSchedule() };
-        var workers = new[] { Worker("w1"), Worker("w2"), Worker("w3") };
-        for (var i = 0; i < workers.Length; i++)
-        {
-            dispatcher.Tell(new WorkerReady(workers[i].Ref, null!, clocks[i]));
-        }
+        var (workers, clocks) = ReadyWorkers(3);
 
         dispatcher.Tell(new RequestArrived(new FakeJob("long")));
         Assert.Equal(["long"], workers[2].Runs);
@@ -161,12 +156,7 @@ public sealed class DispatcherActorTests : ActorTest
     [Fact]
     public void RequestArrived_WhileAWorkerHasJustStarted_KeepsWaitingForIt_WhileNoRequestEnds()
     {
-        var clocks = new[] { new FakeSchedule(), new FakeSchedule(), new FakeSchedule() };
-        var workers = new[] { Worker("w1"), Worker("w2"), Worker("w3") };
-        for (var i = 0; i < workers.Length; i++)
-        {
-            dispatcher.Tell(new WorkerReady(workers[i].Ref, null!, clocks[i]));
-        }
+        var (workers, clocks) = ReadyWorkers(3);
 
         dispatcher.Tell(new RequestArrived(new FakeJob("long")));
         for (var tick = 0; tick < 3; tick++)
@@ -192,12 +182,7 @@ public sealed class DispatcherActorTests : ActorTest
     [Fact]
     public void RequestArrived_WhileAWorkerHasJustStarted_WaitsForIt_WhenShortRequestsComputeThoughLittleCpuIsUsedInAll()
     {
-        var clocks = new[] { new FakeSchedule(), new FakeSchedule() };
-        var workers = new[] { Worker("w1"), Worker("w2") };
-        for (var i = 0; i < workers.Length; i++)
-        {
-            dispatcher.Tell(new WorkerReady(workers[i].Ref, null!, clocks[i]));
-        }
+        var (workers, clocks) = ReadyWorkers(2);
 
         // Three windows of 100 ms, each with 40 requests of 1 ms on one worker that computes 0.75 ms of each: a third
         // of a core in all, but three quarters of the time the worker was busy.
@@ -263,12 +248,7 @@ public sealed class DispatcherActorTests : ActorTest
     /// </summary>
     private (RecordingWorker[] Workers, FakeSchedule[] Clocks) TwoWorkersBothBusy(int cpuMillisecondsPer100, int inRequestsPer100)
     {
-        var clocks = new[] { new FakeSchedule(), new FakeSchedule() };
-        var workers = new[] { Worker("w1"), Worker("w2") };
-        for (var i = 0; i < workers.Length; i++)
-        {
-            dispatcher.Tell(new WorkerReady(workers[i].Ref, null!, clocks[i]));
-        }
+        var (workers, clocks) = ReadyWorkers(2);
 
         dispatcher.Tell(new RequestArrived(new FakeJob("a")));
         for (var tick = 0; tick < 3; tick++)
@@ -317,12 +297,7 @@ public sealed class DispatcherActorTests : ActorTest
     public void WaitingRequests_StillThereAfterTheWakeDelay_WakeAnIdleWorker_WhilePythonIsBelowItsLimitAndRequestsTakeLong(
         int cpuMillisecondsPer100, int inRequestsPer100, int requestsPer100, bool wakes)
     {
-        var clocks = new[] { new FakeSchedule(), new FakeSchedule(), new FakeSchedule() };
-        var workers = new[] { Worker("w1"), Worker("w2"), Worker("w3") };
-        for (var i = 0; i < workers.Length; i++)
-        {
-            dispatcher.Tell(new WorkerReady(workers[i].Ref, null!, clocks[i]));
-        }
+        var (workers, clocks) = ReadyWorkers(3);
 
         for (var tick = 0; tick < 3; tick++)
         {
@@ -486,6 +461,19 @@ public sealed class DispatcherActorTests : ActorTest
     }
 
     private RecordingWorker Worker(string name) => new(CreateTestProbe(name));
+
+    /// <summary>Workers w1 … wN, each ready with a schedule of its own; the last one ready is the first given work.</summary>
+    private (RecordingWorker[] Workers, FakeSchedule[] Clocks) ReadyWorkers(int count)
+    {
+        var workers = Enumerable.Range(1, count).Select(i => Worker($"w{i}")).ToArray();
+        var clocks = workers.Select(_ => new FakeSchedule()).ToArray();
+        for (var i = 0; i < count; i++)
+        {
+            dispatcher.Tell(new WorkerReady(workers[i].Ref, null!, clocks[i]));
+        }
+
+        return (workers, clocks);
+    }
 
     /// <summary>A worker played by a probe: the names of the requests it was given to run, in order.</summary>
     private sealed class RecordingWorker(TestProbe probe)
