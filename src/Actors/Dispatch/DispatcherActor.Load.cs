@@ -9,7 +9,7 @@ public sealed partial class DispatcherActor
 {
     private readonly Dictionary<IActorRef, Interpreter.IThreadSchedule> schedules = [];
     private long lastLoadCheck;
-    private TimeSpan lastCpuUsed;
+    private Interpreter.CpuTimes lastCpuUsed;
     private TimeSpan lastInRequests;
     private long requestsEnded;
     private long lastRequestsEnded;
@@ -69,36 +69,39 @@ public sealed partial class DispatcherActor
     /// <summary>
     /// Measures how much CPU the workers used since the last tick, and how long the requests that ended meanwhile took.
     /// Requests compute when they spent at least <see cref="DispatcherOptions.PythonLoadToHold"/> of their time on a
-    /// CPU; when none ended (one long request, or none at all), what was known stays. Python is at its limit when the
-    /// workers used <see cref="DispatcherOptions.PythonSaturation"/> of a core or more: with the GIL, Python runs on at
-    /// most one core however many workers run it.
+    /// CPU, not counting the time their threads were ready to run but found every core busy (other processes, the
+    /// server's own threads): that is neither computing nor waiting for I/O, and counting it as waiting would make
+    /// requests that compute look as if they waited whenever the cores are shared. When none ended (one long request, or
+    /// none at all), what was known stays. Python is at its limit when the workers used
+    /// <see cref="DispatcherOptions.PythonSaturation"/> of a core or more: with the GIL, Python runs on at most one core
+    /// however many workers run it.
     /// </summary>
     private void MeasurePythonLoad()
     {
         var now = time.GetTimestamp();
-        var used = TimeSpan.Zero;
+        var used = default(Interpreter.CpuTimes);
         var inRequests = TimeSpan.Zero;
         foreach (var clock in schedules.Values)
         {
-            used += clock.CpuTime() ?? TimeSpan.Zero;
+            used += clock.CpuTimes() ?? default;
             inRequests += clock.RequestTime();
         }
 
-        if (lastLoadCheck != 0 && used >= lastCpuUsed)
+        if (lastLoadCheck != 0 && used.Running >= lastCpuUsed.Running && used.WaitingForCore >= lastCpuUsed.WaitingForCore)
         {
             var elapsed = time.GetElapsedTime(lastLoadCheck, now);
             var cpu = used - lastCpuUsed;
             var requests = inRequests - lastInRequests;
             if (requests > TimeSpan.Zero)
             {
-                requestsCompute = cpu / requests >= options.PythonLoadToHold;
+                requestsCompute = cpu.Running >= options.PythonLoadToHold * (requests - cpu.WaitingForCore);
                 if (requestsEnded > lastRequestsEnded)
                 {
                     requestsLong = requests / (requestsEnded - lastRequestsEnded) >= options.ShortRequest;
                 }
             }
 
-            pythonSaturated = elapsed <= TimeSpan.Zero || cpu / elapsed >= options.PythonSaturation;
+            pythonSaturated = elapsed <= TimeSpan.Zero || cpu.Running / elapsed >= options.PythonSaturation;
         }
 
         (lastLoadCheck, lastCpuUsed, lastInRequests, lastRequestsEnded) = (now, used, inRequests, requestsEnded);

@@ -20,15 +20,16 @@ public sealed record DispatcherOptions
     public TimeSpan WakeDelay { get; init; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>
-    /// When the interpreter workers spent at least this share of their time in requests on a CPU, over the requests
-    /// that ended in the last <see cref="LoadCheckInterval"/>, their requests compute: <see cref="WakeDelay"/> applies (a
-    /// busy worker will soon be free, and another one would only wait for the GIL), and a worker that finishes while
-    /// another waits for the GIL leaves the queue to that one. Otherwise requests spend most of their time waiting on
-    /// I/O with the GIL released (an application that waits 10 ms per request spends 0.01 on a CPU, a page that
-    /// computes 0.4 ms around a 3 ms query about 0.1), and a new request goes to an idle worker at once, so that
-    /// enough of them wait at the same time to keep Python busy.
+    /// When the interpreter workers spent at least this share of their time in requests on a CPU (not counting time
+    /// their threads waited for a free core), over the requests that ended in the last <see cref="LoadCheckInterval"/>,
+    /// their requests compute: <see cref="WakeDelay"/> applies (a busy worker will soon be free, and another one would
+    /// only wait for the GIL), and a worker that finishes while another waits for the GIL leaves the queue to that one.
+    /// Otherwise requests spend a good part of their time waiting on I/O with the GIL released (an application that
+    /// waits 10 ms per request spends 0.01 on a CPU, a page that computes 0.4 ms around a 3 ms query about 0.1, one that
+    /// computes 0.3 ms around a 0.5 ms query about 0.4), and a new request goes to an idle worker at once, so that enough
+    /// of them wait at the same time to keep Python busy. Requests that only compute spend close to all of it.
     /// </summary>
-    public double PythonLoadToHold { get; init; } = 0.3;
+    public double PythonLoadToHold { get; init; } = 0.5;
 
     /// <summary>
     /// When the workers used at least this many cores' worth of CPU over the last <see cref="LoadCheckInterval"/>, Python

@@ -4,7 +4,7 @@ using Microsoft.Win32.SafeHandles;
 namespace AkkaWsgi.Actors.Interpreter;
 
 /// <summary>
-/// A worker thread's CPU time from the kernel's scheduler accounting (Linux <c>/proc/thread-self/schedstat</c>), readable
+/// A worker thread's CPU times from the kernel's scheduler accounting (Linux <c>/proc/thread-self/schedstat</c>), readable
 /// from any thread, the time it has spent running requests, and whether it is waiting for the GIL: the dispatcher reads
 /// its workers' to see whether their requests compute or wait, and which worker should run Python next.
 /// </summary>
@@ -31,15 +31,22 @@ public sealed class ThreadSchedule : IThreadSchedule, IDisposable
         }
     }
 
-    public TimeSpan? CpuTime()
+    public CpuTimes? CpuTimes()
     {
         try
         {
-            // "running-ns runnable-ns timeslices"; only the first field is used.
-            var length = RandomAccess.Read(file, buffer, 0);
-            var end = Array.IndexOf(buffer, (byte)' ', 0, length);
-            return long.TryParse(buffer.AsSpan(0, end < 0 ? length : end), NumberStyles.None, CultureInfo.InvariantCulture, out var running)
-                ? TimeSpan.FromTicks(running / 100)
+            // "running-ns runnable-ns timeslices": time on a CPU, then time ready to run with no core free.
+            var text = buffer.AsSpan(0, RandomAccess.Read(file, buffer, 0));
+            var space = text.IndexOf((byte)' ');
+            if (space < 0)
+            {
+                return null;
+            }
+
+            var rest = text[(space + 1)..];
+            var end = rest.IndexOf((byte)' ');
+            return Nanoseconds(text[..space]) is { } running && Nanoseconds(end < 0 ? rest : rest[..end]) is { } runnable
+                ? new CpuTimes(running, runnable)
                 : null;
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
@@ -47,6 +54,9 @@ public sealed class ThreadSchedule : IThreadSchedule, IDisposable
             return null; // the worker has stopped
         }
     }
+
+    private static TimeSpan? Nanoseconds(ReadOnlySpan<byte> digits) =>
+        long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? TimeSpan.FromTicks(value / 100) : null;
 
     public bool WaitsForGil => waitsForGil;
 

@@ -128,13 +128,16 @@ public sealed class DispatcherActorTests : ActorTest
     }
 
     [Theory]
-    [InlineData(5, 100, false)] // workers used 5 % of a core in requests that mostly wait, so b goes to an idle worker
-    [InlineData(20, 100, false)]
-    [InlineData(40, 100, true)] // what Python gets in a process sharing two cores with another and the load: computing
-    [InlineData(90, 100, true)] // 90 %: Python is busy, so b waits for the worker that has just started
-    [InlineData(60, 600, false)] // pages that compute 0.1 of their time around a query: more of them must wait at once
-    [InlineData(90, 900, true)] // the same, but Python is at its limit: another worker would only wait for the GIL
-    public void RequestArrived_WhileAWorkerHasJustStarted_WaitsForItOnlyWhilePythonIsBusy(int cpuMillisecondsPer100, int inRequestsPer100, bool waits)
+    [InlineData(5, 100, 0, false)] // workers used 5 % of a core in requests that mostly wait, so b goes to an idle worker
+    [InlineData(20, 100, 0, false)]
+    [InlineData(40, 100, 0, false)] // pages computing 0.3 ms around a 0.5 ms query: more of them must wait at once
+    [InlineData(40, 100, 30, true)] // requests that only compute, their thread waiting for a core 30 % of the time
+    [InlineData(15, 100, 75, true)] // the same on cores busy with other processes: on a CPU 15 % of the time, waiting for one 75 %
+    [InlineData(90, 100, 0, true)] // 90 %: Python is busy, so b waits for the worker that has just started
+    [InlineData(60, 600, 0, false)] // pages that compute 0.1 of their time around a query: more of them must wait at once
+    [InlineData(90, 900, 0, true)] // the same, but Python is at its limit: another worker would only wait for the GIL
+    public void RequestArrived_WhileAWorkerHasJustStarted_WaitsForItOnlyWhilePythonIsBusy(
+        int cpuMillisecondsPer100, int inRequestsPer100, int waitingForCorePer100, bool waits)
     {
         var (workers, clocks) = ReadyWorkers(3);
 
@@ -142,7 +145,8 @@ public sealed class DispatcherActorTests : ActorTest
         Assert.Equal(["long"], workers[2].Runs);
         for (var tick = 0; tick < 3; tick++)
         {
-            clocks[2].Add(TimeSpan.FromMilliseconds(cpuMillisecondsPer100), inRequests: TimeSpan.FromMilliseconds(inRequestsPer100));
+            clocks[2].Add(TimeSpan.FromMilliseconds(cpuMillisecondsPer100), inRequests: TimeSpan.FromMilliseconds(inRequestsPer100),
+                waitingForCore: TimeSpan.FromMilliseconds(waitingForCorePer100));
             Advance(TimeSpan.FromMilliseconds(100));
         }
 
@@ -519,16 +523,16 @@ public sealed class DispatcherActorTests : ActorTest
     /// <summary>A worker thread's schedule that moves when the test says.</summary>
     private sealed class FakeSchedule : IThreadSchedule
     {
-        private TimeSpan used;
+        private CpuTimes used;
         private TimeSpan requests;
 
-        public void Add(TimeSpan cpu, TimeSpan inRequests)
+        public void Add(TimeSpan cpu, TimeSpan inRequests, TimeSpan waitingForCore = default)
         {
-            used += cpu;
+            used += new CpuTimes(cpu, waitingForCore);
             requests += inRequests;
         }
 
-        public TimeSpan? CpuTime() => used;
+        public CpuTimes? CpuTimes() => used;
 
         public TimeSpan RequestTime() => requests;
 
