@@ -14,8 +14,9 @@ public sealed partial class DispatcherActor
     private long requestsEnded;
     private long lastRequestsEnded;
 
-    // Whether the requests that ended over the last load tick spent most of their time on a CPU, and whether the
-    // workers used nearly a core; until measured, assume both (the batching default).
+    // Whether the requests that ended over the last load tick spent at least PythonLoadToHold of their time on a CPU
+    // (time waiting for a core left out), and whether the workers used nearly a core; until measured, assume both (the
+    // batching default).
     private bool requestsCompute = true;
     private bool pythonSaturated = true;
 

@@ -131,7 +131,7 @@ public sealed class DispatcherActorTests : ActorTest
     [InlineData(5, 100, 0, false)] // workers used 5 % of a core in requests that mostly wait, so b goes to an idle worker
     [InlineData(20, 100, 0, false)]
     [InlineData(40, 100, 0, false)] // pages computing 0.3 ms around a 0.5 ms query: more of them must wait at once
-    [InlineData(40, 100, 30, true)] // requests that only compute, their thread waiting for a core 30 % of the time
+    [InlineData(40, 100, 30, true)] // on a CPU 40 % of the time, waiting for a core 30 %: of the rest, 0.57 on a CPU
     [InlineData(15, 100, 75, true)] // the same on cores busy with other processes: on a CPU 15 % of the time, waiting for one 75 %
     [InlineData(90, 100, 0, true)] // 90 %: Python is busy, so b waits for the worker that has just started
     [InlineData(60, 600, 0, false)] // pages that compute 0.1 of their time around a query: more of them must wait at once
