@@ -109,6 +109,15 @@ public sealed class RequestCompletionsTests : IDisposable
     }
 
     [Fact]
+    public void AWaitShorterThanAMillisecond_IsRefused()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(
+            () => new RequestCompletions(NullLogger.Instance, maxDelay: TimeSpan.FromMicroseconds(250)));
+
+        Assert.Equal("maxDelay", error.ParamName);
+    }
+
+    [Fact]
     public void Dispose_FromACompletion_ReturnsInsteadOfWaitingForItself()
     {
         var local = new RequestCompletions(NullLogger.Instance, maxDelay: TimeSpan.FromMinutes(1));
