@@ -383,6 +383,7 @@ public sealed class PythonRuntime
             }
 
             server.InvokeMethod("restore_clr").Dispose();
+            server.InvokeMethod("freeze_for_exit").Dispose();
             server.Dispose();
             netServerModule = null;
         }
