@@ -34,9 +34,13 @@ def stop_time(server, app, env_conf):
             code = proc.wait(timeout=120)
             return time.monotonic() - start, code
         finally:
-            if proc.poll() is None:
+            # Whatever of the server is left (a failed start, a stop past the timeout, a worker outliving its
+            # supervisor) must not hold the next build's cores or ports.
+            try:
                 os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+            except ProcessLookupError:
+                pass
+            proc.wait()
 
 
 def main():
