@@ -22,7 +22,7 @@ waiting on a database: 16 workers can serve at most 1,600 req/s), mixed (compute
 the GIL: one process can serve at most what one core of Python allows, about 2,400 req/s, and needs several workers
 waiting at once to get there).
 
-Environment: ROUNDS (3), DURATION (8s), WARMUP (2s), WARMUP_PROCESSES (40s: the warm-up of akkawsgi builds with
+Environment: ROUNDS (3), DURATION (8s), WARMUP (2s), WARMUP_PROCESSES (80s: the warm-up of akkawsgi builds with
 --processes above 1, when longer than WARMUP), CONNECTIONS ("64 128"), APPS ("hello flask"), WORKERS (16),
 PYTHON (the interpreter to embed; default /usr/bin/python3 when Debian's libpython3.11 is installed), EXTRA (more
 akkawsgi flags). Only 127.0.0.1 is ever contacted.
@@ -47,9 +47,9 @@ APPS = {
     "mixed": (os.path.join(ROOT, "bench", "apps"), "mixed"),
 }
 CLK_TCK = os.sysconf("SC_CLK_TCK")
-# Worker processes form a loopback cluster and are still compiling its code for about their first 40 s
-# (docs/performance.md); a shorter warm-up measures that, not the steady state.
-WARMUP_PROCESSES = "40s"
+# Worker processes form a loopback cluster and are still compiling its code for their first 40 s on a fast machine, 60-80 s
+# on a slow one (docs/performance.md); a shorter warm-up measures that, not the steady state.
+WARMUP_PROCESSES = "80s"
 PEERS_BJOERN = ("bjoern", "bjoern-libpython")
 PEERS = PEERS_BJOERN + ("uwsgi",)
 

@@ -4,7 +4,7 @@
     bench/threads.py AKKAWSGI_EXECUTABLE [APP] [akkawsgi flags...]
 
 APP is one of compare.py's applications (default flask). Environment: DURATION (8s), WARMUP (10s: the JIT is still
-recompiling hot code a few seconds in), WARMUP_PROCESSES (40s, for --processes above 1, as in compare.py), CONNECTIONS
+recompiling hot code a few seconds in), WARMUP_PROCESSES (80s, for --processes above 1, as in compare.py), CONNECTIONS
 (32), PYTHON.
 
 Prints, per thread name, the CPU microseconds per request, the share of one core, and the context switches per
