@@ -47,8 +47,8 @@ APPS = {
     "mixed": (os.path.join(ROOT, "bench", "apps"), "mixed"),
 }
 CLK_TCK = os.sysconf("SC_CLK_TCK")
-# Worker processes form a loopback cluster and are still compiling its code for their first 40 s on a fast machine, 60-80 s
-# on a slow one (docs/performance.md); a shorter warm-up measures that, not the steady state.
+# Worker processes form a loopback cluster and are still compiling its code for their first 40 s on a fast machine,
+# 60-80 s on a slow one (docs/performance.md); a shorter warm-up measures that, not the steady state.
 WARMUP_PROCESSES = "80s"
 PEERS_BJOERN = ("bjoern", "bjoern-libpython")
 PEERS = PEERS_BJOERN + ("uwsgi",)
