@@ -4,28 +4,33 @@
     bench/compare.py BUILD [BUILD ...]
 
 Each BUILD is LABEL=PATH_TO_akkawsgi_EXECUTABLE, optionally followed by akkawsgi flags and preceded by environment
-settings in the same argument (for example before=/tmp/before/akkawsgi "after=artifacts/published/akkawsgi --processes 2"
+settings in the same argument (for example before=/tmp/before/akkawsgi
+"after=artifacts/published/akkawsgi --processes 2"
 "spin0=DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 artifacts/published/akkawsgi"), or LABEL=bjoern (one process, one
 thread; built by bench/bjoern-build.sh), LABEL=bjoern-libpython (the same bjoern on the interpreter's shared library,
-the code uWSGI and akkawsgi --python-from library load, instead of the python executable's own copy; bench/libpython-python.sh) or LABEL=uwsgi (uWSGI keep-alive, 2 processes x 16 threads; Debian's uwsgi and
-uwsgi-plugin-python3). The first BUILD is the one the ratios are relative to. For every round, every application and every connection count, each build is started on 127.0.0.1, warmed up, measured
-with wrk and stopped, in turn; so drift on a noisy machine hits every build alike. It prints one table with the median
-of the rounds and every round's figures, and writes it to bench/compare-latest.md.
+the code uWSGI and akkawsgi --python-from library load, instead of the python executable's own copy;
+bench/libpython-python.sh) or LABEL=uwsgi (uWSGI keep-alive, 2 processes x 16 threads; Debian's uwsgi and
+uwsgi-plugin-python3). The first BUILD is the one the ratios are relative to. For every round, every application and
+every connection count, each build is started on 127.0.0.1, warmed up, measured with wrk and stopped, in turn, each
+round starting with the next build; so drift on a noisy machine hits every build alike. It prints one table with the
+median of the rounds and every round's figures, and writes it to bench/compare-latest.md.
 
 "CPU/req" is the server's CPU time (user + system of every process in its group: supervisor and worker) during the
 measured period, divided by the requests wrk completed: steadier than throughput on a shared machine, and what a site
 with many cores pays. "answered" is how many of wrk's connections had been answered at all three quarters of the way
-through (ss), because wrk's latencies only cover the connections a server serves.
+through (ss), because wrk's latencies only cover the connections a server serves. "steal" is the share of the machine's
+CPU time its hypervisor gave to other guests during the measured period (/proc/stat): a round with much of it measured
+a busy host, not the build.
 
-Applications: hello (examples/hello.py), flask (a Flask JSON view), django (a Django JSON view), sleep10 (waits 10 ms without the GIL, like a view
-waiting on a database: 16 workers can serve at most 1,600 req/s), mixed (computes about 0.4 ms, waits 3 ms without
-the GIL: one process can serve at most what one core of Python allows, about 2,400 req/s, and needs several workers
-waiting at once to get there).
+Applications: hello (examples/hello.py), flask (a Flask JSON view), django (a Django JSON view), sleep10 (waits 10 ms
+without the GIL, like a view waiting on a database: 16 workers can serve at most 1,600 req/s), mixed (computes about
+0.4 ms, waits 3 ms without the GIL: one process can serve at most what one core of Python allows, about 2,400 req/s,
+and needs several workers waiting at once to get there).
 
-Environment: ROUNDS (3), DURATION (8s), WARMUP (2s), WARMUP_PROCESSES (80s: the warm-up of akkawsgi builds with
---processes above 1, when longer than WARMUP), CONNECTIONS ("64 128"), APPS ("hello flask"), WORKERS (16),
-PYTHON (the interpreter to embed; default /usr/bin/python3 when Debian's libpython3.11 is installed), EXTRA (more
-akkawsgi flags). Only 127.0.0.1 is ever contacted.
+Environment: ROUNDS (3), DURATION (8s), WARMUP (2s: the least warm-up; an akkawsgi build is then kept under load until
+its JIT is done, for at most WARMUP_MAX, 300s, and each round's line says how long it took), CONNECTIONS ("64 128"),
+APPS ("hello flask"), WORKERS (16), PYTHON (the interpreter to embed; default /usr/bin/python3 when Debian's
+libpython3.11 is installed), EXTRA (more akkawsgi flags). Only 127.0.0.1 is ever contacted.
 """
 import os
 import re
@@ -47,9 +52,10 @@ APPS = {
     "mixed": (os.path.join(ROOT, "bench", "apps"), "mixed"),
 }
 CLK_TCK = os.sysconf("SC_CLK_TCK")
-# Worker processes form a loopback cluster and are still compiling its code for their first 40 s on a fast machine,
-# 60-80 s on a slow one (docs/performance.md); a shorter warm-up measures that, not the steady state.
-WARMUP_PROCESSES = "80s"
+JIT_THREAD = ".NET Tiered Com"  # the runtime's tiered-compilation worker, as /proc names it
+JIT_STEP = "5s"
+JIT_QUIET = 2  # ticks (normally 10 ms each) of compiling in a step of load: done
+WARMUP_MAX = "300s"
 PEERS_BJOERN = ("bjoern", "bjoern-libpython")
 PEERS = PEERS_BJOERN + ("uwsgi",)
 
@@ -79,6 +85,13 @@ def group_cpu_seconds(pgid):
         if int(rest[2]) == pgid:  # fields after the name: state, ppid, pgrp, ...
             total += int(rest[11]) + int(rest[12])  # utime, stime
     return total / CLK_TCK
+
+
+def machine_ticks():
+    """The machine's CPU time so far, in ticks: (all of it, the part its hypervisor gave to other guests)."""
+    with open("/proc/stat") as f:
+        fields = [int(v) for v in f.readline().split()[1:]]
+    return sum(fields[:8]), fields[7]  # user nice system idle iowait irq softirq steal
 
 
 def wait_ready(port, proc, timeout=60):
@@ -129,13 +142,53 @@ def seconds(duration):
     return int(number) * {"": 1, "s": 1, "m": 60, "h": 3600}[unit]
 
 
-def warmup(server, env_conf):
-    """The warm-up for SERVER: WARMUP, or WARMUP_PROCESSES if longer for an akkawsgi with --processes above 1."""
-    flags = " ".join(server[1:] + env_conf["extra"])
-    processes = re.findall(r"--processes[= ](\d+)", flags)
-    if server[0] in PEERS or int(processes[-1] if processes else 1) <= 1:
-        return env_conf["warmup"]
-    return max(env_conf["warmup"], env_conf["warmup-processes"], key=seconds)
+def jit_ticks(pgid):
+    """CPU ticks so far of the runtime's tiered-compilation threads in process group PGID (the kernel cuts the name)."""
+    total = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                if int(f.read().rsplit(")", 1)[1].split()[2]) != pgid:
+                    continue
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                    if f.read().strip() != JIT_THREAD:
+                        continue
+                with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                    rest = f.read().rsplit(")", 1)[1].split()
+                total += int(rest[11]) + int(rest[12])
+        except OSError:
+            continue
+    return total
+
+
+def warm_up(server, proc, url, conns, env_conf):
+    """Puts wrk's load on SERVER for WARMUP, then, for akkawsgi, until its JIT is done; returns the seconds it took.
+
+    The runtime compiles hot code again, optimised, in the background for a while after start: with two worker
+    processes on two busy cores that took 60-110 s on a slow machine (docs/performance.md), and measuring before it is
+    done measures the compiler. So an akkawsgi build is loaded in steps of JIT_STEP until a step in which its
+    tiered-compilation threads used at most JIT_QUIET ticks, for at most WARMUP_MAX.
+    """
+    started = time.monotonic()
+    load = lambda duration: subprocess.run(  # noqa: E731
+        ["wrk", "-t1", f"-c{conns}", f"-d{duration}", url], capture_output=True, check=True)
+    load(env_conf["warmup"])
+    if program(server) in PEERS:
+        return time.monotonic() - started
+    while time.monotonic() - started < seconds(env_conf["warmup-max"]):
+        before = jit_ticks(proc.pid)
+        load(JIT_STEP)
+        if jit_ticks(proc.pid) - before <= JIT_QUIET:
+            break
+    else:
+        print(f"  (its JIT was still busy after {env_conf['warmup-max']} of load)", file=sys.stderr, flush=True)
+    return time.monotonic() - started
+
+
+def program(server):
+    """The executable of a build: its first word that is not an environment setting."""
+    return next((w for w in server if "=" not in w), "")
 
 
 def answered_connections(port):
@@ -169,8 +222,9 @@ def measure(label, server, app, conns, env_conf):
     try:
         wait_ready(port, proc)
         url = f"http://127.0.0.1:{port}/"
-        subprocess.run(["wrk", "-t1", f"-c{conns}", f"-d{warmup(server, env_conf)}", url], capture_output=True, check=True)
+        warmed = warm_up(server, proc, url, conns, env_conf)
         cpu0 = group_cpu_seconds(proc.pid)
+        ticks0 = machine_ticks()
         wrk = subprocess.Popen(["wrk", "-t1", f"-c{conns}", f"-d{env_conf['duration']}", "--latency", url],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         # Counted three quarters of the way through, when every connection has had time to be answered.
@@ -180,10 +234,12 @@ def measure(label, server, app, conns, env_conf):
         if wrk.returncode != 0:
             raise RuntimeError(f"wrk failed against {label}: {out}")
         cpu1 = group_cpu_seconds(proc.pid)
+        ticks1 = machine_ticks()
+        steal = (ticks1[1] - ticks0[1]) / max(ticks1[0] - ticks0[0], 1) * 100
         rps, total, p99, errors = parse_wrk(out)
         if errors:
             log.write(f"--- wrk reported errors against {label}:\n{out}\n".encode())
-        return rps, p99, (cpu1 - cpu0) / max(total, 1) * 1e6, errors, answered
+        return rps, p99, (cpu1 - cpu0) / max(total, 1) * 1e6, errors, answered, steal, warmed
     finally:
         try:
             os.killpg(proc.pid, signal.SIGTERM)
@@ -208,7 +264,6 @@ def min_answered(rounds):
 
 def main():
     builds = [(label, shlex.split(rest)) for label, _, rest in (a.partition("=") for a in sys.argv[1:])]
-    program = lambda server: next((w for w in server if "=" not in w), "")  # noqa: E731
     if not builds or any(program(server) not in PEERS and not os.access(program(server), os.X_OK)
                          for _, server in builds):
         sys.exit(__doc__)
@@ -222,7 +277,7 @@ def main():
         "rounds": int(os.environ.get("ROUNDS", "3")),
         "duration": os.environ.get("DURATION", "8s"),
         "warmup": os.environ.get("WARMUP", "2s"),
-        "warmup-processes": os.environ.get("WARMUP_PROCESSES", WARMUP_PROCESSES),
+        "warmup-max": os.environ.get("WARMUP_MAX", WARMUP_MAX),
         "workers": os.environ.get("WORKERS", "16"),
         "python": os.environ.get("PYTHON", default_python()),
         "extra": os.environ.get("EXTRA", "").split(),
@@ -244,17 +299,20 @@ def main():
     for rnd in range(conf["rounds"]):
         for app in apps:
             for conns in conns_list:
-                for label, server in builds:
+                # Each round starts with the next build: a machine that speeds up or slows down over a round, or a
+                # build slowed by the one before it, would otherwise favour the same build every round.
+                for label, server in builds[rnd % len(builds):] + builds[:rnd % len(builds)]:
                     r = measure(label, list(server), app, conns, conf)
                     results.setdefault((app, conns, label), []).append(r)
                     print(f"round {rnd + 1} {app} c={conns} {label}: {r[0]:.0f} req/s, p99 {r[1]:.2f} ms, "
-                          f"{r[2]:.1f} µs CPU/req, {r[3]} errors, {answered_text(r[4])} connections answered",
+                          f"{r[2]:.1f} µs CPU/req, {r[3]} errors, {answered_text(r[4])} connections answered, "
+                          f"steal {r[5]:.1f} %, warmed up {r[6]:.0f} s",
                           file=sys.stderr, flush=True)
     lines = [f"python {conf['python']}, {conf['workers']} workers, {conf['rounds']} rounds of {conf['duration']}, "
              f"wrk -t1 on the same machine", "",
              "| app | conns | build | req/s (median) | ratio | p99 ms (median) | ratio | CPU µs/req (median) | rounds: req/s | errors "
-             "| answered (fewest) |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| answered (fewest) | steal % (most) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for app in apps:
         for conns in conns_list:
             base = None
@@ -266,7 +324,7 @@ def main():
                 base = base or (rps, p99)
                 lines.append(f"| {app} | {conns} | {label} | {rps:,.0f} | {rps / base[0]:.2f} | {p99:.2f} | "
                              f"{p99 / base[1]:.2f} | {cpu:.1f} | {' / '.join(f'{r[0]:,.0f}' for r in rs)} | "
-                             f"{sum(r[3] for r in rs)} | {answered_text(min_answered(rs))} |")
+                             f"{sum(r[3] for r in rs)} | {answered_text(min_answered(rs))} | {max(r[5] for r in rs):.1f} |")
     table = "\n".join(lines)
     print(table)
     with open(os.path.join(ROOT, "bench", "compare-latest.md"), "w") as f:

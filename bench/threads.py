@@ -3,9 +3,8 @@
 
     bench/threads.py AKKAWSGI_EXECUTABLE [APP] [akkawsgi flags...]
 
-APP is one of compare.py's applications (default flask). Environment: DURATION (8s), WARMUP (10s: the JIT is still
-recompiling hot code a few seconds in), WARMUP_PROCESSES (80s, for --processes above 1, as in compare.py), CONNECTIONS
-(32), PYTHON.
+APP is one of compare.py's applications (default flask). Environment: DURATION (8s), WARMUP (10s; then, as in
+compare.py, under load until the JIT is done, for at most WARMUP_MAX, 300s), CONNECTIONS (32), PYTHON.
 
 Prints, per thread name, the CPU microseconds per request, the share of one core, and the context switches per
 request (voluntary: the thread slept; involuntary: it was switched out while runnable, which is also what a
@@ -68,10 +67,8 @@ def main():
     try:
         compare.wait_ready(port, proc)
         url = f"http://127.0.0.1:{port}/"
-        warm = {"warmup": os.environ.get("WARMUP", "10s"),
-                "warmup-processes": os.environ.get("WARMUP_PROCESSES", compare.WARMUP_PROCESSES), "extra": []}
-        subprocess.run(["wrk", "-t1", f"-c{conns}", f"-d{compare.warmup([sys.argv[1]] + flags, warm)}", url],
-                       capture_output=True, check=True)
+        warm = {"warmup": os.environ.get("WARMUP", "10s"), "warmup-max": os.environ.get("WARMUP_MAX", compare.WARMUP_MAX)}
+        compare.warm_up([sys.argv[1]] + flags, proc, url, conns, warm)
         before = thread_cpu(proc.pid)
         out = subprocess.run(["wrk", "-t1", f"-c{conns}", f"-d{duration}", url], capture_output=True, text=True,
                              check=True).stdout
