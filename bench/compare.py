@@ -324,7 +324,8 @@ def main():
                 base = base or (rps, p99)
                 lines.append(f"| {app} | {conns} | {label} | {rps:,.0f} | {rps / base[0]:.2f} | {p99:.2f} | "
                              f"{p99 / base[1]:.2f} | {cpu:.1f} | {' / '.join(f'{r[0]:,.0f}' for r in rs)} | "
-                             f"{sum(r[3] for r in rs)} | {answered_text(min_answered(rs))} | {max(r[5] for r in rs):.1f} |")
+                             f"{sum(r[3] for r in rs)} | {answered_text(min_answered(rs))} | "
+                             f"{max(r[5] for r in rs):.1f} |")
     table = "\n".join(lines)
     print(table)
     with open(os.path.join(ROOT, "bench", "compare-latest.md"), "w") as f:

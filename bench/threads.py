@@ -67,7 +67,8 @@ def main():
     try:
         compare.wait_ready(port, proc)
         url = f"http://127.0.0.1:{port}/"
-        warm = {"warmup": os.environ.get("WARMUP", "10s"), "warmup-max": os.environ.get("WARMUP_MAX", compare.WARMUP_MAX)}
+        warm = {"warmup": os.environ.get("WARMUP", "10s"),
+                "warmup-max": os.environ.get("WARMUP_MAX", compare.WARMUP_MAX)}
         compare.warm_up([sys.argv[1]] + flags, proc, url, conns, warm)
         before = thread_cpu(proc.pid)
         out = subprocess.run(["wrk", "-t1", f"-c{conns}", f"-d{duration}", url], capture_output=True, text=True,
