@@ -142,24 +142,25 @@ def seconds(duration):
     return int(number) * {"": 1, "s": 1, "m": 60, "h": 3600}[unit]
 
 
-def jit_ticks(pgid):
-    """CPU ticks so far of the runtime's tiered-compilation threads in process group PGID (the kernel cuts the name)."""
-    total = 0
+def group_threads(pgid):
+    """(pid, tid, name, CPU ticks so far) of every thread of every process in process group PGID."""
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             with open(f"/proc/{pid}/stat") as f:
                 if int(f.read().rsplit(")", 1)[1].split()[2]) != pgid:
                     continue
             for tid in os.listdir(f"/proc/{pid}/task"):
-                with open(f"/proc/{pid}/task/{tid}/comm") as f:
-                    if f.read().strip() != JIT_THREAD:
-                        continue
                 with open(f"/proc/{pid}/task/{tid}/stat") as f:
-                    rest = f.read().rsplit(")", 1)[1].split()
-                total += int(rest[11]) + int(rest[12])
-        except OSError:
-            continue
-    return total
+                    text = f.read()
+                rest = text.rsplit(")", 1)[1].split()
+                yield pid, tid, text[text.index("(") + 1:text.rindex(")")], int(rest[11]) + int(rest[12])
+        except (OSError, ValueError):
+            continue  # a process or thread that ended while being read
+
+
+def jit_ticks(pgid):
+    """CPU ticks so far of the runtime's tiered-compilation threads in process group PGID."""
+    return sum(ticks for _, _, name, ticks in group_threads(pgid) if name == JIT_THREAD)
 
 
 def warm_up(server, proc, url, conns, env_conf):

@@ -36,18 +36,10 @@ def switches(pid, tid):
 def thread_cpu(pgid):
     """{(pid, tid): (name, cpu seconds, voluntary, involuntary)} for every thread of every process in group PGID."""
     found = {}
-    for pid in filter(str.isdigit, os.listdir("/proc")):
+    for pid, tid, name, ticks in compare.group_threads(pgid):
         try:
-            with open(f"/proc/{pid}/stat") as f:
-                if int(f.read().rsplit(")", 1)[1].split()[2]) != pgid:
-                    continue
-            for tid in os.listdir(f"/proc/{pid}/task"):
-                with open(f"/proc/{pid}/task/{tid}/stat") as f:
-                    text = f.read()
-                name = text[text.index("(") + 1:text.rindex(")")]
-                rest = text.rsplit(")", 1)[1].split()
-                found[(pid, tid)] = (name, (int(rest[11]) + int(rest[12])) / compare.CLK_TCK) + switches(pid, tid)
-        except (OSError, ValueError):
+            found[(pid, tid)] = (name, ticks / compare.CLK_TCK) + switches(pid, tid)
+        except OSError:
             continue
     return found
 
