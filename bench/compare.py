@@ -72,19 +72,27 @@ def free_port():
         return s.getsockname()[1]
 
 
-def group_cpu_seconds(pgid):
-    total = 0
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
+def proc_stat(path):
+    """A /proc stat file as (the name in parentheses, the fields after it: state, ppid, pgrp, ...)."""
+    with open(path) as f:
+        text = f.read()
+    return text[text.index("(") + 1:text.rindex(")")], text[text.rindex(")") + 1:].split()
+
+
+def group_processes(pgid):
+    """(pid, stat fields after the name) of every process in process group PGID."""
+    for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            with open(f"/proc/{pid}/stat") as f:
-                rest = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(rest[2]) == pgid:  # fields after the name: state, ppid, pgrp, ...
-            total += int(rest[11]) + int(rest[12])  # utime, stime
-    return total / CLK_TCK
+            _, rest = proc_stat(f"/proc/{pid}/stat")
+        except (OSError, ValueError):
+            continue  # it ended while being read
+        if int(rest[2]) == pgid:
+            yield pid, rest
+
+
+def group_cpu_seconds(pgid):
+    """CPU seconds (user + system) so far of every process in process group PGID, its ended threads included."""
+    return sum(int(rest[11]) + int(rest[12]) for _, rest in group_processes(pgid)) / CLK_TCK
 
 
 def machine_ticks():
@@ -144,18 +152,17 @@ def seconds(duration):
 
 def group_threads(pgid):
     """(pid, tid, name, CPU ticks so far) of every thread of every process in process group PGID."""
-    for pid in filter(str.isdigit, os.listdir("/proc")):
+    for pid, _ in group_processes(pgid):
         try:
-            with open(f"/proc/{pid}/stat") as f:
-                if int(f.read().rsplit(")", 1)[1].split()[2]) != pgid:
-                    continue
-            for tid in os.listdir(f"/proc/{pid}/task"):
-                with open(f"/proc/{pid}/task/{tid}/stat") as f:
-                    text = f.read()
-                rest = text.rsplit(")", 1)[1].split()
-                yield pid, tid, text[text.index("(") + 1:text.rindex(")")], int(rest[11]) + int(rest[12])
-        except (OSError, ValueError):
-            continue  # a process or thread that ended while being read
+            tids = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for tid in tids:
+            try:
+                name, rest = proc_stat(f"/proc/{pid}/task/{tid}/stat")
+            except (OSError, ValueError):
+                continue  # a thread that ended while being read
+            yield pid, tid, name, int(rest[11]) + int(rest[12])
 
 
 def jit_ticks(pgid):
