@@ -105,6 +105,8 @@ public sealed class InterpreterActor(
     /// </summary>
     private void Finish(IRequestJob job)
     {
+        // Until it is known below whether this thread runs the completion itself, posting it wakes no one.
+        completions?.HoldWakes();
         var failed = true;
         try
         {
@@ -113,21 +115,32 @@ public sealed class InterpreterActor(
         }
         finally
         {
-            // The same message every time: it only names this worker, and one less allocation per request.
-            dispatcher.Tell(finished ??= new RequestFinished(Self));
-
-            // The dispatcher usually runs on this thread during that Tell, so a next request is already queued here if
-            // there is one: keep the GIL for it, and let go when there is nothing to do, or when this actor is about to
-            // be suspended for its supervisor's decision. Then, without the GIL, this thread finishes the requests
-            // queued for the completion thread: it would only go to sleep while that one was woken for them.
-            if (failed || !((ActorCell)Context).HasMessages)
+            var runQueuedHere = true;
+            try
             {
-                if (python is { HoldsGil: true })
+                // The same message every time: it only names this worker, and one less allocation per request.
+                dispatcher.Tell(finished ??= new RequestFinished(Self));
+
+                // The dispatcher usually runs on this thread during that Tell, so a next request is already queued here
+                // if there is one: keep the GIL for it, and let go when there is nothing to do, or when this actor is
+                // about to be suspended for its supervisor's decision. Then, without the GIL, this thread finishes the
+                // requests queued for the completion thread: it would only go to sleep while that one was woken for them.
+                runQueuedHere = failed || !((ActorCell)Context).HasMessages;
+                if (runQueuedHere && python is { HoldsGil: true })
                 {
                     python.Exit();
                 }
-
-                completions?.RunQueuedHere();
+            }
+            finally
+            {
+                if (runQueuedHere)
+                {
+                    completions?.RunQueuedHere();
+                }
+                else
+                {
+                    completions?.ReleaseHeld();
+                }
             }
         }
     }

@@ -18,6 +18,13 @@ namespace AkkaWsgi.Actors.Interpreter;
 /// (<see cref="RunQueuedHere"/>), without the GIL: its thread would otherwise go to sleep while this one is woken for
 /// the same work. Posts from any other thread wake this one at once. Measured (docs/performance.md): the server's CPU
 /// per Flask request a third lower, throughput higher, most at a few connections.
+/// <para>
+/// While this thread sleeps without a deadline (nothing to do for a while: a light load), a worker's post would wake it
+/// at once, and the worker, out of work a moment later, would find nothing left to run: a wake-up per request for
+/// nothing, on the path of an application that waits. So a worker holds its wakes from the end of a request until it
+/// knows what it does next (<see cref="HoldWakes"/>), then runs the completions itself or wakes this thread for them
+/// (<see cref="ReleaseHeld"/>).
+/// </para>
 /// </remarks>
 public sealed class RequestCompletions : IDisposable
 {
@@ -37,6 +44,10 @@ public sealed class RequestCompletions : IDisposable
     // The thread whose posts may wait for RunQueuedHere: an interpreter worker, for the server it belongs to.
     [ThreadStatic]
     private static RequestCompletions? deferringFor;
+
+    // The thread whose posts leave even a sleeping completion thread alone until it decides (HoldWakes).
+    [ThreadStatic]
+    private static RequestCompletions? holdingFor;
 
     private readonly ConcurrentQueue<IThreadPoolWorkItem> queue = new();
     private readonly object gate = new();
@@ -65,6 +76,9 @@ public sealed class RequestCompletions : IDisposable
     /// <summary>True while the thread waits briefly after a batch (tests wait for it).</summary>
     internal bool WaitsBriefly => Volatile.Read(ref state) == WaitingBriefly;
 
+    /// <summary>True while the thread sleeps until it is woken (tests wait for it).</summary>
+    internal bool Sleeps => Volatile.Read(ref state) == Idle;
+
     /// <summary>Lets the current thread's posts wait for <see cref="RunQueuedHere"/> (an interpreter worker's thread).</summary>
     public void DeferOnCurrentThread() => deferringFor = this;
 
@@ -84,14 +98,43 @@ public sealed class RequestCompletions : IDisposable
         }
 
         var current = Volatile.Read(ref state);
-        if (current == Idle || (current == WaitingBriefly && (deferringFor != this || count >= Batch)))
+        if (current == Idle ? holdingFor != this : current == WaitingBriefly && (deferringFor != this || count >= Batch))
         {
             Wake();
         }
     }
 
-    /// <summary>Runs what is queued on the current thread: a worker's, which has nothing else to do for now.</summary>
-    public void RunQueuedHere() => Drain();
+    /// <summary>
+    /// Keeps the current thread's posts from waking the completion thread until <see cref="RunQueuedHere"/> or
+    /// <see cref="ReleaseHeld"/>, to be called without anything in between that could wait: a worker ending a request,
+    /// which does not know yet whether it will run the completion itself.
+    /// </summary>
+    public void HoldWakes() => holdingFor = this;
+
+    /// <summary>Runs what is queued on the current thread: a worker's, which has nothing else to do for now. Ends a hold.</summary>
+    public void RunQueuedHere()
+    {
+        try
+        {
+            Drain();
+        }
+        finally
+        {
+            holdingFor = null;
+        }
+    }
+
+    /// <summary>Ends a hold of the current thread's wakes, waking the completion thread if its posts found it asleep.</summary>
+    public void ReleaseHeld()
+    {
+        holdingFor = null;
+
+        // The post came before this look at the queue; the thread announces its sleep before its own last look (Run).
+        if (!queue.IsEmpty && Volatile.Read(ref state) == Idle)
+        {
+            Wake();
+        }
+    }
 
     public void Dispose()
     {

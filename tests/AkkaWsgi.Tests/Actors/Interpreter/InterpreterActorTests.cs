@@ -74,6 +74,40 @@ public sealed class InterpreterActorTests : ActorTest
     }
 
     [Fact]
+    public void AWorkerWithAnotherRequestWaiting_WakesTheSleepingCompletionThreadForTheOneItFinished()
+    {
+        using var completions = new RequestCompletions(NullLogger.Instance, maxDelay: TimeSpan.FromMinutes(1));
+        var dispatcher = CreateTestProbe();
+        var worker = StartWorker(dispatcher, completions).Worker;
+        Assert.True(SpinWait.SpinUntil(() => completions.Sleeps, Patience));
+        var first = new Job { PostTo = completions };
+        using var release = new ManualResetEventSlim();
+        var second = new Job { BlockCompleteUntil = release };
+
+        EmbeddedPython.Shared.Run(() =>
+        {
+            // Both queued before the first can run (this thread holds the GIL): the worker ends the first with more to run.
+            worker.Tell(new Run(first));
+            worker.Tell(new Run(second));
+            return true;
+        });
+
+        try
+        {
+            // The worker is now held up in the second's completion: only the completion thread can run the first's.
+            Assert.True(first.Finished.Wait(Patience), "the first completion was left with the completion thread asleep");
+            Assert.Equal("akkawsgi.complete", first.RanOn);
+        }
+        finally
+        {
+            release.Set();
+        }
+
+        dispatcher.ExpectMsg<RequestFinished>(Patience);
+        dispatcher.ExpectMsg<RequestFinished>(Patience);
+    }
+
+    [Fact]
     public void AWorkerWithARequest_ShowsItWaitsForTheGil_UntilItGetsIt()
     {
         var dispatcher = CreateTestProbe();
@@ -147,6 +181,9 @@ public sealed class InterpreterActorTests : ActorTest
 
         public RequestCompletions? PostTo { get; init; }
 
+        /// <summary>When set, the completion (on the worker's thread) waits for it.</summary>
+        public ManualResetEventSlim? BlockCompleteUntil { get; init; }
+
         /// <summary>Set when the completion thread has run this job's completion.</summary>
         public ManualResetEventSlim Finished { get; } = new();
 
@@ -157,6 +194,7 @@ public sealed class InterpreterActorTests : ActorTest
                 throw new InvalidOperationException("the connection side failed");
             }
 
+            BlockCompleteUntil?.Wait(Patience);
             PostTo?.Post(this);
         }
 

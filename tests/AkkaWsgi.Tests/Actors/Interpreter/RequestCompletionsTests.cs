@@ -83,6 +83,50 @@ public sealed class RequestCompletionsTests : IDisposable
     }
 
     [Fact]
+    public void Post_FromAWorkerHoldingWakes_LeavesTheSleepingThreadAlone_ForTheWorkerToRunItItself()
+    {
+        OnWorkerThread(() =>
+        {
+            completions.DeferOnCurrentThread();
+            Assert.True(SpinWait.SpinUntil(() => completions.Sleeps, Patience));
+
+            completions.HoldWakes();
+            var held = new Item();
+            completions.Post(held);
+            Assert.False(held.Ran.Wait(NotWoken), "a held post woke the sleeping thread");
+
+            completions.RunQueuedHere();
+            Assert.True(held.Ran.IsSet);
+            Assert.Equal(Environment.CurrentManagedThreadId, held.ThreadId);
+
+            // The hold ended there: the next post wakes the thread again.
+            Assert.True(SpinWait.SpinUntil(() => completions.Sleeps, Patience));
+            var after = new Item();
+            completions.Post(after);
+            Assert.True(after.Ran.Wait(Patience));
+            Assert.Equal("akkawsgi.complete", after.Thread);
+        });
+    }
+
+    [Fact]
+    public void ReleaseHeld_WakesTheSleepingThreadForWhatWasHeld()
+    {
+        OnWorkerThread(() =>
+        {
+            completions.DeferOnCurrentThread();
+            Assert.True(SpinWait.SpinUntil(() => completions.Sleeps, Patience));
+            completions.HoldWakes();
+            var held = new Item();
+            completions.Post(held);
+
+            completions.ReleaseHeld();
+
+            Assert.True(held.Ran.Wait(Patience), "released, the held post was left with the thread asleep");
+            Assert.Equal("akkawsgi.complete", held.Thread);
+        });
+    }
+
+    [Fact]
     public void Post_AFailingCompletion_DoesNotStopTheOnesAfterIt()
     {
         completions.Post(new Item { Fails = true });
