@@ -19,15 +19,7 @@ public sealed class RequestCompletionsTests : IDisposable
     public void Dispose() => completions.Dispose();
 
     [Fact]
-    public void Post_FromAnyThread_RunsOnTheCompletionThreadAtOnce()
-    {
-        var item = new Item();
-
-        completions.Post(item);
-
-        Assert.True(item.Ran.Wait(Patience));
-        Assert.Equal("akkawsgi.complete", item.Thread);
-    }
+    public void Post_FromAnyThread_RunsOnTheCompletionThreadAtOnce() => AssertAPostRunsOnTheCompletionThread();
 
     [Fact]
     public void Post_FromAWorkerWithMoreToRun_WaitsUntilTheWorkerRunsItItself()
@@ -87,12 +79,7 @@ public sealed class RequestCompletionsTests : IDisposable
     {
         OnWorkerThread(() =>
         {
-            completions.DeferOnCurrentThread();
-            Assert.True(SpinWait.SpinUntil(() => completions.Sleeps, Patience));
-
-            completions.HoldWakes();
-            var held = new Item();
-            completions.Post(held);
+            var held = HoldAPostWithTheThreadAsleep();
             Assert.False(held.Ran.Wait(NotWoken), "a held post woke the sleeping thread");
 
             completions.RunQueuedHere();
@@ -101,10 +88,7 @@ public sealed class RequestCompletionsTests : IDisposable
 
             // The hold ended there: the next post wakes the thread again.
             Assert.True(SpinWait.SpinUntil(() => completions.Sleeps, Patience));
-            var after = new Item();
-            completions.Post(after);
-            Assert.True(after.Ran.Wait(Patience));
-            Assert.Equal("akkawsgi.complete", after.Thread);
+            AssertAPostRunsOnTheCompletionThread();
         });
     }
 
@@ -113,11 +97,7 @@ public sealed class RequestCompletionsTests : IDisposable
     {
         OnWorkerThread(() =>
         {
-            completions.DeferOnCurrentThread();
-            Assert.True(SpinWait.SpinUntil(() => completions.Sleeps, Patience));
-            completions.HoldWakes();
-            var held = new Item();
-            completions.Post(held);
+            var held = HoldAPostWithTheThreadAsleep();
 
             completions.ReleaseHeld();
 
@@ -182,6 +162,27 @@ public sealed class RequestCompletionsTests : IDisposable
         completions.Post(first); // the thread was idle: woken at once
         Assert.True(first.Ran.Wait(Patience));
         Assert.True(SpinWait.SpinUntil(() => completions.WaitsBriefly, Patience));
+    }
+
+    private void AssertAPostRunsOnTheCompletionThread()
+    {
+        var item = new Item();
+
+        completions.Post(item);
+
+        Assert.True(item.Ran.Wait(Patience));
+        Assert.Equal("akkawsgi.complete", item.Thread);
+    }
+
+    /// <summary>Marks the calling thread as a worker's that holds its wakes, and posts while the thread sleeps.</summary>
+    private Item HoldAPostWithTheThreadAsleep()
+    {
+        completions.DeferOnCurrentThread();
+        Assert.True(SpinWait.SpinUntil(() => completions.Sleeps, Patience));
+        completions.HoldWakes();
+        var held = new Item();
+        completions.Post(held);
+        return held;
     }
 
     private static void OnWorkerThread(Action body)
