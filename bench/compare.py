@@ -20,7 +20,9 @@ measured period, divided by the requests wrk completed: steadier than throughput
 with many cores pays. "answered" is how many of wrk's connections had been answered at all three quarters of the way
 through (ss), because wrk's latencies only cover the connections a server serves. "steal" is the share of the machine's
 CPU time its hypervisor gave to other guests during the measured period (/proc/stat): a round with much of it measured
-a busy host, not the build.
+a busy host, not the build. For sleep10, "beyond the wait" is wrk's mean latency less the application's own mean
+sleep over the same period (it times its sleeps and answers /waits): what the server and the network path added to a
+request, the part of it a server can change.
 
 Applications: hello (examples/hello.py), flask (a Flask JSON view), django (a Django JSON view), sleep10 (waits 10 ms
 without the GIL, like a view waiting on a database: 16 workers can serve at most 1,600 req/s), mixed (computes about
@@ -37,6 +39,8 @@ import re
 import shlex
 import shutil
 import signal
+import http.client
+import json
 import socket
 import statistics
 import subprocess
@@ -51,6 +55,9 @@ APPS = {
     "sleep10": (os.path.join(ROOT, "bench", "apps"), "sleep10"),
     "mixed": (os.path.join(ROOT, "bench", "apps"), "mixed"),
 }
+# Applications that time their own waits (see bench/apps/sleep10.py): for them a round also shows what a request
+# took beyond its wait, on average (wrk's mean latency less the application's mean wait), the server's own part.
+TIMED_WAITS = {"sleep10"}
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 JIT_THREAD = ".NET Tiered Com"  # the runtime's tiered-compilation worker, as /proc names it
 JIT_STEP = "5s"
@@ -118,14 +125,43 @@ def wait_ready(port, proc, timeout=60):
     raise RuntimeError("server did not answer 200 in time")
 
 
+def milliseconds(match):
+    """A wrk duration (a number and us, ms or s) in milliseconds."""
+    return float(match.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[match.group(2)]
+
+
 def parse_wrk(out):
+    """(req/s, requests, p99 ms, errors, mean latency ms) from wrk's --latency output."""
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     total = int(re.search(r"(\d+) requests in", out).group(1))
-    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out)
-    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
+    p99 = milliseconds(re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out))
+    mean = milliseconds(re.search(r"Latency\s+([\d.]+)(us|ms|s)\b", out))
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return rps, total, float(p99.group(1)) * scale, errors + (int(non2xx.group(1)) if non2xx else 0)
+    return rps, total, p99, errors + (int(non2xx.group(1)) if non2xx else 0), mean
+
+
+def mean_wait(port, since):
+    """The mean of the application's own waits that ended at or after SINCE, in ms, over all its processes.
+
+    Only for applications in TIMED_WAITS, which answer /waits for the process that serves the request: asked on new
+    connections until several answers in a row bring no process not heard from yet.
+    """
+    heard = {}
+    quiet = 0
+    for _ in range(40):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            conn.request("GET", f"/waits?since={since}")
+            answer = json.loads(conn.getresponse().read())
+        finally:
+            conn.close()
+        quiet = quiet + 1 if answer["pid"] in heard else 0
+        heard[answer["pid"]] = answer
+        if quiet >= 8:
+            break
+    count = sum(a["count"] for a in heard.values())
+    return sum(a["seconds"] for a in heard.values()) / count * 1000 if count else None
 
 
 def server_command(server, app, port, env_conf):
@@ -233,6 +269,7 @@ def measure(label, server, app, conns, env_conf):
         warmed = warm_up(server, proc, url, conns, env_conf)
         cpu0 = group_cpu_seconds(proc.pid)
         ticks0 = machine_ticks()
+        since = time.monotonic()
         wrk = subprocess.Popen(["wrk", "-t1", f"-c{conns}", f"-d{env_conf['duration']}", "--latency", url],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         # Counted three quarters of the way through, when every connection has had time to be answered.
@@ -244,10 +281,12 @@ def measure(label, server, app, conns, env_conf):
         cpu1 = group_cpu_seconds(proc.pid)
         ticks1 = machine_ticks()
         steal = (ticks1[1] - ticks0[1]) / max(ticks1[0] - ticks0[0], 1) * 100
-        rps, total, p99, errors = parse_wrk(out)
+        rps, total, p99, errors, mean = parse_wrk(out)
         if errors:
             log.write(f"--- wrk reported errors against {label}:\n{out}\n".encode())
-        return rps, p99, (cpu1 - cpu0) / max(total, 1) * 1e6, errors, answered, steal, warmed
+        wait = mean_wait(port, since) if app in TIMED_WAITS else None
+        beyond = None if wait is None else mean - wait
+        return rps, p99, (cpu1 - cpu0) / max(total, 1) * 1e6, errors, answered, steal, warmed, beyond
     finally:
         try:
             os.killpg(proc.pid, signal.SIGTERM)
@@ -268,6 +307,16 @@ def min_answered(rounds):
     """The round in which the fewest connections were answered, or None if ss could not count any."""
     counted = [r[4] for r in rounds if r[4] is not None]
     return min(counted) if counted else None
+
+
+def beyond_text(beyond):
+    return "" if beyond is None else f", {beyond:.3f} ms beyond the wait"
+
+
+def median_beyond(rounds):
+    """The median of what requests took beyond the application's wait, or a dash for an application that has none."""
+    measured = [r[7] for r in rounds if r[7] is not None]
+    return f"{statistics.median(measured):.3f}" if measured else "–"
 
 
 def main():
@@ -314,13 +363,14 @@ def main():
                     results.setdefault((app, conns, label), []).append(r)
                     print(f"round {rnd + 1} {app} c={conns} {label}: {r[0]:.0f} req/s, p99 {r[1]:.2f} ms, "
                           f"{r[2]:.1f} µs CPU/req, {r[3]} errors, {answered_text(r[4])} connections answered, "
-                          f"steal {r[5]:.1f} %, warmed up {r[6]:.0f} s",
+                          f"steal {r[5]:.1f} %, warmed up {r[6]:.0f} s" + beyond_text(r[7]),
                           file=sys.stderr, flush=True)
+    timed = any(app in TIMED_WAITS for app in apps)
     lines = [f"python {conf['python']}, {conf['workers']} workers, {conf['rounds']} rounds of {conf['duration']}, "
              f"wrk -t1 on the same machine", "",
              "| app | conns | build | req/s (median) | ratio | p99 ms (median) | ratio | CPU µs/req (median) | rounds: req/s | errors "
-             "| answered (fewest) | steal % (most) |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| answered (fewest) | steal % (most) |" + (" beyond the wait, ms (median) |" if timed else ""),
+             "|---|---|---|---|---|---|---|---|---|---|---|---|" + ("---|" if timed else "")]
     for app in apps:
         for conns in conns_list:
             base = None
@@ -333,7 +383,7 @@ def main():
                 lines.append(f"| {app} | {conns} | {label} | {rps:,.0f} | {rps / base[0]:.2f} | {p99:.2f} | "
                              f"{p99 / base[1]:.2f} | {cpu:.1f} | {' / '.join(f'{r[0]:,.0f}' for r in rs)} | "
                              f"{sum(r[3] for r in rs)} | {answered_text(min_answered(rs))} | "
-                             f"{max(r[5] for r in rs):.1f} |")
+                             f"{max(r[5] for r in rs):.1f} |" + (f" {median_beyond(rs)} |" if timed else ""))
     table = "\n".join(lines)
     print(table)
     with open(os.path.join(ROOT, "bench", "compare-latest.md"), "w") as f:
