@@ -32,6 +32,7 @@ internal static class Program
         }
 
         var options = command.Bind(parse);
+        SocketThreads.ShareCores(options.Processes);
         if (WorkerEnvironment.FromProcess() is { } worker)
         {
             return ServerHost.Run(options, worker);

@@ -144,6 +144,11 @@ internal sealed class WorkerProcessLauncher(IReadOnlyList<string> arguments, Lis
             info.Environment.Remove(SocketThreads.Variable);
         }
 
+        if (SocketThreads.CountSetByServer)
+        {
+            info.Environment.Remove(SocketThreads.CountVariable);
+        }
+
         foreach (var (name, value) in WorkerEnvironment.Describe(listeners.DescriptorsFor(worker.Slot), controlFd, worker.Slot, worker.Generation, worker.Serial))
         {
             info.Environment[name] = value;

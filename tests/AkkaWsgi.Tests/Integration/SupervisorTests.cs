@@ -37,6 +37,32 @@ public sealed partial class SupervisorTests
     }
 
     [Fact]
+    public async Task TwoProcesses_EachRunItsShareOfTheSocketThreads()
+    {
+        using var server = await ServerProcess.StartAsync(Arguments(processes: 2));
+
+        var share = (Environment.ProcessorCount + 1) / 2;
+        Assert.True(await server.WaitForLogAsync(log => WorkerPids(log).Count == 2, Patience), server.Describe());
+        foreach (var pid in WorkerPids(server.Log))
+        {
+            Assert.Equal(share, SocketThreadCount(pid));
+        }
+    }
+
+    [Fact]
+    public async Task TwoProcesses_RunTheSocketThreadsTheEnvironmentAsksFor()
+    {
+        using var server = await ServerProcess.StartAsync(
+            Arguments(processes: 2), new Dictionary<string, string?> { ["DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT"] = "3" });
+
+        Assert.True(await server.WaitForLogAsync(log => WorkerPids(log).Count == 2, Patience), server.Describe());
+        foreach (var pid in WorkerPids(server.Log))
+        {
+            Assert.Equal(3, SocketThreadCount(pid));
+        }
+    }
+
+    [Fact]
     public async Task OneProcess_IsStillSupervised_AndSaysItIsNotMultiprocess()
     {
         using var server = await ServerProcess.StartAsync(Arguments(processes: 1));
@@ -428,6 +454,10 @@ public sealed partial class SupervisorTests
         using var response = await client.SendAsync(request);
         return Answer.Parse(await response.Content.ReadAsStringAsync()) with { Status = response.StatusCode };
     }
+
+    /// <summary>The runtime's socket threads in process <paramref name="pid"/>, which it starts all at once with its first socket.</summary>
+    private static int SocketThreadCount(int pid) =>
+        Directory.GetDirectories($"/proc/{pid}/task").Count(task => File.ReadAllText(Path.Combine(task, "comm")).Trim() == ".NET Sockets");
 
     private static HashSet<int> WorkerPids(string log) =>
         [.. WorkerReadyLine().Matches(log).Select(m => int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))];
