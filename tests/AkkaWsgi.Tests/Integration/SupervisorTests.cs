@@ -41,12 +41,7 @@ public sealed partial class SupervisorTests
     {
         using var server = await ServerProcess.StartAsync(Arguments(processes: 2));
 
-        var share = (Environment.ProcessorCount + 1) / 2;
-        Assert.True(await server.WaitForLogAsync(log => WorkerPids(log).Count == 2, Patience), server.Describe());
-        foreach (var pid in WorkerPids(server.Log))
-        {
-            Assert.Equal(share, SocketThreadCount(pid));
-        }
+        await AssertEachOfTwoWorkersRunsSocketThreadsAsync(server, (Environment.ProcessorCount + 1) / 2);
     }
 
     [Fact]
@@ -55,11 +50,7 @@ public sealed partial class SupervisorTests
         using var server = await ServerProcess.StartAsync(
             Arguments(processes: 2), new Dictionary<string, string?> { ["DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT"] = "3" });
 
-        Assert.True(await server.WaitForLogAsync(log => WorkerPids(log).Count == 2, Patience), server.Describe());
-        foreach (var pid in WorkerPids(server.Log))
-        {
-            Assert.Equal(3, SocketThreadCount(pid));
-        }
+        await AssertEachOfTwoWorkersRunsSocketThreadsAsync(server, 3);
     }
 
     [Fact]
@@ -455,9 +446,20 @@ public sealed partial class SupervisorTests
         return Answer.Parse(await response.Content.ReadAsStringAsync()) with { Status = response.StatusCode };
     }
 
-    /// <summary>The runtime's socket threads in process <paramref name="pid"/>, which it starts all at once with its first socket.</summary>
-    private static int SocketThreadCount(int pid) =>
-        Directory.GetDirectories($"/proc/{pid}/task").Count(task => File.ReadAllText(Path.Combine(task, "comm")).Trim() == ".NET Sockets");
+    /// <summary>
+    /// Waits for both worker processes to be ready and checks each one's socket threads, which the runtime starts all
+    /// at once with its first socket.
+    /// </summary>
+    private static async Task AssertEachOfTwoWorkersRunsSocketThreadsAsync(ServerProcess server, int expected)
+    {
+        Assert.True(await server.WaitForLogAsync(log => WorkerPids(log).Count == 2, Patience), server.Describe());
+        foreach (var pid in WorkerPids(server.Log))
+        {
+            var threads = Directory.GetDirectories($"/proc/{pid}/task")
+                .Count(task => File.ReadAllText(Path.Combine(task, "comm")).Trim() == ".NET Sockets");
+            Assert.Equal(expected, threads);
+        }
+    }
 
     private static HashSet<int> WorkerPids(string log) =>
         [.. WorkerReadyLine().Matches(log).Select(m => int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))];
