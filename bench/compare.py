@@ -34,13 +34,13 @@ its JIT is done, for at most WARMUP_MAX, 300s, and each round's line says how lo
 APPS ("hello flask"), WORKERS (16), PYTHON (the interpreter to embed; default /usr/bin/python3 when Debian's
 libpython3.11 is installed), EXTRA (more akkawsgi flags). Only 127.0.0.1 is ever contacted.
 """
+import http.client
+import json
 import os
 import re
 import shlex
 import shutil
 import signal
-import http.client
-import json
 import socket
 import statistics
 import subprocess

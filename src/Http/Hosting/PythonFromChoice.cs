@@ -75,11 +75,7 @@ internal static partial class PythonFromChoice
             environment[(string)variable.Key] = (string?)variable.Value;
         }
 
-        if (SocketThreads.SetByServer)
-        {
-            // The server's choice, not the user's: the executable makes it again, and its application does not inherit it.
-            environment.Remove(SocketThreads.Variable);
-        }
+        SocketThreads.RemoveServerChoices(environment);
 
         command.AddTo(environment);
 

@@ -63,6 +63,23 @@ internal static class SocketThreads
         return true;
     }
 
+    /// <summary>
+    /// Takes out of a child's <paramref name="environment"/> the settings this process made itself: they are the
+    /// server's choices, not the user's, so the child makes them again and its application does not inherit them.
+    /// </summary>
+    public static void RemoveServerChoices(IDictionary<string, string?> environment)
+    {
+        if (SetByServer)
+        {
+            environment.Remove(Variable);
+        }
+
+        if (CountSetByServer)
+        {
+            environment.Remove(CountVariable);
+        }
+    }
+
     /// <summary>Sets the variable to 1 when it is not set; true when it did.</summary>
     internal static bool PreferInline(Func<string, string?> read, Action<string, string> write)
     {

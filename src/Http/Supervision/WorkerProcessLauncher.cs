@@ -138,16 +138,7 @@ internal sealed class WorkerProcessLauncher(IReadOnlyList<string> arguments, Lis
         info.Environment.Remove("LISTEN_FDS");
         info.Environment.Remove("LISTEN_PID");
         info.Environment.Remove("LISTEN_FDNAMES");
-        if (SocketThreads.SetByServer)
-        {
-            // The server's choice, not the user's: the worker makes it again, and its application does not inherit it.
-            info.Environment.Remove(SocketThreads.Variable);
-        }
-
-        if (SocketThreads.CountSetByServer)
-        {
-            info.Environment.Remove(SocketThreads.CountVariable);
-        }
+        SocketThreads.RemoveServerChoices(info.Environment);
 
         foreach (var (name, value) in WorkerEnvironment.Describe(listeners.DescriptorsFor(worker.Slot), controlFd, worker.Slot, worker.Generation, worker.Serial))
         {
