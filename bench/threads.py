@@ -70,7 +70,7 @@ def main():
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
     seconds = float(re.sub(r"\D", "", duration))
-    rps, total, _, _ = compare.parse_wrk(out + "\n99% 0ms\n")
+    rps, total, _, _, _ = compare.parse_wrk(out + "\n99% 0ms\n")
     by_name = collections.defaultdict(lambda: [0.0, 0, 0, 0])
     for key, (name, cpu, voluntary, involuntary) in after.items():
         _, cpu0, voluntary0, involuntary0 = before.get(key, (name, 0.0, 0, 0))
