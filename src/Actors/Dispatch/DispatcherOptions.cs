@@ -15,7 +15,7 @@ public sealed record DispatcherOptions
     /// default is CPython's own switch interval: a thread that wants the GIL from a busy holder waits that long
     /// before CPython makes the holder let go, so waking a worker sooner would not get Python code running sooner.
     /// It is also about the most latency this can add to a request, and only in a burst: the check is an Akka timer,
-    /// and Akka's scheduler fires on 10 ms ticks (its finest), so a check falls due at the first tick after the delay.
+    /// which the server's scheduler fires at its time, to the millisecond (<see cref="Hosting.DueTimeScheduler"/>).
     /// </summary>
     public TimeSpan WakeDelay { get; init; } = TimeSpan.FromMilliseconds(5);
 

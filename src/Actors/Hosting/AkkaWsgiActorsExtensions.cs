@@ -18,7 +18,8 @@ public static class AkkaWsgiActorsExtensions
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Adds the dispatchers the actors need, creates the <see cref="ServerGuardian"/> with its children, registers
+    /// Adds the dispatchers the actors need and the scheduler they run on (<see cref="DueTimeScheduler"/>, unless the host
+    /// names another), creates the <see cref="ServerGuardian"/> with its children, registers
     /// the guardian, the dispatcher, the parking lot and the watchdog in the actor registry (under their own types),
     /// and joins the stop to CoordinatedShutdown: parked requests are answered before the front stops taking requests
     /// (so long polls do not hold up the drain), the interpreter workers stop after it (phase <c>service-stop</c>,
@@ -32,6 +33,7 @@ public static class AkkaWsgiActorsExtensions
         ArgumentNullException.ThrowIfNull(settingsFrom);
         return builder
             .AddHocon(ActorDispatchers.Hocon, HoconAddMode.Append)
+            .AddHocon(DueTimeScheduler.Hocon, HoconAddMode.Prepend)
             .WithActors(async (system, registry, resolver) =>
             {
                 var settings = settingsFrom(resolver);

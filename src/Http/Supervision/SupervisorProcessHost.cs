@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
 using AkkaWsgi.Actors.Cluster;
+using AkkaWsgi.Actors.Hosting;
 using AkkaWsgi.Actors.Supervision;
 using AkkaWsgi.Hosting.Logging;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,7 +33,7 @@ internal static class SupervisorProcessHost
         builder.Services.AddSingleton<IHostLifetime, SignalsOwnedLifetime>();
         builder.Services.AddAkka(cluster is null ? "akkawsgi-supervisor" : ClusterSettings.SystemName, akka =>
         {
-            akka.AddHocon(Hocon, HoconAddMode.Prepend);
+            akka.AddHocon(Hocon, HoconAddMode.Prepend).AddHocon(DueTimeScheduler.Hocon, HoconAddMode.Prepend);
             if (cluster is not null)
             {
                 akka.AddHocon(ClusterConfig.Hocon(cluster), HoconAddMode.Prepend);
