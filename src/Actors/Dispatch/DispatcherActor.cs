@@ -29,8 +29,6 @@ public sealed partial class DispatcherActor(IQueuePolicy queue, DispatcherOption
     : UntypedActor, IWithTimers
 {
     private const string WakeTimer = "wake";
-    private const string DeadlineTimer = "deadlines";
-    private const string LoadTimer = "load";
 
     private readonly Stack<IActorRef> idle = new();
     private readonly Dictionary<IActorRef, RunningRequest> running = [];
@@ -39,7 +37,6 @@ public sealed partial class DispatcherActor(IQueuePolicy queue, DispatcherOption
     private readonly Queue<Background.BackgroundRun> backgroundDue = new();
     private readonly ShedReport shedReport = new(time);
     private bool backgroundRunning;
-    private bool deadlinesScheduled;
 
     private bool allStuckReported;
     private long timedOut;
@@ -63,6 +60,7 @@ public sealed partial class DispatcherActor(IQueuePolicy queue, DispatcherOption
         switch (message)
         {
             case RequestArrived arrived:
+                ResumeTicks();
                 try
                 {
                     queue.Enqueue(arrived.Job);
@@ -99,6 +97,7 @@ public sealed partial class DispatcherActor(IQueuePolicy queue, DispatcherOption
 
                 break;
             case BackgroundJobDue due:
+                ResumeTicks();
                 backgroundDue.Enqueue(due.Run);
                 if (!backgroundRunning && idle.Count > 0)
                 {
@@ -141,10 +140,17 @@ public sealed partial class DispatcherActor(IQueuePolicy queue, DispatcherOption
                 break;
             case DeadlineTick:
                 CheckDeadlines();
+                PauseTicksIfIdle();
                 break;
             case LoadTick:
+                var nothingEnded = requestsEnded == lastRequestsEnded;
                 MeasurePythonLoad();
                 ReportShed(final: false);
+                if (nothingEnded)
+                {
+                    PauseTicksIfIdle();
+                }
+
                 break;
             case InterruptRunning:
                 InterruptAll();
@@ -157,11 +163,10 @@ public sealed partial class DispatcherActor(IQueuePolicy queue, DispatcherOption
                     schedules[ready.Worker] = schedule;
                 }
 
-                if (!deadlinesScheduled)
+                if (!ticksStarted)
                 {
-                    deadlinesScheduled = true;
-                    Timers.StartPeriodicTimer(DeadlineTimer, DeadlineTick.Instance, options.DeadlineCheckInterval);
-                    Timers.StartPeriodicTimer(LoadTimer, LoadTick.Instance, options.LoadCheckInterval);
+                    ticksStarted = true;
+                    StartTicks();
                 }
 
                 DispatcherLog.WorkerReady(logger, ready.Worker.Path.Name, workers);

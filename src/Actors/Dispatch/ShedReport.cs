@@ -19,6 +19,9 @@ internal sealed class ShedReport(TimeProvider time)
     // Requests turned away since the last line about them.
     private long unreported;
 
+    /// <summary>Whether every request turned away has been logged, in full or in a count.</summary>
+    public bool AllReported => unreported == 0;
+
     /// <summary>Counts one request turned away; true when it is to be logged in full (the first of an overload).</summary>
     public bool Shed()
     {

@@ -410,6 +410,41 @@ public sealed class DispatcherActorTests : ActorTest
     }
 
     [Fact]
+    public void Ticks_StopWhileNothingIsToDo_AndStartAgainWithTheNextRequest_DeadlinesIncluded()
+    {
+        var watchdog = CreateTestProbe("watchdog");
+        var options = new DispatcherOptions { RequestTimeout = TimeSpan.FromSeconds(2) };
+        var ticking = Start(DispatcherActor.Props(new FifoQueuePolicy(), options, watchdog.Ref, Clock, NullLogger.Instance), "ticking");
+        var worker = Worker("w1");
+        var clock = new FakeSchedule();
+        ticking.Tell(new WorkerReady(worker.Ref, null!, clock));
+        ticking.Tell(new RequestArrived(new FakeJob("a")));
+        ticking.Tell(new RequestFinished(worker.Ref));
+
+        Advance(options.LoadCheckInterval); // a request ended in this window: measured
+        Advance(options.LoadCheckInterval); // nothing ended, nothing running or waiting: measured, then the ticks stop
+        var readsWhenIdle = clock.Reads;
+        for (var tick = 0; tick < 600; tick++)
+        {
+            Advance(options.LoadCheckInterval); // a minute, a tick at a time
+        }
+
+        var readsAfterAMinute = clock.Reads;
+
+        ticking.Tell(new RequestArrived(new FakeJob("slow")));
+        var readsOnArrival = clock.Reads;
+        Advance(options.LoadCheckInterval);
+        var readsAfterATick = clock.Reads;
+        Advance(TimeSpan.FromSeconds(3));
+
+        Assert.InRange(readsWhenIdle, 2, 3);
+        Assert.Equal(readsWhenIdle, readsAfterAMinute);
+        Assert.Equal(readsWhenIdle + 1, readsOnArrival); // the idle time, measured as one window
+        Assert.Equal(readsOnArrival + 1, readsAfterATick);
+        Assert.Equal("slow", ((FakeJob)watchdog.ExpectMsg<Interrupt>(Patience).Job).Name);
+    }
+
+    [Fact]
     public async Task RunningPastTheTimeout_HandsTheRequestToTheWatchdogOnce_AndDeclaresItStuckAfterTheGrace()
     {
         string? stuckReason = null;
@@ -532,7 +567,14 @@ public sealed class DispatcherActorTests : ActorTest
             requests += inRequests;
         }
 
-        public CpuTimes? CpuTimes() => used;
+        /// <summary>How often the dispatcher has read the CPU times (once per load tick).</summary>
+        public int Reads { get; private set; }
+
+        public CpuTimes? CpuTimes()
+        {
+            Reads++;
+            return used;
+        }
 
         public TimeSpan RequestTime() => requests;
 
