@@ -22,9 +22,11 @@ public sealed partial class DispatcherActor
         Timers.StartPeriodicTimer(LoadTimer, LoadTick.Instance, options.LoadCheckInterval);
     }
 
-    private void PauseTicksIfIdle()
+    /// <summary>Run by the load tick, which alone decides: the deadline tick comes less often and sees no more.</summary>
+    /// <param name="nothingEnded">No request ended in the window the load tick has just measured.</param>
+    private void PauseTicksIfIdle(bool nothingEnded)
     {
-        if (running.Count == 0 && queue.Count == 0 && backgroundDue.Count == 0 && shedReport.AllReported)
+        if (nothingEnded && running.Count == 0 && queue.Count == 0 && backgroundDue.Count == 0 && shedReport.AllReported)
         {
             Timers.Cancel(DeadlineTimer);
             Timers.Cancel(LoadTimer);

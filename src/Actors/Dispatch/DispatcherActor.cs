@@ -140,17 +140,12 @@ public sealed partial class DispatcherActor(IQueuePolicy queue, DispatcherOption
                 break;
             case DeadlineTick:
                 CheckDeadlines();
-                PauseTicksIfIdle();
                 break;
             case LoadTick:
                 var nothingEnded = requestsEnded == lastRequestsEnded;
                 MeasurePythonLoad();
                 ReportShed(final: false);
-                if (nothingEnded)
-                {
-                    PauseTicksIfIdle();
-                }
-
+                PauseTicksIfIdle(nothingEnded);
                 break;
             case InterruptRunning:
                 InterruptAll();
