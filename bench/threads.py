@@ -10,7 +10,8 @@ Prints, per thread name, the CPU microseconds per request, the share of one core
 waited for a core (the kernel's run delay, /proc/.../schedstat, as a share of one core), and the context switches per
 request (voluntary: the thread slept; involuntary: it was switched out while runnable, which is also what a
 sched_yield that hands the core over counts as), largest first. Threads of every process of the server (supervisor
-and worker processes) are counted, and wrk's own thread last: a load generator that waits for a core adds that wait
+and worker processes) are counted, and wrk's own CPU and wait last (read every quarter second while it runs, so
+up to a quarter second short): a load generator that waits for a core adds that wait
 to the latency it reports. Only 127.0.0.1 is ever contacted.
 """
 import collections
