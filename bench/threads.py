@@ -101,7 +101,7 @@ def main():
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
-    seconds = float(re.sub(r"\D", "", duration))
+    seconds = compare.seconds(duration)
     rps, total, _, _, _ = compare.parse_wrk(out + "\n99% 0ms\n")
     by_name = collections.defaultdict(lambda: [0.0, 0, 0, 0, 0.0])
     for key, (name, cpu, voluntary, involuntary, waited) in after.items():
