@@ -10,7 +10,6 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -36,6 +35,15 @@ static double median(double *values)
 {
     qsort(values, ROUNDS, sizeof(double), compare_doubles);
     return values[ROUNDS / 2];
+}
+
+/* Stops with what failed: a cost measured around a failed call would be a figure of nothing. */
+static void check(int ok, const char *what)
+{
+    if (!ok) {
+        perror(what);
+        exit(1);
+    }
 }
 
 static void pin(int cpu)
@@ -89,10 +97,12 @@ static void *partner(void *unused)
 static double wake_us(int cpu, int other_cpu)
 {
     pthread_t thread;
+    cpu_set_t before;
+    pthread_getaffinity_np(pthread_self(), sizeof(before), &before);
     atomic_store(&turn, 0);
     partner_cpu = other_cpu;
     pin(cpu);
-    pthread_create(&thread, NULL, partner, NULL);
+    check(pthread_create(&thread, NULL, partner, NULL) == 0, "pthread_create");
     double start = now_ns();
     for (int i = 0; i < handovers; i++) {
         give(1);
@@ -100,6 +110,8 @@ static double wake_us(int cpu, int other_cpu)
     }
     double elapsed = now_ns() - start;
     pthread_join(thread, NULL);
+    /* What runs after this (the loopback round trip) must not be held to one core. */
+    pthread_setaffinity_np(pthread_self(), sizeof(before), &before);
     return elapsed / handovers / 2 / 1000; /* per wake: two per round trip */
 }
 
@@ -107,18 +119,22 @@ static double wake_us(int cpu, int other_cpu)
 static double loopback_us(void)
 {
     int listener = socket(AF_INET, SOCK_STREAM, 0);
+    check(listener >= 0, "socket");
     struct sockaddr_in address = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     socklen_t length = sizeof(address);
-    bind(listener, (struct sockaddr *)&address, sizeof(address));
-    listen(listener, 1);
-    getsockname(listener, (struct sockaddr *)&address, &length);
+    check(bind(listener, (struct sockaddr *)&address, sizeof(address)) == 0, "bind 127.0.0.1");
+    check(listen(listener, 1) == 0, "listen");
+    check(getsockname(listener, (struct sockaddr *)&address, &length) == 0, "getsockname");
     int client = socket(AF_INET, SOCK_STREAM, 0);
-    connect(client, (struct sockaddr *)&address, sizeof(address));
+    check(client >= 0, "socket");
+    check(connect(client, (struct sockaddr *)&address, sizeof(address)) == 0, "connect");
     int server = accept(listener, NULL, NULL);
+    check(server >= 0, "accept");
     int one = 1;
     setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     setsockopt(server, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     pid_t child = fork();
+    check(child >= 0, "fork");
     const int trips = 20000;
     char byte = 'x';
     if (child == 0) {
@@ -131,12 +147,11 @@ static double loopback_us(void)
     }
     double start = now_ns();
     for (int i = 0; i < trips; i++) {
-        if (send(client, &byte, 1, 0) != 1 || recv(client, &byte, 1, 0) != 1) {
-            break;
-        }
+        check(send(client, &byte, 1, 0) == 1 && recv(client, &byte, 1, 0) == 1, "loopback round trip");
     }
     double elapsed = now_ns() - start;
-    waitpid(child, NULL, 0);
+    int status;
+    check(waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0, "loopback partner");
     close(client);
     close(server);
     close(listener);
