@@ -25,6 +25,10 @@ public sealed class ServerAkkaLogger : LoggerFactoryLogger
         // loggers, so they are only looked up once a record about a peer arrives.
         logger = Context.System.Settings.Setup.Get<LoggerFactorySetup>().Value.LoggerFactory.CreateLogger<ActorSystem>();
         clustered = ((ExtendedActorSystem)Context.System).Provider is IClusterActorRefProvider;
+
+        // From here on, what Akka prints itself (as it stops) goes to the server's log too.
+        (Context.System.Settings.StdoutLogger as ServerStdoutLogger)?.Attach(
+            Context.System.Settings.Setup.Get<LoggerFactorySetup>().Value.LoggerFactory);
     }
 
     protected override void Log(LogEvent log, ActorPath path)

@@ -69,10 +69,10 @@ internal static class ServerLogging
     /// Sends Akka's own log records to <paramref name="loggerFactory"/>, so they share the server's format; Akka's
     /// chatter (actor lifecycle, dead letters) only at debug level, its warnings and errors always, except a peer's
     /// expected departure (<see cref="ServerAkkaLogger"/>, and <see cref="PeerDepartureLogFilter"/> for what Akka prints
-    /// itself once that logger has stopped).
+    /// itself once that logger has stopped); what Akka prints itself goes to the same factory (<see cref="ServerStdoutLogger"/>).
     /// </summary>
     public static AkkaConfigurationBuilder WithServerLogging(this AkkaConfigurationBuilder akka, ILoggerFactory loggerFactory, string level) =>
-        akka.ConfigureLoggers(loggers =>
+        akka.AddHocon($"akka.stdout-logger-class = \"{ServerStdoutLogger.ClassName}\"", HoconAddMode.Prepend).ConfigureLoggers(loggers =>
         {
             loggers.LogLevel = Enum.Parse<LogLevel>(level, ignoreCase: true) <= LogLevel.Debug
                 ? Akka.Event.LogLevel.DebugLevel
