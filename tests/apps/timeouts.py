@@ -29,6 +29,8 @@ def application(environ, start_response):
             pass
     elif path == "/sleep":
         # time.sleep is one C call: the exception can only be raised when it returns.
+        if "say" in q:
+            log.error("asleep: %s", q["say"])
         time.sleep(float(q["s"]))
     elif path == "/hold-gil":
         # One C call that never runs a bytecode and never lets the GIL go: no interrupt and no other thread gets in.

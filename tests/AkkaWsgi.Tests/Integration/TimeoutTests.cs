@@ -72,14 +72,14 @@ public sealed class TimeoutTests
     [Fact]
     public async Task RequestWaitingLongerThanTheTimeout_Gets503WithoutRunning()
     {
-        // Stuck would be declared at twice the timeout (4 s), after the 3.5 s sleep ends.
-        using var server = await Start(workers: 1, timeoutSeconds: 2);
+        // Stuck would be declared at twice the timeout (6 s), after the 5.5 s sleep ends.
+        using var server = await Start(workers: 1, timeoutSeconds: 3);
         using var http = TestHttp.Client(server);
 
-        // The only worker sleeps in C for 3.5 s (the timeout cannot reach it there); the second request waits meanwhile,
-        // sent late enough that the first has surely reached the worker on a loaded machine, early enough to wait 2 s.
-        var busy = http.GetAsync(new Uri("/sleep?s=3.5", UriKind.Relative));
-        await Task.Delay(800);
+        // The only worker sleeps in C for 5.5 s (the timeout cannot reach it there); the second request is sent once
+        // the first is running (a fixed delay was not always enough on a loaded machine), and waits meanwhile.
+        var busy = http.GetAsync(new Uri("/sleep?s=5.5&say=busy", UriKind.Relative));
+        Assert.True(await server.WaitForLogAsync("asleep: busy", Patience), server.Log);
         using var waited = await http.GetAsync(new Uri("/ok?name=waited", UriKind.Relative)).WaitAsync(Patience);
         using var busyResponse = await busy.WaitAsync(Patience);
         using var hits = await http.GetAsync(new Uri("/hits?name=waited", UriKind.Relative));
@@ -87,7 +87,7 @@ public sealed class TimeoutTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, waited.StatusCode);
         Assert.Equal(HttpStatusCode.BadGateway, busyResponse.StatusCode);
         Assert.Equal("0", await hits.Content.ReadAsStringAsync());
-        Assert.Contains("waited 2 s in the queue", server.Log, StringComparison.Ordinal);
+        Assert.Contains("waited 3 s in the queue", server.Log, StringComparison.Ordinal);
     }
 
     [Fact]
