@@ -361,16 +361,23 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
     {
         foreach (var node in nodes)
         {
-            Assert.True(await WaitForAsync(() => Task.FromResult(ParkedNow(node) >= count), Patience), node.Describe());
+            Assert.True(await WaitForAsync(async () => await ParkedNowAsync(node) >= count, Patience), node.Describe());
         }
     }
 
-    private static int ParkedNow(ServerProcess node)
+    // Only a report written after this signal counts: an earlier one (from the round before) can still say a request
+    // is parked when the new one has not reached its parking lot yet, and a notification sent then misses it.
+    private static async Task<int> ParkedNowAsync(ServerProcess node)
     {
+        var from = node.LineCount;
         node.SendSignal(12); // SIGUSR2: the worker reports its parked count
-        Thread.Sleep(100);
-        var matches = ParkedLine().Matches(node.Log);
-        return matches.Count == 0 ? 0 : int.Parse(matches[^1].Groups[1].Value, CultureInfo.InvariantCulture);
+        if (!await node.WaitForLogAsync(log => ParkedLine().IsMatch(log), TimeSpan.FromSeconds(5), from))
+        {
+            return 0;
+        }
+
+        var matches = ParkedLine().Matches(node.LogSince(from));
+        return int.Parse(matches[^1].Groups[1].Value, CultureInfo.InvariantCulture);
     }
 
     private static async Task<Cluster> ClusterOf(int count, IReadOnlyDictionary<string, string?>? environment = null,
