@@ -23,12 +23,12 @@ public sealed class ServerAkkaLogger : LoggerFactoryLogger
     {
         // The base class has already made sure the setup is there. The cluster and its remoting start after the
         // loggers, so they are only looked up once a record about a peer arrives.
-        logger = Context.System.Settings.Setup.Get<LoggerFactorySetup>().Value.LoggerFactory.CreateLogger<ActorSystem>();
+        var factory = Context.System.Settings.Setup.Get<LoggerFactorySetup>().Value.LoggerFactory;
+        logger = factory.CreateLogger<ActorSystem>();
         clustered = ((ExtendedActorSystem)Context.System).Provider is IClusterActorRefProvider;
 
         // From here on, what Akka prints itself (as it stops) goes to the server's log too.
-        (Context.System.Settings.StdoutLogger as ServerStdoutLogger)?.Attach(
-            Context.System.Settings.Setup.Get<LoggerFactorySetup>().Value.LoggerFactory);
+        (Context.System.Settings.StdoutLogger as ServerStdoutLogger)?.Attach(factory);
     }
 
     protected override void Log(LogEvent log, ActorPath path)
