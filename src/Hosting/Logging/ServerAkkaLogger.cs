@@ -8,7 +8,8 @@ namespace AkkaWsgi.Hosting.Logging;
 
 /// <summary>
 /// Akka's log records into the server's logger factory, as Akka.Hosting's logger sends them, except that the report
-/// of a cluster peer's expected departure (<see cref="PeerDeparture"/>) goes out at debug level.
+/// of a cluster peer's expected departure (<see cref="PeerDeparture"/>) and the remoting's complaint about a connection
+/// that closed after it had stopped (<see cref="ConnectionGroupRemoval"/>) go out at debug level.
 /// </summary>
 /// <remarks>
 /// Every reload or stop of several worker processes used to log, about one time in three, a warning and an error
@@ -33,7 +34,8 @@ public sealed class ServerAkkaLogger : LoggerFactoryLogger
 
     protected override void Log(LogEvent log, ActorPath path)
     {
-        if (clustered && log.LogLevel() >= Akka.Event.LogLevel.WarningLevel && PeerDeparture.IsExpected(log, StatusOf, Stopping))
+        if (clustered && log.LogLevel() >= Akka.Event.LogLevel.WarningLevel &&
+            (PeerDeparture.IsExpected(log, StatusOf, Stopping) || ConnectionGroupRemoval.IsExpected(log, Stopping)))
         {
             logger.Log(Microsoft.Extensions.Logging.LogLevel.Debug, default, log, log.Cause, static (record, _) => record.ToString());
             return;

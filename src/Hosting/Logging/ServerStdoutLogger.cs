@@ -47,7 +47,10 @@ public sealed partial class ServerStdoutLogger : MinimalLogger
             return;
         }
 
-        var level = LevelOf(record);
+        // Akka prints records itself only once its loggers have stopped, as the actor system stops.
+        var level = ConnectionGroupRemoval.IsExpected(record, static () => true)
+            ? Microsoft.Extensions.Logging.LogLevel.Debug
+            : LevelOf(record);
         try
         {
             if (target.IsEnabled(level))
