@@ -53,12 +53,16 @@ public sealed class StartupShutdownTests : IDisposable
     public async Task Signal_FinishesInFlightRequestRunsAtexitAndExitsZero(int signal)
     {
         var marker = Path.Combine(_scratch, $"atexit-{signal}.txt");
-        using var server = await ServerProcess.StartAsync(
-            ServerProcess.AppArguments("atexit_app", PythonInstalls.Default, workers: 2),
+        using var status = new StatusSocket();
+        var arguments = ServerProcess.AppArguments("atexit_app", PythonInstalls.Default, workers: 2);
+        arguments.AddRange(status.Arguments);
+        using var server = await ServerProcess.StartAsync(arguments,
             new Dictionary<string, string?> { ["AKKAWSGI_TEST_ATEXIT_FILE"] = marker });
         using var http = TestHttp.Client(server);
         var inFlight = http.GetStringAsync(new Uri("/slow?s=2", UriKind.Relative));
-        await Task.Delay(700);
+        // The signal waits until the request runs (a fixed delay could send it first on a loaded machine).
+        var held = await status.WaitUntilHoldingAsync(running: 1, waiting: 0);
+        Assert.True(held == "1+0", $"the server held {held} (running+waiting)\n{server.Describe()}");
 
         server.SendSignal(signal);
 
