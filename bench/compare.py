@@ -22,7 +22,10 @@ through (ss), because wrk's latencies only cover the connections a server serves
 CPU time its hypervisor gave to other guests during the measured period (/proc/stat): a round with much of it measured
 a busy host, not the build. For sleep10, "beyond the wait" is wrk's mean latency less the application's own mean
 sleep over the same period (it times its sleeps and answers /waits): what the server and the network path added to a
-request, the part of it a server can change.
+request, the part of it a server can change. Where a C compiler is installed, the application sleeps through
+bench/apps/sleep_stamp.c (built here), and the last column splits what its wait took beyond the 10 ms asked for into
+how late the kernel woke its thread and how long the thread then waited for the GIL: the part of a server's cost that
+"beyond the wait" does not show.
 
 Applications: hello (examples/hello.py), flask (a Flask JSON view), django (a Django JSON view), sleep10 (waits 10 ms
 without the GIL, like a view waiting on a database: 16 workers can serve at most 1,600 req/s), mixed (computes about
@@ -45,6 +48,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -55,9 +59,10 @@ APPS = {
     "sleep10": (os.path.join(ROOT, "bench", "apps"), "sleep10"),
     "mixed": (os.path.join(ROOT, "bench", "apps"), "mixed"),
 }
-# Applications that time their own waits (see bench/apps/sleep10.py): for them a round also shows what a request
-# took beyond its wait, on average (wrk's mean latency less the application's mean wait), the server's own part.
-TIMED_WAITS = {"sleep10"}
+# Applications that time their own waits (see bench/apps/sleep10.py), with the ms each wait asks for: for them a round
+# also shows what a request took beyond its wait, on average (wrk's mean latency less the application's mean wait),
+# the server's own part, and, with the stamping library, how the wait itself overran.
+TIMED_WAITS = {"sleep10": 10.0}
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 JIT_THREAD = ".NET Tiered Com"  # the runtime's tiered-compilation worker, as /proc names it
 JIT_STEP = "5s"
@@ -142,7 +147,8 @@ def parse_wrk(out):
 
 
 def mean_wait(port, since):
-    """The mean of the application's own waits that ended at or after SINCE, in ms, over all its processes.
+    """The mean of the application's own waits that ended at or after SINCE, in ms, over all its processes, and the
+    mean of the GIL waits at their ends, in ms (None unless it sleeps through the stamping library).
 
     Only for applications in TIMED_WAITS, which answer /waits for the process that serves the request: asked on new
     connections until several answers in a row bring no process not heard from yet.
@@ -161,7 +167,23 @@ def mean_wait(port, since):
         if quiet >= 8:
             break
     count = sum(a["count"] for a in heard.values())
-    return sum(a["seconds"] for a in heard.values()) / count * 1000 if count else None
+    if not count:
+        return None, None
+    gil = sum(a["gil"] for a in heard.values()) / count * 1000 if all("gil" in a for a in heard.values()) else None
+    return sum(a["seconds"] for a in heard.values()) / count * 1000, gil
+
+
+def build_stamp():
+    """bench/apps/sleep_stamp.c built as a shared library in a temporary directory, or None without a C compiler."""
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if compiler is None:
+        print("  (no C compiler: the 10 ms application's wait is not split into a late wake and the GIL)",
+              file=sys.stderr, flush=True)
+        return None
+    library = os.path.join(tempfile.mkdtemp(prefix="akkawsgi-stamp-"), "libsleepstamp.so")
+    subprocess.run([compiler, "-O2", "-Wall", "-shared", "-fPIC", "-o", library,
+                    os.path.join(ROOT, "bench", "apps", "sleep_stamp.c")], check=True)
+    return library
 
 
 def server_command(server, app, port, env_conf):
@@ -261,6 +283,8 @@ def measure(label, server, app, conns, env_conf):
         env[name] = value
     if server[0] in PEERS_BJOERN:
         env["PYTHONPATH"] = env_conf["bjoern"]
+    if app in TIMED_WAITS and env_conf["stamp"]:
+        env["SLEEP10_STAMP"] = env_conf["stamp"]
     proc = subprocess.Popen(server_command(server, app, port, env_conf), stdout=log, stderr=log, env=env,
                             start_new_session=True)
     try:
@@ -284,9 +308,10 @@ def measure(label, server, app, conns, env_conf):
         rps, total, p99, errors, mean = parse_wrk(out)
         if errors:
             log.write(f"--- wrk reported errors against {label}:\n{out}\n".encode())
-        wait = mean_wait(port, since) if app in TIMED_WAITS else None
+        wait, gil = mean_wait(port, since) if app in TIMED_WAITS else (None, None)
         beyond = None if wait is None else mean - wait
-        return rps, p99, (cpu1 - cpu0) / max(total, 1) * 1e6, errors, answered, steal, warmed, beyond
+        overrun = None if gil is None else (wait - gil - TIMED_WAITS[app], gil)
+        return rps, p99, (cpu1 - cpu0) / max(total, 1) * 1e6, errors, answered, steal, warmed, beyond, overrun
     finally:
         try:
             os.killpg(proc.pid, signal.SIGTERM)
@@ -309,14 +334,23 @@ def min_answered(rounds):
     return min(counted) if counted else None
 
 
-def beyond_text(beyond):
-    return "" if beyond is None else f", {beyond:.3f} ms beyond the wait"
+def beyond_text(beyond, overrun):
+    text = "" if beyond is None else f", {beyond:.3f} ms beyond the wait"
+    return text if overrun is None else text + f" (in it: woken {overrun[0]:.3f} ms late, {overrun[1]:.3f} ms for the GIL)"
 
 
 def median_beyond(rounds):
     """The median of what requests took beyond the application's wait, or a dash for an application that has none."""
     measured = [r[7] for r in rounds if r[7] is not None]
     return f"{statistics.median(measured):.3f}" if measured else "–"
+
+
+def median_overrun(rounds):
+    """The medians of how late the wait's thread was woken and how long it then waited for the GIL, or a dash."""
+    measured = [r[8] for r in rounds if r[8] is not None]
+    if not measured:
+        return "–"
+    return f"{statistics.median(m[0] for m in measured):.3f} / {statistics.median(m[1] for m in measured):.3f}"
 
 
 def main():
@@ -338,6 +372,7 @@ def main():
         "workers": os.environ.get("WORKERS", "16"),
         "python": os.environ.get("PYTHON", default_python()),
         "extra": os.environ.get("EXTRA", "").split(),
+        "stamp": None,
     }
     peers = {program(server) for _, server in builds}
     for needed_by, key, script in ((PEERS_BJOERN, "bjoern", "bjoern-build.sh"),
@@ -352,6 +387,8 @@ def main():
         sys.exit("uwsgi is not installed (apt-get install uwsgi uwsgi-plugin-python3)")
     conns_list = [int(c) for c in os.environ.get("CONNECTIONS", "64 128").split()]
     apps = os.environ.get("APPS", "hello flask").split()
+    if any(app in TIMED_WAITS for app in apps):
+        conf["stamp"] = build_stamp()
     results = {}
     for rnd in range(conf["rounds"]):
         for app in apps:
@@ -363,14 +400,15 @@ def main():
                     results.setdefault((app, conns, label), []).append(r)
                     print(f"round {rnd + 1} {app} c={conns} {label}: {r[0]:.0f} req/s, p99 {r[1]:.2f} ms, "
                           f"{r[2]:.1f} µs CPU/req, {r[3]} errors, {answered_text(r[4])} connections answered, "
-                          f"steal {r[5]:.1f} %, warmed up {r[6]:.0f} s" + beyond_text(r[7]),
+                          f"steal {r[5]:.1f} %, warmed up {r[6]:.0f} s" + beyond_text(r[7], r[8]),
                           file=sys.stderr, flush=True)
     timed = any(app in TIMED_WAITS for app in apps)
     lines = [f"python {conf['python']}, {conf['workers']} workers, {conf['rounds']} rounds of {conf['duration']}, "
              f"wrk -t1 on the same machine", "",
              "| app | conns | build | req/s (median) | ratio | p99 ms (median) | ratio | CPU µs/req (median) | rounds: req/s | errors "
-             "| answered (fewest) | steal % (most) |" + (" beyond the wait, ms (median) |" if timed else ""),
-             "|---|---|---|---|---|---|---|---|---|---|---|---|" + ("---|" if timed else "")]
+             "| answered (fewest) | steal % (most) |"
+             + (" beyond the wait, ms (median) | in the wait: woken late / GIL, ms (medians) |" if timed else ""),
+             "|---|---|---|---|---|---|---|---|---|---|---|---|" + ("---|---|" if timed else "")]
     for app in apps:
         for conns in conns_list:
             base = None
@@ -383,7 +421,7 @@ def main():
                 lines.append(f"| {app} | {conns} | {label} | {rps:,.0f} | {rps / base[0]:.2f} | {p99:.2f} | "
                              f"{p99 / base[1]:.2f} | {cpu:.1f} | {' / '.join(f'{r[0]:,.0f}' for r in rs)} | "
                              f"{sum(r[3] for r in rs)} | {answered_text(min_answered(rs))} | "
-                             f"{max(r[5] for r in rs):.1f} |" + (f" {median_beyond(rs)} |" if timed else ""))
+                             f"{max(r[5] for r in rs):.1f} |" + (f" {median_beyond(rs)} | {median_overrun(rs)} |" if timed else ""))
     table = "\n".join(lines)
     print(table)
     with open(os.path.join(ROOT, "bench", "compare-latest.md"), "w") as f:
