@@ -130,21 +130,29 @@ public sealed partial class WsgiWorker : IDisposable
         }
     }
 
-    /// <summary>Makes <paramref name="work"/> the one a deadline may interrupt, with nothing left pending from before.</summary>
+    /// <summary>Makes <paramref name="work"/> the one a deadline may interrupt.</summary>
+    /// <remarks>
+    /// Nothing can be pending from earlier work: only <see cref="TryInterrupt"/> raises in this thread, always for the
+    /// current work, and <see cref="EndWork"/> withdraws what it raised, both under the GIL.
+    /// </remarks>
     private void BeginWork(IWsgiExchange work)
     {
         exchange = work;
         interruptedAfter = null;
-        thread.ClearPendingAsync(); // one aimed at earlier work must not hit this one
     }
 
     /// <summary>Ends the current work: a late interrupt is withdrawn, and locks an interrupt may have left are freed.</summary>
+    /// <remarks>
+    /// Withdrawing walks every thread state of the interpreter under its lock, so it is done only after an interrupt:
+    /// done twice for every request, it cost 2.8 µs of GIL time a request with 16 workers on an application that waits
+    /// (the thread states are cold in the cache by then), about 4 % of all the time a worker held the GIL.
+    /// </remarks>
     private void EndWork()
     {
         exchange = null;
-        thread.ClearPendingAsync();
         if (interruptedAfter is not null)
         {
+            thread.ClearPendingAsync();
             ReleaseLoggingLocks();
         }
     }

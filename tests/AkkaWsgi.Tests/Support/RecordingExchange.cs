@@ -63,7 +63,14 @@ public sealed class RecordingExchange(string path = "/", RequestBody? body = nul
         }
     }
 
-    public void Write(ReadOnlySpan<byte> data) => written.Write(data);
+    /// <summary>Called on the worker's thread, holding the GIL, before each block of the body is recorded.</summary>
+    public Action? BeforeWrite { get; init; }
+
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        BeforeWrite?.Invoke();
+        written.Write(data);
+    }
 
     public ValueTask<bool> FlushAsync()
     {

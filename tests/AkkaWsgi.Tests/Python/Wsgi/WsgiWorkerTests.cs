@@ -469,6 +469,38 @@ public sealed class WsgiWorkerTests
         Assert.False(invalid.Headers.ContainsKey("X-N"));
     }
 
+    [Fact]
+    public void InterruptThatArrivesOnceTheApplicationIsDone_IsWithdrawn_AndDoesNotHitTheWorkersNextRequest()
+    {
+        var (_, worker) = Python.Load("""
+            def application(environ, start_response):
+                total = 0
+                for i in range(1000):  # bytecode that a pending interrupt would stop at once
+                    total += i
+                start_response("200 OK", [])
+                return [b"done ", str(total).encode()]
+            """);
+        RecordingExchange? interrupted = null;
+        var raised = false;
+        interrupted = new RecordingExchange
+        {
+            // The list's items are sent without running any bytecode, so the interrupt is still pending at the end.
+            BeforeWrite = () => raised |= worker.TryInterrupt(interrupted!, TimeSpan.FromSeconds(30)),
+        };
+
+        static int CleanupFailures() => Python.Logs.Lines.Count(l => l.Contains("releasing logging locks", StringComparison.Ordinal));
+        var failuresBefore = CleanupFailures();
+
+        Run(worker, interrupted);
+        var next = Run(worker, new RecordingExchange());
+
+        Assert.True(raised);
+        // Left pending, the interrupt would go off in the worker's own clean-up of the request, the first Python it runs.
+        Assert.Equal(failuresBefore, CleanupFailures());
+        Assert.Equal(200, next.Status);
+        Assert.Equal("done 499500", next.BodyText);
+    }
+
     private static RecordingExchange Run(WsgiWorker worker, RecordingExchange exchange)
     {
         Python.Run(() =>
