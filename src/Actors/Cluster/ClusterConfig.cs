@@ -5,11 +5,11 @@ namespace AkkaWsgi.Actors.Cluster;
 
 /// <summary>The HOCON that makes the server's actor system a cluster node.</summary>
 /// <remarks>
-/// Split brains are resolved by keeping the side with the oldest node (<c>keep-oldest</c>, with
+/// Between machines, split brains are resolved by keeping the side with the oldest node (<c>keep-oldest</c>, with
 /// <c>down-if-alone</c>): the oldest node also runs the cron singleton, so the side that keeps running cron is the side
-/// that keeps running at all, and a crashed node (the oldest included, once it is alone, unless it is a supervisor that
-/// must outlive its workers) is removed without stopping the others. A node that finds itself removed stops, and its supervisor or service manager starts it again as a fresh
-/// member.
+/// that keeps running at all, and a crashed node (the oldest included, once it is alone) is removed without stopping
+/// the others. A node that finds itself removed stops, and its supervisor or service manager starts it again as a
+/// fresh member. The worker processes of one machine are never removed on suspicion (<see cref="ClusterSettings.OneMachine"/>).
 /// <para>
 /// Serialisation is closed: the server's own messages have a serializer of their own, Akka's cluster messages theirs,
 /// and anything else is refused on both sides instead of falling back to polymorphic JSON.
@@ -64,12 +64,7 @@ public static class ClusterConfig
               cluster {
                 seed-nodes = [{{seeds}}]
                 log-info = off
-                downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
-                split-brain-resolver {
-                  active-strategy = keep-oldest
-                  stable-after = {{(long)settings.StableAfter.TotalMilliseconds}}ms
-                  keep-oldest.down-if-alone = {{(settings.DownOldestIfAlone ? "on" : "off")}}
-                }
+                {{Downing(settings)}}
                 run-coordinated-shutdown-when-down = on
                 pub-sub.gossip-interval = 500ms
                 distributed-data.gossip-interval = 500ms
@@ -78,6 +73,21 @@ public static class ClusterConfig
             """);
         return builder.ToString();
     }
+
+    private static string Downing(ClusterSettings settings) => settings.OneMachine
+        // An empty provider is Akka's "no downing": only the supervisor downs a node, when its process has exited.
+        ? $$"""
+            downing-provider-class = ""
+                failure-detector.acceptable-heartbeat-pause = {{(long)ClusterSettings.OneMachineHeartbeatPause.TotalMilliseconds}}ms
+            """
+        : $$"""
+            downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+                split-brain-resolver {
+                  active-strategy = keep-oldest
+                  stable-after = {{(long)settings.StableAfter.TotalMilliseconds}}ms
+                  keep-oldest.down-if-alone = on
+                }
+            """;
 
     private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 }

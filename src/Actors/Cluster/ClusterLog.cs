@@ -18,6 +18,14 @@ internal static partial class ClusterLog
         "cluster: node {Node} is unreachable (no heartbeat); it will be removed if it does not answer within {Seconds} s", EventName = "ClusterNodeUnreachable")]
     public static partial void Unreachable(ILogger logger, string node, double seconds);
 
+    [LoggerMessage(1611, LogLevel.Warning,
+        "cluster: node {Node} is unreachable (no heartbeat for {Seconds} s: this machine or that process is stalled); it stays a member for as long as its process runs",
+        EventName = "ClusterNodeUnreachableOnThisMachine")]
+    public static partial void UnreachableOnThisMachine(ILogger logger, string node, double seconds);
+
+    [LoggerMessage(1612, LogLevel.Debug, "cluster: node {Node} was removed (its process exited); nodes up: {Members}", EventName = "ClusterNodeRemovedAfterExit")]
+    public static partial void RemovedAfterExit(ILogger logger, string node, int members);
+
     [LoggerMessage(1610, LogLevel.Debug, "cluster: node {Node} is unreachable as it leaves ({Status}); it is being removed",
         EventName = "ClusterNodeUnreachableAsItLeaves")]
     public static partial void UnreachableAsItLeaves(ILogger logger, string node, string status);

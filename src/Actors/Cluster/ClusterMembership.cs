@@ -53,6 +53,10 @@ public sealed class ClusterMembership : ReceiveActor
             {
                 ClusterLog.UnreachableAsItLeaves(logger, Node(e.Member), e.Member.Status.ToString());
             }
+            else if (settings.OneMachine)
+            {
+                ClusterLog.UnreachableOnThisMachine(logger, Node(e.Member), ClusterSettings.OneMachineHeartbeatPause.TotalSeconds);
+            }
             else
             {
                 ClusterLog.Unreachable(logger, Node(e.Member), settings.StableAfter.TotalSeconds);
@@ -120,7 +124,12 @@ public sealed class ClusterMembership : ReceiveActor
             return;
         }
 
-        if (removed.PreviousStatus == MemberStatus.Down)
+        if (removed.PreviousStatus == MemberStatus.Down && settings.OneMachine)
+        {
+            // Only the supervisor downs a node here, once it has seen its process exit, and it says so itself.
+            ClusterLog.RemovedAfterExit(logger, Node(member), up.Count);
+        }
+        else if (removed.PreviousStatus == MemberStatus.Down)
         {
             ClusterLog.Downed(logger, Node(member), up.Count);
         }

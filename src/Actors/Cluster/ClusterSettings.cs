@@ -22,10 +22,12 @@ public sealed record ClusterSettings
     public bool CronOnOldestNode { get; init; } = true;
 
     /// <summary>
-    /// The oldest node removes itself when it finds itself alone against the rest (so a crashed oldest node does not
-    /// stop all the others); off where the oldest node is one that must outlive the rest (a supervisor).
+    /// The nodes are the worker processes of one machine and their supervisor, which removes a worker from the cluster
+    /// when its process exits, and whose workers stop when it does. No node is removed because its heartbeats are late:
+    /// on one machine that only means the machine or a process stalled (swapping, a hypervisor, a burst of load), and
+    /// every node on it will answer again.
     /// </summary>
-    public bool DownOldestIfAlone { get; init; } = true;
+    public bool OneMachine { get; init; }
 
     /// <summary>
     /// Log members joining and leaving; off for the worker processes of one machine, whose comings and goings the
@@ -33,6 +35,20 @@ public sealed record ClusterSettings
     /// </summary>
     public bool AnnounceMembers { get; init; } = true;
 
-    /// <summary>How long an unreachable node has to come back before the split-brain resolver removes it.</summary>
+    /// <summary>How long an unreachable node of several machines has to come back before the split-brain resolver removes it.</summary>
     public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(7);
+
+    /// <summary>How long heartbeats may pause on one machine before a node is reported unreachable.</summary>
+    public static readonly TimeSpan OneMachineHeartbeatPause = TimeSpan.FromSeconds(10);
+
+    /// <summary>A node of the cluster that a supervisor's worker processes form on loopback (<see cref="OneMachine"/>).</summary>
+    public static ClusterSettings ForOneMachine(int port, IEnumerable<int> seeds) => new()
+    {
+        Listen = new ClusterEndpoint("127.0.0.1", port),
+        Seeds = [.. seeds.Select(p => new ClusterEndpoint("127.0.0.1", p))],
+        OneMachine = true,
+        // The supervisor names the one process that runs cron, and logs the workers' comings and goings itself.
+        CronOnOldestNode = false,
+        AnnounceMembers = false,
+    };
 }

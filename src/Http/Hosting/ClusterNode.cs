@@ -34,12 +34,6 @@ internal sealed record ClusterNode(ClusterSettings Settings, DotNettySslSetup? T
             return new ClusterNode(settings, tls);
         }
 
-        if (worker?.Cluster is { } loopback)
-        {
-            // The supervisor keeps naming one process to run cron, and knows when it has exited.
-            return new ClusterNode(loopback with { CronOnOldestNode = false }, null);
-        }
-
-        return null;
+        return worker?.Cluster is { } loopback ? new ClusterNode(loopback, null) : null;
     }
 }

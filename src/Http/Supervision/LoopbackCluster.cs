@@ -13,10 +13,9 @@ namespace AkkaWsgi.Http.Supervision;
 /// first member and every worker joins through it, so parking notifications and blocks reach every process.
 /// </summary>
 /// <remarks>
-/// The supervisor is the oldest member for as long as it runs, and does not remove itself when it finds itself alone
-/// (all workers gone at once); workers that lose it stop, as they do when its pipe closes. A worker process that stops
-/// (a reload, a recycle, the server's stop) leaves the cluster on its way out; one that dies is removed at once, by the
-/// supervisor that saw it exit, rather than after the failure detector's wait.
+/// Whether a process of this machine is alive is known for certain, so no node is removed on the failure detector's
+/// suspicion: a worker process that stops (a reload, a recycle, the server's stop) leaves the cluster on its way out;
+/// one that dies is removed by the supervisor that saw it exit; workers stop when the supervisor's pipe closes.
 /// Ports are picked free at each start, since a reload runs the old and new process of a slot side by side.
 /// </remarks>
 internal sealed class LoopbackCluster
@@ -33,16 +32,8 @@ internal sealed class LoopbackCluster
 
     public static LoopbackCluster Create()
     {
-        var self = new ClusterEndpoint("127.0.0.1", FreePort());
-        return new LoopbackCluster(new ClusterSettings
-        {
-            Listen = self,
-            Seeds = [self],
-            CronOnOldestNode = false,
-            DownOldestIfAlone = false,
-            StableAfter = TimeSpan.FromSeconds(3),
-            AnnounceMembers = false,
-        });
+        var port = FreePort();
+        return new LoopbackCluster(ClusterSettings.ForOneMachine(port, [port]));
     }
 
     /// <summary>Picks <paramref name="worker"/>'s port and describes its place in the cluster for its environment.</summary>

@@ -115,14 +115,7 @@ internal sealed record WorkerEnvironment(IReadOnlyList<int> ListenDescriptors, i
             ports.Add(port);
         }
 
-        return ports.Count == 0 ? null : new ClusterSettings
-        {
-            Listen = new ClusterEndpoint("127.0.0.1", ports[0]),
-            Seeds = [.. ports.Skip(1).DefaultIfEmpty(ports[0]).Select(p => new ClusterEndpoint("127.0.0.1", p))],
-            // On one machine a dead worker process is seen at once (its sockets close); no need to wait long.
-            StableAfter = TimeSpan.FromSeconds(3),
-            AnnounceMembers = false,
-        };
+        return ports.Count == 0 ? null : ClusterSettings.ForOneMachine(ports[0], ports.Skip(1).DefaultIfEmpty(ports[0]));
     }
 
     public static WorkerEnvironment? Parse(string? listen, string? control, string? worker)

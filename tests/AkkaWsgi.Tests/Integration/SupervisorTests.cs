@@ -235,6 +235,41 @@ public sealed partial class SupervisorTests
         Assert.True(loud.Count == 0, string.Join('\n', loud));
     }
 
+    [Theory]
+    [InlineData("supervisor")]
+    [InlineData("worker")]
+    public async Task ProcessThatStalls_LongerThanAHeartbeatMayPause_IsRemovedByNobody_AndTheClusterHeals(string stalled)
+    {
+        using var server = await ServerProcess.StartAsync(Arguments(processes: 2));
+        var workers = WorkerPids(server.Log);
+        Assert.True(await ClusterIsWholeAsync(server, workers), server.Describe());
+        var line = server.LineCount;
+        var pid = stalled == "supervisor" ? server.ProcessId : workers.Min();
+
+        // A machine stalled by swapping, a hypervisor or a burst of load stops heartbeats on one machine for seconds;
+        // every process is still alive, so none may be removed, and none may conclude that the others are gone.
+        ServerProcess.Signal(pid, ServerProcess.SigStop);
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(14));
+        }
+        finally
+        {
+            ServerProcess.Signal(pid, ServerProcess.SigCont);
+        }
+
+        Assert.True(await ClusterIsWholeAsync(server, workers), server.Describe());
+        Assert.DoesNotMatch("(?i)removed|downing|SBR took", server.LogSince(line));
+        Assert.Equal(workers.Order(), WorkerPids(server.Log).Order());
+        var answered = new HashSet<int>();
+        for (var i = 0; i < 400 && answered.Count < 2; i++)
+        {
+            answered.Add((await GetOnNewConnectionAsync(server, "/")).Pid);
+        }
+
+        Assert.Equal(workers.Order(), answered.Order());
+    }
+
     [Fact]
     public async Task Uid_BindsAPrivilegedPortAsRoot_ThenServesAsNobody()
     {
@@ -479,6 +514,32 @@ public sealed partial class SupervisorTests
             return [];
         }
     }
+
+    /// <summary>
+    /// Asks every worker (SIGUSR2) how it sees the cluster until each sees all three processes up and none unreachable.
+    /// </summary>
+    private static async Task<bool> ClusterIsWholeAsync(ServerProcess server, HashSet<int> workers)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < Patience)
+        {
+            var line = server.LineCount;
+            server.SendSignal(SigUsr2);
+            if (await server.WaitForLogAsync(log => ClusterReports(log, workers).Count == workers.Count, Patience, line) &&
+                ClusterReports(server.LogSince(line), workers).Values.All(r => r.Contains("3 of 3 members up, 0 unreachable", StringComparison.Ordinal)))
+            {
+                return true;
+            }
+
+            await Task.Delay(500);
+        }
+
+        return false;
+    }
+
+    private static Dictionary<int, string> ClusterReports(string log, HashSet<int> workers) =>
+        workers.Select(pid => (pid, line: Regex.Match(log, $@"pid {pid}\] akkawsgi: SIGUSR2 cluster: [^\n]*")))
+            .Where(r => r.line.Success).ToDictionary(r => r.pid, r => r.line.Value);
 
     private static async Task<bool> WaitForAsync(Func<bool> condition)
     {

@@ -15,6 +15,8 @@ public sealed partial class ServerProcess : IDisposable
     public const int SigInt = 2;
     public const int SigKill = 9;
     public const int SigTerm = 15;
+    public const int SigCont = 18;
+    public const int SigStop = 19;
 
     private static readonly TimeSpan DefaultStartTimeout = TimeSpan.FromSeconds(30);
 
@@ -228,12 +230,14 @@ public sealed partial class ServerProcess : IDisposable
         return predicate(LogSince(fromLine));
     }
 
-    public void SendSignal(int signal)
+    public void SendSignal(int signal) => Signal(_process.Id, signal);
+
+    /// <summary>Sends <paramref name="signal"/> to any process, such as one of the server's worker processes.</summary>
+    public static void Signal(int pid, int signal)
     {
-        if (NativeMethods.Kill(_process.Id, signal) != 0)
+        if (NativeMethods.Kill(pid, signal) != 0)
         {
-            throw new InvalidOperationException(
-                $"kill({_process.Id}, {signal}) failed with errno {Marshal.GetLastPInvokeError()}");
+            throw new InvalidOperationException($"kill({pid}, {signal}) failed with errno {Marshal.GetLastPInvokeError()}");
         }
     }
 
