@@ -7,6 +7,7 @@ using AkkaWsgi.Actors.Cluster;
 using AkkaWsgi.Actors.Dispatch;
 using AkkaWsgi.Actors.Dispatch.Priority;
 using AkkaWsgi.Actors.Interpreter;
+using Akka;
 using Akka.Actor;
 using Akka.Hosting;
 using AkkaWsgi.Actors.Hosting;
@@ -226,6 +227,14 @@ internal static class ServerHost
         // The actor system starts first (Kestrel is always the host's last service) and stops through its
         // CoordinatedShutdown; this thread finalises Python when its turn comes.
         var system = web.Services.GetRequiredService<ActorSystem>();
+        // A shutdown the actor system starts on its own (the cluster removed this node) is a stop like SIGTERM's: this
+        // thread must wake to finalise Python, or the drained process would wait for it instead of exiting for its
+        // supervisor to start a fresh member.
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "akkawsgi-stop-host", () =>
+        {
+            lifetime.StopApplication();
+            return Task.FromResult(Done.Instance);
+        });
         bool Stop()
         {
             var shutdown = CoordinatedShutdown.Get(system).Run(ServerShutdown.Reason.Instance);

@@ -232,6 +232,34 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task NodeThatStalledAndWasRemoved_StartsAgainAsANewMember_AndServes()
+    {
+        using var cluster = await ClusterOf(2);
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var stalled = cluster.Nodes[1];
+        var before = WorkerPid(stalled);
+        var line = stalled.LineCount;
+
+        // Long enough for the other node to remove it (3 s of silence, then 7 s stable); when it runs again it finds
+        // itself removed, and must make way for a fresh member rather than linger outside the cluster.
+        ServerProcess.Signal(before, ServerProcess.SigStop);
+        try
+        {
+            Assert.True(await cluster.Nodes[0].WaitForLogAsync("was removed (it stayed unreachable)", Patience), cluster.Describe());
+        }
+        finally
+        {
+            ServerProcess.Signal(before, ServerProcess.SigCont);
+        }
+
+        var removed = cluster.Nodes[0].LineCount;
+        Assert.True(await stalled.WaitForLogAsync(log => WorkerReadyLine().IsMatch(log), Patience, line), stalled.Describe());
+        Assert.NotEqual(before, WorkerPid(stalled));
+        Assert.True(await cluster.Nodes[0].WaitForLogAsync(log => UpCount(log) == 2, Patience, removed), cluster.Describe());
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Url(stalled, "/pid"))).StatusCode);
+    }
+
+    [Fact]
     public async Task TwoProcesses_OnOneMachine_NotifyInOneWakesTheOther()
     {
         var arguments = ServerProcess.AppArguments("cluster", PythonInstalls.Default, workers: 4);
@@ -421,7 +449,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
     private static Uri Url(ServerProcess node, string target) => new(node.BaseUrl, target);
 
     private static int WorkerPid(ServerProcess node) =>
-        int.Parse(WorkerReadyLine().Match(node.Log).Groups[1].Value, CultureInfo.InvariantCulture);
+        int.Parse(WorkerReadyLine().Matches(node.Log)[^1].Groups[1].Value, CultureInfo.InvariantCulture);
 
     private static List<int> Stamps(string file) =>
         File.Exists(file) ? [.. File.ReadAllLines(file).Where(l => l.Length > 0).Select(l => int.Parse(l, CultureInfo.InvariantCulture))] : [];
