@@ -40,6 +40,8 @@ public sealed class WorkerEnvironmentTests
         Assert.Equal(["127.0.0.1:40000"], cluster.Seeds.Select(s => s.ToString()));
         Assert.False(cluster.Tls);
         Assert.False(cluster.AnnounceMembers);
+        Assert.True(cluster.OneMachine);
+        Assert.False(cluster.CronOnOldestNode);
     }
 
     [Theory]
