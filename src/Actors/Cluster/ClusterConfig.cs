@@ -84,7 +84,7 @@ public static class ClusterConfig
             downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
                 split-brain-resolver {
                   active-strategy = keep-oldest
-                  stable-after = {{(long)settings.StableAfter.TotalMilliseconds}}ms
+                  stable-after = {{(long)ClusterSettings.StableAfter.TotalMilliseconds}}ms
                   keep-oldest.down-if-alone = on
                 }
             """;

@@ -59,7 +59,7 @@ public sealed class ClusterMembership : ReceiveActor
             }
             else
             {
-                ClusterLog.Unreachable(logger, Node(e.Member), settings.StableAfter.TotalSeconds);
+                ClusterLog.Unreachable(logger, Node(e.Member), ClusterSettings.StableAfter.TotalSeconds);
             }
         });
         Receive<ClusterEvent.ReachableMember>(e =>

@@ -31,12 +31,12 @@ public sealed record ClusterSettings
 
     /// <summary>
     /// Log members joining and leaving; off for the worker processes of one machine, whose comings and goings the
-    /// supervisor already logs (unreachable and removed nodes are logged either way).
+    /// supervisor already logs (unreachable nodes, and nodes removed for being unreachable, are logged either way).
     /// </summary>
     public bool AnnounceMembers { get; init; } = true;
 
     /// <summary>How long an unreachable node of several machines has to come back before the split-brain resolver removes it.</summary>
-    public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(7);
+    public static readonly TimeSpan StableAfter = TimeSpan.FromSeconds(7);
 
     /// <summary>How long heartbeats may pause on one machine before a node is reported unreachable.</summary>
     public static readonly TimeSpan OneMachineHeartbeatPause = TimeSpan.FromSeconds(10);
