@@ -389,9 +389,10 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
         return delay < options.MaxRetryDelay ? delay : options.MaxRetryDelay;
     }
 
-    private static string DescribeStatus(int status) => status switch
+    private string DescribeStatus(int status) => status switch
     {
         > 128 and < 160 => $"killed by signal {status - 128}",
+        _ when options.ExitStatusMeanings.TryGetValue(status, out var meaning) => $"exit status {status}: {meaning}",
         _ => $"exit status {status}",
     };
 }

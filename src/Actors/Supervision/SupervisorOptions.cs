@@ -45,6 +45,9 @@ public sealed class SupervisorOptions
     /// </summary>
     public IReadOnlySet<int> FatalStartExitCodes { get; init; } = new HashSet<int>();
 
+    /// <summary>What worker exit statuses mean, added to the log line that reports one.</summary>
+    public IReadOnlyDictionary<int, string> ExitStatusMeanings { get; init; } = new Dictionary<int, string>();
+
     /// <summary>Called once, when every worker of the first generation is ready.</summary>
     public Action OnReady { get; init; } = () => { };
 

@@ -230,8 +230,11 @@ internal static class ServerHost
         // A shutdown the actor system starts on its own (the cluster removed this node) is a stop like SIGTERM's: this
         // thread must wake to finalise Python, or the drained process would wait for it instead of exiting for its
         // supervisor to start a fresh member.
+        var removedFromCluster = false;
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "akkawsgi-stop-host", () =>
         {
+            // Its own exit status tells the supervisor (or a service manager) why a process nobody asked to stop did.
+            removedFromCluster = CoordinatedShutdown.Get(system).ShutdownReason is CoordinatedShutdown.ClusterDowningReason;
             lifetime.StopApplication();
             return Task.FromResult(Done.Instance);
         });
@@ -383,6 +386,7 @@ internal static class ServerHost
 
         return server.AllWorkersStuck ? ExitCodes.WorkersStuck
             : server.Failed ? ExitCodes.Failure
+            : removedFromCluster ? ExitCodes.RemovedFromCluster
             : ExitCodes.Success;
     }
 }

@@ -93,6 +93,7 @@ internal static class SupervisorHost
             Processes = options.Processes,
             GracefulTimeout = TimeSpan.FromSeconds(options.GracefulTimeout),
             FatalStartExitCodes = new HashSet<int> { ExitCodes.Usage, ExitCodes.PythonUnavailable, ExitCodes.ApplicationLoadFailed },
+            ExitStatusMeanings = ExitCodes.Meanings,
             OnReady = () => SupervisionLog.Ready(logger, string.Join(", ", listeners.Addresses), options.Processes, options.Workers,
                 options.Module, Environment.ProcessId),
             OnFinished = status => finished.TrySetResult(status),

@@ -255,6 +255,8 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         var removed = cluster.Nodes[0].LineCount;
         Assert.True(await stalled.WaitForLogAsync(log => WorkerReadyLine().IsMatch(log), Patience, line), stalled.Describe());
         Assert.NotEqual(before, WorkerPid(stalled));
+        // Its supervisor says why it went: the worker's own exit status, not a crash's.
+        Assert.Contains($"pid {before} exited unexpectedly (exit status 6: removed from the cluster)", stalled.LogSince(line));
         Assert.True(await cluster.Nodes[0].WaitForLogAsync(log => UpCount(log) == 2, Patience, removed), cluster.Describe());
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Url(stalled, "/pid"))).StatusCode);
     }

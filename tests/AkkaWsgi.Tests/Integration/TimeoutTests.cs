@@ -113,7 +113,7 @@ public sealed class TimeoutTests
         _ = http.GetAsync(new Uri("/sleep?s=60", UriKind.Relative)).ContinueWith(t => t.Exception, TaskScheduler.Default);
 
         // Worker #1 exits with status 5 (all its interpreter workers stuck) and #2 takes its place.
-        Assert.True(await server.WaitForLogAsync(log => log.Contains("exited unexpectedly (exit status 5)", StringComparison.Ordinal) &&
+        Assert.True(await server.WaitForLogAsync(log => log.Contains("exited unexpectedly (exit status 5: every interpreter worker was stuck)", StringComparison.Ordinal) &&
             System.Text.RegularExpressions.Regex.IsMatch(log, @"#2\), pid \d+ ready"), Patience, line), server.Describe());
         Assert.Contains("all 1 interpreter workers are stuck", server.Log, StringComparison.Ordinal);
         var response = await TestHttp.RawAsync(server, TestHttp.Get(server, "/"));

@@ -299,6 +299,24 @@ public sealed class SupervisorActorTests
     }
 
     [Fact]
+    public async Task WorkerExit_IsLoggedWithWhatItsStatusMeans_WhereTheStatusHasAMeaning()
+    {
+        await using var h = new Harness(processes: 3, exitStatusMeanings: new Dictionary<int, string> { [6] = "removed from the cluster" });
+        var workers = await h.AllReadyAsync();
+
+        h.Exit(workers[0], 6);
+        h.Exit(workers[1], 137);
+        h.Exit(workers[2], 7);
+        await h.SettleAsync();
+
+        var died = h.Logged("WorkerDied");
+        Assert.Equal(3, died.Count);
+        Assert.Contains($"{workers[0]}, pid {10_000 + workers[0].Serial} exited unexpectedly (exit status 6: removed from the cluster)", died[0], StringComparison.Ordinal);
+        Assert.Contains($"{workers[1]}, pid {10_000 + workers[1].Serial} exited unexpectedly (killed by signal 9)", died[1], StringComparison.Ordinal);
+        Assert.Contains($"{workers[2]}, pid {10_000 + workers[2].Serial} exited unexpectedly (exit status 7)", died[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Reload_ThatBecomesReadyWhileTheFirstGenerationNeverWas_AnnouncesReady()
     {
         await using var h = new Harness(processes: 2, maxStartFailures: 100);
@@ -604,7 +622,8 @@ public sealed class SupervisorActorTests
             TimeSpan? maxRetryDelay = null,
             int maxStartFailures = 5,
             IReadOnlySet<int>? fatalStartExitCodes = null,
-            TimeSpan? minimumUptime = null)
+            TimeSpan? minimumUptime = null,
+            IReadOnlyDictionary<int, string>? exitStatusMeanings = null)
         {
             _processes = processes;
             var options = new SupervisorOptions
@@ -619,6 +638,7 @@ public sealed class SupervisorActorTests
                 // Zero unless a test is about it: the other tests' workers die at once and are meant as long-lived.
                 MinimumUptime = minimumUptime ?? TimeSpan.Zero,
                 FatalStartExitCodes = fatalStartExitCodes ?? new HashSet<int>(),
+                ExitStatusMeanings = exitStatusMeanings ?? new Dictionary<int, string>(),
                 OnReady = () =>
                 {
                     Interlocked.Increment(ref _readyCalls);
