@@ -86,6 +86,9 @@ public static class ClusterConfig
                   active-strategy = keep-oldest
                   stable-after = {{(long)ClusterSettings.StableAfter.TotalMilliseconds}}ms
                   keep-oldest.down-if-alone = on
+                  # Reachability that keeps changing can leave each side deciding from a different view; downing
+                  # every node then (each restarts as a new member) is a brief pause, two cron runners are not.
+                  down-all-when-unstable = on
                 }
             """;
 

@@ -34,6 +34,17 @@ public sealed class ClusterConfigTests
         Assert.Equal(TimeSpan.FromSeconds(7), config.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after"));
     }
 
+    [Fact]
+    public void SeveralMachines_WhoseReachabilityKeepsChanging_AreAllDownedAfterTwelveAndAQuarterSeconds()
+    {
+        var endpoint = new ClusterEndpoint("127.0.0.1", 40000);
+        var config = Parse(new ClusterSettings { Listen = endpoint, Seeds = [endpoint] });
+
+        // Akka downs everyone once changes have gone on for stable-after plus this (3/4 of it), as the README says.
+        var resolver = new SplitBrainResolverSettings(config);
+        Assert.Equal(TimeSpan.FromSeconds(5.25), resolver.DownAllWhenUnstable);
+    }
+
     private static Config Parse(ClusterSettings settings) =>
         ConfigurationFactory.ParseString(ClusterConfig.Hocon(settings)).WithFallback(AkkaClusterDefaults);
 
