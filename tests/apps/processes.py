@@ -22,6 +22,15 @@ def application(environ, start_response):
     path = environ.get("PATH_INFO", "/")
     if path == "/slow":
         time.sleep(float(environ.get("QUERY_STRING") or "0.2"))
+    if path == "/stdin":
+        # What the application finds on standard input, itself and in a child process it starts.
+        import subprocess
+        import sys
+        own = sys.stdin.read()
+        child = subprocess.run(["cat"], capture_output=True, timeout=5).stdout.decode()
+        body = f"own={own!r} child={child!r}".encode()
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [body]
     body = (
         f"pid={os.getpid()} uid={os.getuid()} gid={os.getgid()} version={VERSION} "
         f"multiprocess={environ['wsgi.multiprocess']} "

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace AkkaWsgi.Python.Native;
 
@@ -14,6 +15,9 @@ public static unsafe partial class Posix
     private const int FGetFd = 1;
     private const int FSetFd = 2;
     private const int FdCloExec = 1;
+    private const int FDupFdCloExec = 1030;
+    private const int ORdOnlyCloExec = 0x80000; // O_RDONLY | O_CLOEXEC
+    private const int StandardInput = 0;
     private const int EPerm = 1;
     private const int ENoEnt = 2;
     private const int ESrch = 3;
@@ -28,6 +32,12 @@ public static unsafe partial class Posix
     // three-int signature is a faithful call for F_GETFD/F_SETFD.
     [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
     private static partial int Fcntl(int descriptor, int command, int argument);
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "dup2", SetLastError = true)]
+    private static partial int Dup2(int descriptor, int target);
 
     [LibraryImport("libc", EntryPoint = "execve", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int ExecVe(string path, nint* argv, nint* envp);
@@ -102,6 +112,40 @@ public static unsafe partial class Posix
         {
             throw DescriptorError(descriptor, "F_SETFD", Marshal.GetLastPInvokeError());
         }
+    }
+
+    /// <summary>
+    /// Moves what standard input is to a new close-on-exec descriptor, which is returned, and puts /dev/null in its
+    /// place, so that whatever later reads standard input (or a child process that inherits it) finds it empty.
+    /// </summary>
+    /// <exception cref="IOException">A call failed; the message names it and the errno text.</exception>
+    public static SafeFileHandle MoveStandardInput()
+    {
+        var movedTo = Fcntl(StandardInput, FDupFdCloExec, 3);
+        if (movedTo == -1)
+        {
+            throw DescriptorError(StandardInput, "F_DUPFD_CLOEXEC", Marshal.GetLastPInvokeError());
+        }
+
+        var moved = new SafeFileHandle(movedTo, ownsHandle: true);
+        var emptyFd = Open("/dev/null", ORdOnlyCloExec);
+        if (emptyFd == -1)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            moved.Dispose();
+            throw new IOException($"open(/dev/null) failed: {ErrorText(errno)}");
+        }
+
+        using var empty = new SafeFileHandle(emptyFd, ownsHandle: true);
+        // dup2 leaves the new descriptor 0 inheritable, as standard input should be.
+        if (Dup2(emptyFd, StandardInput) == -1)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            moved.Dispose();
+            throw new IOException($"dup2(/dev/null, 0) failed: {ErrorText(errno)}");
+        }
+
+        return moved;
     }
 
     /// <summary>

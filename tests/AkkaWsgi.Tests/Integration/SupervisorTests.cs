@@ -362,6 +362,25 @@ public sealed partial class SupervisorTests
     }
 
     [Fact]
+    public async Task StandardInput_OfAWorkerProcess_IsEmpty_ForTheApplicationAndItsChildren_AndTheSupervisorsCommandsStillArrive()
+    {
+        using var stamps = new TempDirectoryTree();
+        var file = stamps.PathOf("stamps.txt");
+        var environment = new Dictionary<string, string?> { ["AKKAWSGI_TEST_STAMP_FILE"] = file };
+        using var server = await ServerProcess.StartAsync(Arguments(processes: 1), environment);
+        using var client = TestHttp.Client(server);
+        client.Timeout = TimeSpan.FromSeconds(10);
+
+        // Standard input used to be the supervisor's pipe: a read blocked the worker until the supervisor exited.
+        Assert.Equal("own='' child=''", await client.GetStringAsync(new Uri("/stdin", UriKind.Relative)));
+
+        // The supervisor's command still arrived: the worker was made the one that runs timers. (That its end still
+        // reaches the worker, SupervisorKilled_WorkersStopOnTheirOwn shows.)
+        Assert.True(await WaitForAsync(() => Stamps(file).Count >= 2), server.Describe());
+        Assert.Equal([WorkerPid(server.Log, slot: 0)], Stamps(file).Distinct());
+    }
+
+    [Fact]
     public async Task SeveralListeners_IPv4AndIPv6_AreAllServedByTheWorkers()
     {
         var arguments = Arguments(processes: 2);
