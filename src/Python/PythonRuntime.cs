@@ -355,13 +355,20 @@ public sealed class PythonRuntime
 
     /// <summary>
     /// Takes the GIL back on the main thread and stops Python as a graceful exit does: waits for the application's
-    /// non-daemon threads, runs its atexit handlers, then shuts pythonnet down (which releases the GIL for good and
-    /// unhooks its own process-exit handler). Every worker thread must have ended first.
+    /// non-daemon threads (up to <paramref name="threadWait"/>, or as long as they take if null, as Python's own exit
+    /// does), runs its atexit handlers, then shuts pythonnet down
+    /// (which releases the GIL for good and unhooks its own process-exit handler). Every worker thread must have ended
+    /// first.
     /// </summary>
+    /// <returns>
+    /// False when an application thread was still running at the end of the wait: the exit handlers have run, but
+    /// Python was left as it is, since finalising it would wait for that thread for ever; the process must then end
+    /// without the runtime's exit handlers.
+    /// </returns>
     /// <remarks>
     /// pythonnet never calls Py_FinalizeEx, so without this the application's atexit handlers would not run at all.
     /// </remarks>
-    public void Shutdown(WsgiApplication? application)
+    public bool Shutdown(WsgiApplication? application, TimeSpan? threadWait)
     {
         if (!mainThread.HoldsGil)
         {
@@ -371,15 +378,23 @@ public sealed class PythonRuntime
         application?.Dispose();
         serverModule?.Dispose();
         serverModule = null;
+        var threadsEnded = true;
         if (netServerModule is { } server)
         {
+            threadsEnded = JoinApplicationThreads(server, threadWait);
             try
             {
-                server.InvokeMethod("run_exit_handlers").Dispose();
+                using var ended = new PyNet.PyInt(threadsEnded ? 1 : 0);
+                server.InvokeMethod("run_exit_handlers", ended).Dispose();
             }
             catch (PyNet.PythonException e)
             {
                 PythonLog.ExitHandlersFailed(loggerFactory.CreateLogger("akkawsgi"), FormatTraceback(e));
+            }
+
+            if (!threadsEnded)
+            {
+                return false;
             }
 
             server.InvokeMethod("restore_clr").Dispose();
@@ -389,6 +404,40 @@ public sealed class PythonRuntime
         }
 
         PyNet.PythonEngine.Shutdown();
+        return true;
+    }
+
+    private bool JoinApplicationThreads(PyNet.PyObject server, TimeSpan? wait)
+    {
+        if (wait is not { } limit)
+        {
+            using var all = server.InvokeMethod("join_application_threads", PyNet.PyObject.None);
+            return true;
+        }
+
+        var logger = loggerFactory.CreateLogger("akkawsgi");
+        var seconds = Math.Round(limit.TotalSeconds, 1);
+        using (var running = server.InvokeMethod("application_threads"))
+        {
+            var names = running.As<string>();
+            if (names.Length == 0)
+            {
+                return true;
+            }
+
+            PythonLog.WaitingForApplicationThreads(logger, seconds, names);
+        }
+
+        using var timeout = new PyNet.PyFloat(limit.TotalSeconds);
+        using var left = server.InvokeMethod("join_application_threads", timeout);
+        var leftNames = left.As<string>();
+        if (leftNames.Length == 0)
+        {
+            return true;
+        }
+
+        PythonLog.ApplicationThreadsLeft(logger, seconds, leftNames);
+        return false;
     }
 
     private static string FormatTraceback(PyNet.PythonException e)

@@ -2,11 +2,13 @@
 
 The handler writes the file named by AKKAWSGI_TEST_ATEXIT_FILE; the test reads it after the
 server has exited with code 0. With AKKAWSGI_TEST_GC_FILE it also watches the collections that
-run after the exit handlers (see _watch_exit_collections).
+run after the exit handlers (see _watch_exit_collections). With AKKAWSGI_TEST_THREAD it starts a
+non-daemon thread of that name, which ends once the file AKKAWSGI_TEST_THREAD_RELEASE exists.
 """
 
 import atexit
 import os
+import threading
 import time
 
 
@@ -51,6 +53,18 @@ def _watch_exit_collections(path):
 
 
 atexit.register(_on_exit)
+
+
+def _poll(release):
+    # Ends only once the file named by release exists (never, without one), as a thread polling a queue might.
+    while not (release and os.path.exists(release)):
+        time.sleep(0.05)
+
+
+if os.environ.get("AKKAWSGI_TEST_THREAD"):
+    # Not a daemon: Python's exit waits for it.
+    threading.Thread(target=_poll, args=(os.environ.get("AKKAWSGI_TEST_THREAD_RELEASE"),),
+                     name=os.environ["AKKAWSGI_TEST_THREAD"]).start()
 
 
 def application(environ, start_response):

@@ -88,7 +88,8 @@ internal sealed class PythonHost
         }
         catch (ApplicationLoadException e)
         {
-            runtime.Shutdown(null);
+            // Inside another application's process, Python's own rule holds: its threads are waited for.
+            runtime.Shutdown(null, threadWait: null);
             var traceback = e.Traceback.Length > 0 ? $"\n{e.Traceback.TrimEnd()}" : "";
             ready.TrySetException(new AkkaWsgiStartupException($"{e.Message}{traceback}", e));
             return;
@@ -103,8 +104,7 @@ internal sealed class PythonHost
                 return false; // a worker still runs Python; finalising now would pull the interpreter from under it
             }
 
-            runtime.Shutdown(host.Application);
-            return true;
+            return runtime.Shutdown(host.Application, threadWait: null);
         });
     }
 }

@@ -5,7 +5,8 @@ namespace AkkaWsgi.Hosting.Server;
 /// <summary>The server's settings for the actor system it runs in, on top of what the actors bring.</summary>
 internal static class ServerActorSystemConfig
 {
-    // Enough for atexit handlers that flush a log or close a connection; CPython gives them no limit at all.
+    // Enough for atexit handlers that flush a log or close a connection; CPython gives them no limit at all. The
+    // application's own threads may also take what is left of the grace period before them.
     private static readonly TimeSpan PythonExitTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>CoordinatedShutdown phase timeouts that fit the server's grace period and its workers' stop.</summary>
@@ -13,7 +14,7 @@ internal static class ServerActorSystemConfig
         akka.coordinated-shutdown.phases {
           service-unbind.timeout = {{(grace + TimeSpan.FromSeconds(5)).TotalMilliseconds}}ms
           service-stop.timeout = {{(interpreterStop + TimeSpan.FromSeconds(5)).TotalMilliseconds}}ms
-          before-actor-system-terminate.timeout = {{PythonExitTimeout.TotalMilliseconds}}ms
+          before-actor-system-terminate.timeout = {{(grace + PythonExitTimeout).TotalMilliseconds}}ms
         }
         """);
 

@@ -42,6 +42,9 @@ namespace AkkaWsgi.Http.Hosting;
 /// </summary>
 internal static class ServerHost
 {
+    // What the application's threads get at a stop when the drain used up the grace period.
+    private static readonly TimeSpan MinimumThreadWait = TimeSpan.FromSeconds(1);
+
     /// <param name="options">The command line.</param>
     /// <param name="worker">What the supervisor told this worker process; null when serving alone.</param>
     public static int Run(ServerOptions options, WorkerEnvironment? worker)
@@ -135,8 +138,8 @@ internal static class ServerHost
             }
 
             ServerLog.ApplicationLoadFailed(logger, e.Message);
-            runtime.Shutdown(null);
-            return ExitCodes.ApplicationLoadFailed;
+            // Threads the failed import started are not waited for.
+            return runtime.Shutdown(null, threadWait: TimeSpan.Zero) ? ExitCodes.ApplicationLoadFailed : ExitWithoutFinalising(ExitCodes.ApplicationLoadFailed);
         }
 
         runtime.ReleaseMainThread();
@@ -147,13 +150,19 @@ internal static class ServerHost
             return exitCode;
         }
 
-        // A worker is still inside Python, and a normal exit would run pythonnet's process-exit handler, which takes the
-        // GIL and would wait for that worker for ever: tidy up what this process owns, then end it at once.
-        removePidFile.Dispose();
-        channel?.Dispose();
-        loggerFactory.Dispose();
-        Posix.ExitImmediately(exitCode);
-        return exitCode;
+        return ExitWithoutFinalising(exitCode);
+
+        // A worker is still inside Python, or a thread of the application's still runs, and a normal exit would run
+        // pythonnet's process-exit handler, which takes the GIL and would wait for it for ever: tidy up what this
+        // process owns, then end it at once.
+        int ExitWithoutFinalising(int status)
+        {
+            removePidFile.Dispose();
+            channel?.Dispose();
+            loggerFactory.Dispose();
+            Posix.ExitImmediately(status);
+            return status;
+        }
     }
 
     private static bool DropPrivileges(ServerOptions options, ILogger logger)
@@ -240,6 +249,7 @@ internal static class ServerHost
         });
         bool Stop()
         {
+            var stopping = TimeProvider.System.GetTimestamp();
             var shutdown = CoordinatedShutdown.Get(system).Run(ServerShutdown.Reason.Instance);
             var finalised = python.Exit.FinaliseWhenAsked(shutdown, () =>
             {
@@ -248,8 +258,10 @@ internal static class ServerHost
                     return false; // a worker still runs Python; finalising now would pull the interpreter from under it
                 }
 
-                runtime.Shutdown(application);
-                return true;
+                // The application's own threads get what is left of the grace period: a stop must end, and its
+                // supervisor would kill a process that overran by much.
+                var left = server.GraceForDrain() - TimeProvider.System.GetElapsedTime(stopping);
+                return runtime.Shutdown(application, left > MinimumThreadWait ? left : MinimumThreadWait);
             });
             if (python.InterpretersStuck)
             {
@@ -379,7 +391,7 @@ internal static class ServerHost
 
         ServerLog.Stopping(logger, server.GraceForDrain().TotalSeconds);
         workersStopped = Stop();
-        if (!workersStopped)
+        if (!workersStopped && python.InterpretersStuck)
         {
             ServerLog.WorkersStuckAtExit(logger);
         }

@@ -329,13 +329,39 @@ def restore_clr():
     sys.meta_path[:] = [f for f in sys.meta_path if getattr(f, "__name__", "") != "ClrRefused"]
 
 
-def run_exit_handlers():
-    """What Py_FinalizeEx would do for the application, which the embedding does not call: wait for the non-daemon
-    threads the application started, then run its atexit handlers."""
+def _application_threads():
+    import threading
+
+    current = threading.current_thread()
+    return [t for t in threading.enumerate()
+            if t is not current and t is not threading.main_thread() and not t.daemon and t.is_alive()]
+
+
+def application_threads():
+    """The names of the non-daemon threads the application started that still run, joined by ", " ("" if none)."""
+    return ", ".join(t.name for t in _application_threads())
+
+
+def join_application_threads(timeout):
+    """Waits up to timeout seconds in all (None: as long as they take, as Python's own exit does) for the application's
+    non-daemon threads to end; returns the names of those that did not, as application_threads() does."""
+    import time
+
+    deadline = None if timeout is None else time.monotonic() + timeout
+    for thread in _application_threads():
+        thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+    return application_threads()
+
+
+def run_exit_handlers(threads_ended):
+    """What Py_FinalizeEx would do for the application, which the embedding does not call: finish the threading
+    module's shutdown (only once the application's non-daemon threads have ended, or it would wait for them for ever),
+    then run its atexit handlers."""
     import atexit
     import threading
 
-    threading._shutdown()
+    if threads_ended:
+        threading._shutdown()
     atexit._run_exitfuncs()
 
 

@@ -74,6 +74,53 @@ public sealed class StartupShutdownTests : IDisposable
     }
 
     [Fact]
+    public async Task Sigterm_WithAnApplicationThreadThatNeverEnds_WaitsOutTheGracePeriod_RunsAtexit_AndExitsZero()
+    {
+        var marker = Path.Combine(_scratch, "atexit-thread-forever.txt");
+        var arguments = ServerProcess.AppArguments("atexit_app", PythonInstalls.Default, workers: 1);
+        arguments.AddRange(["--graceful-timeout", "2"]);
+        using var server = await ServerProcess.StartAsync(arguments, new Dictionary<string, string?>
+        {
+            ["AKKAWSGI_TEST_ATEXIT_FILE"] = marker,
+            ["AKKAWSGI_TEST_THREAD"] = "queue-poller",
+        });
+
+        server.SendSignal(ServerProcess.SigTerm);
+
+        // Before, Python's exit waited for the thread for ever, until the supervisor killed the worker (no atexit).
+        var exit = await server.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(exit == 0, $"exit code {exit}\n{server.Describe()}");
+        Assert.Contains("the application's threads did not end within 2 s: queue-poller;", server.Log, StringComparison.Ordinal);
+        Assert.Matches(@"pid \d+ stopped \(exit status 0\)", server.Log);
+        Assert.True(File.Exists(marker), $"atexit handler did not run\n{server.Describe()}");
+    }
+
+    [Fact]
+    public async Task Sigterm_WithAnApplicationThreadThatEndsWithinTheGracePeriod_WaitsForIt_ThenExitsAsPythonDoes()
+    {
+        var marker = Path.Combine(_scratch, "atexit-thread-ends.txt");
+        var release = Path.Combine(_scratch, "thread-release.txt");
+        using var server = await ServerProcess.StartAsync(ServerProcess.AppArguments("atexit_app", PythonInstalls.Default, workers: 1),
+            new Dictionary<string, string?>
+            {
+                ["AKKAWSGI_TEST_ATEXIT_FILE"] = marker,
+                ["AKKAWSGI_TEST_THREAD"] = "flusher",
+                ["AKKAWSGI_TEST_THREAD_RELEASE"] = release,
+            });
+
+        server.SendSignal(ServerProcess.SigTerm);
+        Assert.True(await server.WaitForLogAsync("waiting up to", TimeSpan.FromSeconds(30)), server.Describe());
+        Assert.Contains("for the application's threads to end: flusher", server.Log, StringComparison.Ordinal);
+        Assert.False(File.Exists(marker), "atexit ran before the thread ended");
+        await File.WriteAllTextAsync(release, "");
+
+        var exit = await server.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(exit == 0, $"exit code {exit}\n{server.Describe()}");
+        Assert.True(File.Exists(marker), $"atexit handler did not run\n{server.Describe()}");
+        Assert.DoesNotContain("did not end", server.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Sigterm_AfterTheExitHandlers_CollectsTheWholeHeapOnce_AndStillRunsFinalisers()
     {
         var watch = Path.Combine(_scratch, "collections.txt");
