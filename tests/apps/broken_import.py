@@ -1,4 +1,12 @@
-"""Raises while being imported, so the server must exit with code 4 and show the traceback."""
+"""Raises while being imported, so the server must exit with code 4 and show the traceback. With
+AKKAWSGI_TEST_THREAD it first starts a non-daemon thread of that name that never ends."""
+
+import os
+import threading
+import time
+
+if os.environ.get("AKKAWSGI_TEST_THREAD"):
+    threading.Thread(target=lambda: time.sleep(3600), name=os.environ["AKKAWSGI_TEST_THREAD"]).start()
 
 
 def _fail_at_import():

@@ -20,6 +20,18 @@ public sealed class StartupShutdownTests : IDisposable
         { "pkg.sub:missing_callable", "missing_callable", "missing_callable" },
     };
 
+    [Fact]
+    public async Task BrokenImport_ThatStartedAThreadFirst_StillExitsWith4_WithoutWaitingForIt()
+    {
+        using var server = ServerProcess.Launch(ServerProcess.AppArguments("broken_import", PythonInstalls.Default, workers: 1),
+            new Dictionary<string, string?> { ["AKKAWSGI_TEST_THREAD"] = "import-time-thread" });
+
+        // Before, the exit waited for the thread (an hour here), and the supervisor for the worker.
+        var exit = await server.WaitForExitAsync(FailFast);
+        Assert.True(exit == 4, $"exit code {exit}\n{server.Describe()}");
+        Assert.Contains("threads did not end within 0 s: import-time-thread", server.Log, StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(ImportFailures))]
     public async Task AppThatFailsToImport_ExitsWith4ShowingTracebackAndSummary(string module, string shown, string callable)
