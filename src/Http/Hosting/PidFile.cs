@@ -20,6 +20,12 @@ internal sealed class PidFile : IDisposable
             return new PidFile(null);
         }
 
+        if (RunningServer(path) is { } running)
+        {
+            // Overwriting it would leave that server without its file once this one exits and removes it.
+            throw new IOException($"--pidfile {path}: the server is already running as pid {running} (if it is not, remove the file)");
+        }
+
         try
         {
             File.WriteAllText(path, Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n");
@@ -30,6 +36,47 @@ internal sealed class PidFile : IDisposable
         }
 
         return new PidFile(path);
+    }
+
+    /// <summary>
+    /// The process the file names, if it is a server (the supervisor or a server alone, which may since have become
+    /// the Python executable running the server: either way its command line names the server's program); a file left
+    /// by a server that is gone, or whose process id another program has since been given, is stale.
+    /// </summary>
+    private static int? RunningServer(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // not there, or unreadable: writing it says what is wrong
+        }
+
+        if (!int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid == 0 || pid == Environment.ProcessId)
+        {
+            return null;
+        }
+
+        string commandLine;
+        try
+        {
+            commandLine = File.ReadAllText($"/proc/{pid}/cmdline");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return pid; // alive, and hidden from this user: whether it is a server cannot be told, so it is kept
+        }
+        catch (IOException)
+        {
+            return null; // no such process
+        }
+
+        var program = typeof(PidFile).Assembly.GetName().Name;
+        return commandLine.Split('\0').Any(argument =>
+            Path.GetFileName(argument) is var name && (name == program || name == program + ".dll")) ? pid : null;
     }
 
     public void Dispose()

@@ -421,6 +421,47 @@ public sealed partial class SupervisorTests
         Assert.False(File.Exists(pidFile), server.Describe());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task PidFile_NamingAServerThatRuns_IsNotTakenOver_TheSecondServerExitsWith1(bool noSupervisor)
+    {
+        using var files = new TempDirectoryTree();
+        var pidFile = files.PathOf("server.pid");
+        var arguments = Arguments(processes: 1);
+        arguments.AddRange(["--pidfile", pidFile]);
+        using var first = await ServerProcess.StartAsync(arguments);
+
+        // Another port, the same file: it used to overwrite it, and remove it at its exit, leaving the first without.
+        var second = noSupervisor ? [.. arguments.Where(a => a is not "--processes" and not "1"), "--no-supervisor"] : arguments;
+        using var refused = ServerProcess.Launch(second);
+
+        Assert.Equal(1, await refused.WaitForExitAsync(Patience));
+        Assert.Contains($"--pidfile {pidFile}: the server is already running as pid {first.ProcessId}", refused.Log, StringComparison.Ordinal);
+        Assert.Equal($"{first.ProcessId}\n", File.ReadAllText(pidFile));
+    }
+
+    [Fact]
+    public async Task PidFile_LeftByAServerThatIsGone_IsTakenOver_EvenWhenItsProcessIdIsAnotherProgramsNow()
+    {
+        using var files = new TempDirectoryTree();
+        var pidFile = files.PathOf("server.pid");
+        using var other = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
+        try
+        {
+            File.WriteAllText(pidFile, $"{other.Id}\n");
+            var arguments = Arguments(processes: 1);
+            arguments.AddRange(["--pidfile", pidFile]);
+            using var server = await ServerProcess.StartAsync(arguments);
+
+            Assert.Equal($"{server.ProcessId}\n", File.ReadAllText(pidFile));
+        }
+        finally
+        {
+            other.Kill();
+        }
+    }
+
     [Fact]
     public async Task PidFile_InADirectoryThatDoesNotExist_ExitsWith1AndSaysWhy()
     {
