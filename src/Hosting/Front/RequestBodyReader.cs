@@ -33,27 +33,34 @@ internal static class RequestBodyReader
             while (true)
             {
                 var read = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                foreach (var segment in read.Buffer)
+                try
                 {
-                    if (spill is null && buffer.WrittenCount + segment.Length > memoryLimit)
+                    foreach (var segment in read.Buffer)
                     {
-                        spillPath = Path.Combine(Path.GetTempPath(), $"akkawsgi-body-{Guid.NewGuid():N}");
-                        spill = new FileStream(spillPath, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 64 * 1024,
-                            FileOptions.Asynchronous);
-                        await spill.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-                    }
+                        if (spill is null && buffer.WrittenCount + segment.Length > memoryLimit)
+                        {
+                            spillPath = Path.Combine(Path.GetTempPath(), $"akkawsgi-body-{Guid.NewGuid():N}");
+                            spill = Spill(() => new FileStream(spillPath, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 64 * 1024,
+                                FileOptions.Asynchronous));
+                            await SpillAsync(() => spill.WriteAsync(buffer.WrittenMemory, cancellationToken)).ConfigureAwait(false);
+                        }
 
-                    if (spill is null)
-                    {
-                        buffer.Write(segment.Span);
-                    }
-                    else
-                    {
-                        await spill.WriteAsync(segment, cancellationToken).ConfigureAwait(false);
+                        if (spill is null)
+                        {
+                            buffer.Write(segment.Span);
+                        }
+                        else
+                        {
+                            await SpillAsync(() => spill.WriteAsync(segment, cancellationToken)).ConfigureAwait(false);
+                        }
                     }
                 }
+                finally
+                {
+                    // Also when the spill fails: a body left mid-read could not be drained or closed by Kestrel after.
+                    reader.AdvanceTo(read.Buffer.End);
+                }
 
-                reader.AdvanceTo(read.Buffer.End);
                 if (read.IsCompleted)
                 {
                     break;
@@ -66,7 +73,7 @@ internal static class RequestBodyReader
             }
 
             var length = spill.Length;
-            await spill.DisposeAsync().ConfigureAwait(false);
+            await SpillAsync(() => spill.DisposeAsync()).ConfigureAwait(false);
             spill = null;
             return new RequestBody.InFile(spillPath!, length);
         }
@@ -74,11 +81,42 @@ internal static class RequestBodyReader
         {
             if (spill is not null)
             {
-                await spill.DisposeAsync().ConfigureAwait(false);
+                try
+                {
+                    await spill.DisposeAsync().ConfigureAwait(false);
+                }
+                catch (IOException)
+                {
+                    // What did not fit is thrown away with the file.
+                }
             }
 
             Remove(spillPath);
             throw;
+        }
+    }
+
+    private static T Spill<T>(Func<T> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RequestBodySpillException(Path.GetTempPath(), e);
+        }
+    }
+
+    private static async ValueTask SpillAsync(Func<ValueTask> step)
+    {
+        try
+        {
+            await step().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RequestBodySpillException(Path.GetTempPath(), e);
         }
     }
 

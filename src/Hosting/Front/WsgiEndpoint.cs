@@ -5,9 +5,11 @@ using Akka.Hosting;
 using AkkaWsgi.Actors.Parking;
 using AkkaWsgi.Hosting.Front.Blocking;
 using AkkaWsgi.Hosting.Front.Parking;
+using AkkaWsgi.Hosting.Logging;
 using AkkaWsgi.Hosting.Server;
 using AkkaWsgi.Python.Wsgi;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
 
 namespace AkkaWsgi.Hosting.Front;
@@ -17,7 +19,7 @@ namespace AkkaWsgi.Hosting.Front;
 /// message for the dispatcher actor and waits until an interpreter worker has produced the response.
 /// </summary>
 internal sealed class WsgiEndpoint(IRequiredActor<DispatcherActor> dispatcher, AkkaWsgiOptions options, BlockList blocks, ParkingGate parking,
-    RequestCompletions? completions)
+    RequestCompletions? completions, ILogger logger)
 {
     private const string KestrelMovedContentLength = "X-Content-Length";
 
@@ -44,6 +46,13 @@ internal sealed class WsgiEndpoint(IRequiredActor<DispatcherActor> dispatcher, A
             // Kestrel reports most framing errors as BadHttpRequestException (answered by Kestrel itself), but some,
             // such as a chunk size that overflows, as a plain IOException: the body is malformed either way.
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            context.Response.Headers.Connection = "close";
+            return;
+        }
+        catch (RequestBodySpillException e) when (!context.Response.HasStarted)
+        {
+            ServerLog.RequestBodySpillFailed(logger, request.Method, request.Path + request.QueryString, e.Message);
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
             context.Response.Headers.Connection = "close";
             return;
         }

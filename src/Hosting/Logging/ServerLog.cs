@@ -73,4 +73,9 @@ internal static partial class ServerLog
     [LoggerMessage(1013, LogLevel.Warning, "access log: {Lost} lines dropped because the output did not keep up ({Total} in all)",
         EventName = "AccessLinesDropped")]
     public static partial void AccessLinesDropped(ILogger logger, long lost, long total);
+
+    [LoggerMessage(1017, LogLevel.Error,
+        "{Method} {Target}: answered 500: {Reason} (make the directory, or TMPDIR, writable with room to spare, or raise --buffer-size)",
+        EventName = "RequestBodySpillFailed")]
+    public static partial void RequestBodySpillFailed(ILogger logger, string method, string target, string reason);
 }

@@ -135,7 +135,7 @@ internal sealed class WsgiServer : IDisposable
     {
         var parking = new ParkingGate(lot, Parking, LoggerFactory.CreateLogger("akkawsgi.park"));
         Python.Application.ParkNotifier = parking.Notify;
-        return new WsgiEndpoint(dispatcher, Options, Blocks, parking, Completions);
+        return new WsgiEndpoint(dispatcher, Options, Blocks, parking, Completions, LoggerFactory.CreateLogger("akkawsgi"));
     }
 
     public void Dispose()

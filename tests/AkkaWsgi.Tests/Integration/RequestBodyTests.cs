@@ -51,6 +51,31 @@ public sealed class RequestBodyTests : IDisposable
         Assert.True(await WaitFor(() => temp.GetFiles("akkawsgi-body-*").Length == 0), "the spill file of an abandoned upload stayed");
     }
 
+    [Fact]
+    public async Task SpilledBody_WhoseTemporaryDirectoryIsMissing_Gets500AndALineThatSaysWhy_AndTheServerServesOn()
+    {
+        var arguments = ServerProcess.AppArguments("conformance", PythonInstalls.Default, workers: 1);
+        arguments.AddRange(["--buffer-size", "1024"]);
+        var missing = Path.Combine(temp.FullName, "missing");
+        using var server = await ServerProcess.StartAsync(arguments, new Dictionary<string, string?> { ["TMPDIR"] = missing });
+
+        // It was answered 400, as if the client had sent a malformed body, and Kestrel logged a reader in a bad state.
+        var body = new string('x', 200_000);
+        foreach (var framing in new[] { $"Content-Length: {body.Length}", "Transfer-Encoding: chunked" })
+        {
+            var sent = framing.StartsWith("Content-Length", StringComparison.Ordinal) ? body : $"{body.Length:x}\r\n{body}\r\n0\r\n\r\n";
+            var response = await TestHttp.RawAsync(server,
+                $"POST /input/digest HTTP/1.1\r\nHost: 127.0.0.1\r\n{framing}\r\nConnection: close\r\n\r\n{sent}");
+            Assert.Equal(500, response.StatusCode);
+        }
+
+        Assert.Contains($"POST /input/digest: answered 500: the request body could not be kept in a temporary file in {missing}", server.Log,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("invalid state", server.Log, StringComparison.Ordinal);
+        var small = await TestHttp.RawAsync(server, "POST /input/digest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\nConnection: close\r\n\r\nsmall");
+        Assert.Equal(5, JsonNode.Parse(small.BodyText)!["length"]!.GetValue<int>());
+    }
+
     public void Dispose() => temp.Delete(recursive: true);
 
     private static async Task<bool> WaitFor(Func<bool> condition)
