@@ -22,6 +22,9 @@ def application(environ, start_response):
     path = environ.get("PATH_INFO", "/")
     if path == "/slow":
         time.sleep(float(environ.get("QUERY_STRING") or "0.2"))
+    if path == "/crash":
+        import ctypes
+        ctypes.string_at(0)  # a C extension's bug: the process dies of SIGSEGV
     if path == "/stdin":
         # What the application finds on standard input, itself and in a child process it starts.
         import subprocess

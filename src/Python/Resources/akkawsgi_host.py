@@ -8,6 +8,7 @@ this thread stays in that call until the server stops, and the process ends with
 second finalisation (the server has already run the application's exit handlers).
 """
 import ctypes
+import faulthandler
 import os
 import signal
 import sys
@@ -31,6 +32,11 @@ def main():
     # SIGINT and SIGTERM belong to the server, which stops gracefully on them; Python's SIGINT handler would only set a
     # flag that this thread, inside the host, never reads.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+    # A crash in C code (an extension's bug) then prints the Python stack of the thread that crashed, which names the
+    # application's code that called it. Only here, before the runtime starts: the runtime's own handler, installed
+    # after, takes the faults of its managed code and passes the others on to this one, whereas a handler installed
+    # after the runtime's would take those faults first and end the process on them.
+    faulthandler.enable(all_threads=False)
     # The server attaches to this interpreter only in the process named here (PythonExecutableHost.ProcessVariable),
     # never in a child the application starts.
     os.environ["AKKAWSGI_PYTHON_HOST_PID"] = str(os.getpid())

@@ -87,6 +87,27 @@ public sealed partial class SupervisorTests
     }
 
     [Fact]
+    public async Task WorkerThatCrashesInC_PrintsThePythonStackThatCalledIt_AndIsReplaced()
+    {
+        var arguments = Arguments(processes: 1);
+        arguments.AddRange(["--python-from", "executable"]);
+        using var server = await ServerProcess.StartAsync(arguments);
+        var line = server.LineCount;
+
+        using (var client = TestHttp.Client(server))
+        {
+            await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(new Uri("/crash", UriKind.Relative)));
+        }
+
+        Assert.True(await server.WaitForLogAsync("exited unexpectedly (killed by signal 11)", Patience, line), server.Describe());
+        var crash = server.LogSince(line);
+        Assert.Contains("Fatal Python error: Segmentation fault", crash, StringComparison.Ordinal);
+        Assert.Matches(@"File "".*processes\.py"", line \d+ in application", crash);
+        Assert.True(await server.WaitForLogAsync(log => WorkerReadyLine().IsMatch(log), Patience, line), server.Describe());
+        Assert.Equal(HttpStatusCode.OK, (await GetOnNewConnectionAsync(server, "/")).Status);
+    }
+
+    [Fact]
     public async Task SupervisorKilled_WorkersStopOnTheirOwn()
     {
         using var server = await ServerProcess.StartAsync(Arguments(processes: 2));
