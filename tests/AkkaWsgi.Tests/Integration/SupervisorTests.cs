@@ -425,16 +425,7 @@ public sealed partial class SupervisorTests
     {
         using var files = new TempDirectoryTree();
         var pidFile = files.PathOf("server.pid");
-        var arguments = Arguments(processes: 1);
-        arguments.AddRange(["--pidfile", pidFile]);
-        if (noSupervisor)
-        {
-            arguments.Remove("--processes");
-            arguments.Remove("1");
-            arguments.Add("--no-supervisor");
-        }
-
-        using var server = await ServerProcess.StartAsync(arguments);
+        using var server = await ServerProcess.StartAsync(PidFileArguments(pidFile, noSupervisor));
 
         Assert.Equal($"{server.ProcessId}\n", File.ReadAllText(pidFile));
         server.SendSignal(ServerProcess.SigTerm);
@@ -449,13 +440,10 @@ public sealed partial class SupervisorTests
     {
         using var files = new TempDirectoryTree();
         var pidFile = files.PathOf("server.pid");
-        var arguments = Arguments(processes: 1);
-        arguments.AddRange(["--pidfile", pidFile]);
-        using var first = await ServerProcess.StartAsync(arguments);
+        using var first = await ServerProcess.StartAsync(PidFileArguments(pidFile, noSupervisor: false));
 
         // Another port, the same file: it used to overwrite it, and remove it at its exit, leaving the first without.
-        var second = noSupervisor ? [.. arguments.Where(a => a is not "--processes" and not "1"), "--no-supervisor"] : arguments;
-        using var refused = ServerProcess.Launch(second);
+        using var refused = ServerProcess.Launch(PidFileArguments(pidFile, noSupervisor));
 
         Assert.Equal(1, await refused.WaitForExitAsync(Patience));
         Assert.Contains($"--pidfile {pidFile}: the server is already running as pid {first.ProcessId}", refused.Log, StringComparison.Ordinal);
@@ -471,9 +459,7 @@ public sealed partial class SupervisorTests
         try
         {
             File.WriteAllText(pidFile, $"{other.Id}\n");
-            var arguments = Arguments(processes: 1);
-            arguments.AddRange(["--pidfile", pidFile]);
-            using var server = await ServerProcess.StartAsync(arguments);
+            using var server = await ServerProcess.StartAsync(PidFileArguments(pidFile, noSupervisor: false));
 
             Assert.Equal($"{server.ProcessId}\n", File.ReadAllText(pidFile));
         }
@@ -545,6 +531,14 @@ public sealed partial class SupervisorTests
 
     private const int SigHup = 1;
     private const int SigUsr2 = 12;
+
+    private static List<string> PidFileArguments(string pidFile, bool noSupervisor)
+    {
+        var arguments = noSupervisor ? Arguments(processes: 1).Where(a => a is not "--processes" and not "1").Append("--no-supervisor").ToList()
+            : Arguments(processes: 1);
+        arguments.AddRange(["--pidfile", pidFile]);
+        return arguments;
+    }
 
     private static List<string> Arguments(int processes, string module = "processes", string? chdir = null)
     {
