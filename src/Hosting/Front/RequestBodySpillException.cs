@@ -7,8 +7,9 @@ namespace AkkaWsgi.Hosting.Front;
 public sealed class RequestBodySpillException : Exception
 {
     public RequestBodySpillException(string directory, Exception innerException)
-        : base($"the request body could not be kept in a temporary file in {directory}: {innerException.Message}", innerException) =>
-        Directory = directory;
+        : base($"the request body could not be kept in a temporary file in {directory}: {innerException.Message}", innerException)
+    {
+    }
 
     public RequestBodySpillException()
         : this("the temporary directory", new IOException("unknown"))
@@ -16,8 +17,7 @@ public sealed class RequestBodySpillException : Exception
     }
 
     public RequestBodySpillException(string message)
-        : base(message) => Directory = "";
-
-    /// <summary>The directory the body was to go to.</summary>
-    public string Directory { get; }
+        : base(message)
+    {
+    }
 }
