@@ -102,7 +102,10 @@ public sealed class StartupShutdownTests : IDisposable
         // Before, Python's exit waited for the thread for ever, until the supervisor killed the worker (no atexit).
         var exit = await server.WaitForExitAsync(TimeSpan.FromSeconds(30));
         Assert.True(exit == 0, $"exit code {exit}\n{server.Describe()}");
-        Assert.Contains("the application's threads did not end within 2 s: queue-poller;", server.Log, StringComparison.Ordinal);
+        // What is left of the 2 s once the drain is done: a little less when the drain took a moment.
+        var left = System.Text.RegularExpressions.Regex.Match(server.Log, @"the application's threads did not end within ([\d.]+) s: queue-poller;");
+        Assert.True(left.Success, server.Describe());
+        Assert.InRange(double.Parse(left.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 1.0, 2.0);
         Assert.Matches(@"pid \d+ stopped \(exit status 0\)", server.Log);
         Assert.True(File.Exists(marker), $"atexit handler did not run\n{server.Describe()}");
     }
