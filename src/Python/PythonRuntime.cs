@@ -356,9 +356,8 @@ public sealed class PythonRuntime
     /// <summary>
     /// Takes the GIL back on the main thread and stops Python as a graceful exit does: waits for the application's
     /// non-daemon threads (up to <paramref name="threadWait"/>, or as long as they take if null, as Python's own exit
-    /// does), runs its atexit handlers, then shuts pythonnet down
-    /// (which releases the GIL for good and unhooks its own process-exit handler). Every worker thread must have ended
-    /// first.
+    /// does), runs its atexit handlers, then shuts pythonnet down (which releases the GIL for good and unhooks its own
+    /// process-exit handler). Every worker thread must have ended first.
     /// </summary>
     /// <returns>
     /// False when an application thread was still running at the end of the wait: the exit handlers have run, but
@@ -411,8 +410,7 @@ public sealed class PythonRuntime
     {
         if (wait is not { } limit)
         {
-            using var all = server.InvokeMethod("join_application_threads", PyNet.PyObject.None);
-            return true;
+            return true; // threading's own shutdown, run with the exit handlers, waits for them as long as they take
         }
 
         var logger = loggerFactory.CreateLogger("akkawsgi");

@@ -343,13 +343,13 @@ def application_threads():
 
 
 def join_application_threads(timeout):
-    """Waits up to timeout seconds in all (None: as long as they take, as Python's own exit does) for the application's
-    non-daemon threads to end; returns the names of those that did not, as application_threads() does."""
+    """Waits up to timeout seconds in all for the application's non-daemon threads to end; returns the names of those
+    that did not, as application_threads() does."""
     import time
 
-    deadline = None if timeout is None else time.monotonic() + timeout
+    deadline = time.monotonic() + timeout
     for thread in _application_threads():
-        thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+        thread.join(max(0.0, deadline - time.monotonic()))
     return application_threads()
 
 
