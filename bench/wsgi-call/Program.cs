@@ -79,6 +79,12 @@ internal sealed class HelloExchange : IWsgiExchange, IWsgiResponse
 
     public bool IsClientGone => false;
 
+    public bool DiscardsBody => false;
+
+    public bool HasStarted => false;
+
+    public bool TryDiscard() => true;
+
     public void WriteEnviron(EnvironWriter environ)
     {
         environ.Set(EnvironKey.RequestMethod, "GET");

@@ -378,6 +378,21 @@ def sized(environ, start_response):
     return (data[i:i + chunk] for i in range(0, size, chunk))
 
 
+def length_mismatch(environ, start_response):
+    """Declares Content-Length=declared and produces the parts (sizes, comma-separated) as a list, generator or write()."""
+    q = _query(environ)
+    parts = [b"m" * int(n) for n in q.get("parts", "").split(",") if n]
+    write = start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", q["declared"])])
+    kind = q.get("kind", "list")
+    if kind == "write":
+        for part in parts:
+            write(part)
+        return []
+    if kind == "generator":
+        return (part for part in parts)
+    return parts
+
+
 def empty(environ, start_response):
     status = _query(environ).get("status", "200 OK")
     start_response(status, [("Content-Type", "text/plain")])
@@ -508,6 +523,8 @@ def non_bytes(environ, start_response, kind):
         return ["a str item"]
     if kind == "int":
         return [42]
+    if kind == "after-bytes":
+        return [b"a bytes item;", 42]
     return [None]
 
 
@@ -576,6 +593,7 @@ ROUTES = {
     "/write-only": write_only,
     "/sized": sized,
     "/empty": empty,
+    "/length-mismatch": length_mismatch,
     "/head-probe": head_probe,
     "/file-wrapper": file_wrapper,
     "/file-state": file_state,

@@ -23,6 +23,25 @@ internal sealed partial class HttpWsgiExchange : AkkaWsgi.Python.Wsgi.IWsgiRespo
 
     public bool IsClientGone => context.RequestAborted.IsCancellationRequested;
 
+    public bool DiscardsBody => Parked is not null || HttpMethods.IsHead(context.Request.Method);
+
+    public bool HasStarted => context.Response.HasStarted;
+
+    public bool TryDiscard()
+    {
+        var response = context.Response;
+        // Body bytes written before the headers went out are held by Kestrel, which would send them after any later
+        // headers: a response holding some cannot be replaced.
+        if (Parked is not null || response.HasStarted || !response.BodyWriter.CanGetUnflushedBytes || response.BodyWriter.UnflushedBytes > 0)
+        {
+            return false;
+        }
+
+        response.Clear();
+        context.Items.Remove(VaryCookiesDirective.ItemsKey);
+        return true;
+    }
+
     /// <summary>
     /// Set when the application parked the request: its response is then discarded, and the connection holds the
     /// client until the request is woken (a place among --max-parked is already reserved for it).

@@ -13,6 +13,21 @@ public interface IWsgiResponse
     /// <summary>True once the client has gone away; the bridge then stops producing the body.</summary>
     bool IsClientGone { get; }
 
+    /// <summary>
+    /// True when body bytes are not sent whatever the status: the request is HEAD, or the server holds the response
+    /// back (a parked request).
+    /// </summary>
+    bool DiscardsBody { get; }
+
+    /// <summary>True once the status line has gone to the client; until then a failure can still be answered on its own.</summary>
+    bool HasStarted { get; }
+
+    /// <summary>
+    /// Forgets the status and headers of a response that has not gone out and holds no body bytes, so that another can
+    /// start; false when it cannot.
+    /// </summary>
+    bool TryDiscard();
+
     /// <summary>Commits status and headers; called once, before the first body byte (or at the end).</summary>
     /// <remarks>The bridge reuses <paramref name="headers"/> for the next request: copy what is kept.</remarks>
     void Start(int statusCode, string reasonPhrase, IReadOnlyList<KeyValuePair<string, string>> headers);

@@ -40,6 +40,7 @@ public sealed partial class WsgiWorker
     private int statusCode;
     private string reasonPhrase = "";
     private long? declaredLength;
+    private long sent;
     private int unflushed;
 
     private IWsgiResponse Response => (exchange ?? throw new InvalidOperationException("no request is running")).Response;
@@ -51,8 +52,15 @@ public sealed partial class WsgiWorker
         statusCode = 0;
         reasonPhrase = "";
         declaredLength = null;
+        sent = 0;
         unflushed = 0;
     }
+
+    /// <summary>
+    /// True when the response carries no body (RFC 9110 6.4.1: a HEAD request, 1xx, 204, 205 and 304): what the
+    /// application produces is read and dropped, and Content-Length describes a body that is not sent.
+    /// </summary>
+    private bool Bodyless => Response.DiscardsBody || statusCode < 200 || statusCode is 204 or 205 or 304;
 
     internal PyObject? StartResponse(long token, PyArgs args)
     {
@@ -170,7 +178,18 @@ public sealed partial class WsgiWorker
         if (data.Length > 0)
         {
             EnsureStarted();
-            Response.Write(data);
+            if (!Bodyless)
+            {
+                if (declaredLength is { } length && sent + data.Length > length)
+                {
+                    throw new PyRaiseException(PyErrorKind.ValueError,
+                        $"write() of {data.Length} bytes would take the body past its Content-Length of {length} bytes ({sent} sent)");
+                }
+
+                Response.Write(data);
+                sent += data.Length;
+            }
+
             Flush();
         }
 
@@ -205,14 +224,15 @@ public sealed partial class WsgiWorker
             return;
         }
 
-        if (result.IsInstance(app.FileWrapperType) && TrySendFile(result))
+        // wsgi.file_wrapper sends a file up to Content-Length, read or sent whole (as TrySendFile does).
+        var isFile = result.IsInstance(app.FileWrapperType);
+        if (isFile && TrySendFile(result))
         {
             return;
         }
 
         // A generator may still run code after its last block (cleanup before it returns): that block is sent at once.
         var lastMayWait = !result.IsInstance(app.GeneratorType);
-        long written = 0;
         using var iterator = result.GetIter();
         while (!clientGone)
         {
@@ -224,8 +244,9 @@ public sealed partial class WsgiWorker
 
             if (!item.TryGetBytes(out var data))
             {
+                var typeName = item.TypeName();
                 throw new WsgiProtocolException(
-                    $"the response body contains a {item.TypeName()}; every item of the iterable must be bytes (PEP 3333)");
+                    $"the response body contains {Article(typeName)} {typeName}; every item of the iterable must be bytes (PEP 3333)");
             }
 
             if (data.Length == 0)
@@ -234,9 +255,28 @@ public sealed partial class WsgiWorker
             }
 
             EnsureStarted();
-            Response.Write(data);
-            written += data.Length;
-            if (lastMayWait && declaredLength is { } length && written >= length)
+            if (!Bodyless)
+            {
+                if (isFile && sent + data.Length > declaredLength)
+                {
+                    data = data[..(int)(declaredLength.Value - sent)];
+                }
+                else if (sent + data.Length > declaredLength)
+                {
+                    throw new WsgiProtocolException(
+                        $"the response body is longer than its Content-Length of {declaredLength} bytes ({sent} sent, then {data.Length} more)");
+                }
+
+                Response.Write(data);
+                sent += data.Length;
+            }
+
+            if (isFile && (sent == declaredLength || Bodyless))
+            {
+                break; // the rest of the file is not sent, so it is not read either
+            }
+
+            if (lastMayWait && sent == declaredLength)
             {
                 // The body is complete: nothing may follow, and the connection side sends it as it ends the response,
                 // off this thread. PEP 3333 only forbids holding a block back while the application makes the next.
@@ -252,24 +292,49 @@ public sealed partial class WsgiWorker
     /// delaying a block while the application produces the next). Items are read borrowed, the way the C-API
     /// iterates a list, because no Python code runs between reading an item and copying it out.
     /// </summary>
+    /// <remarks>
+    /// The items are checked before the first is copied, so a wrong one, or a length that contradicts
+    /// Content-Length, is answered with a 500 of its own rather than with a response cut short.
+    /// </remarks>
     private void SendSequence(PyObject items)
     {
         var count = items.SequenceLength;
-        for (var i = 0; i < count && !clientGone; i++)
+        long total = 0;
+        for (var i = 0; i < count; i++)
         {
             if (!items.TryGetItemBytes(i, out var data, out var typeName))
             {
                 throw new WsgiProtocolException(
-                    $"the response body contains a {typeName}; every item of the iterable must be bytes (PEP 3333)");
+                    $"the response body contains {Article(typeName)} {typeName}; every item of the iterable must be bytes (PEP 3333)");
             }
 
+            total += data.Length;
+        }
+
+        if (declaredLength is { } length && sent + total != length && startCalled && !Bodyless)
+        {
+            throw new WsgiProtocolException(sent + total > length
+                ? $"the response body is longer than its Content-Length: {sent + total} bytes, {length} declared"
+                : $"the response body is shorter than its Content-Length: {sent + total} bytes, {length} declared");
+        }
+
+        bool? bodyless = null;
+        for (var i = 0; i < count && !clientGone; i++)
+        {
+            items.TryGetItemBytes(i, out var data, out _);
             if (data.Length == 0)
             {
                 continue;
             }
 
             EnsureStarted();
+            if (bodyless ??= Bodyless)
+            {
+                continue;
+            }
+
             Response.Write(data);
+            sent += data.Length;
             unflushed += data.Length;
             if (unflushed >= FlushThreshold)
             {
@@ -277,6 +342,8 @@ public sealed partial class WsgiWorker
             }
         }
     }
+
+    private static string Article(string? noun) => noun is { Length: > 0 } && "aeiouAEIOU".Contains(noun[0], StringComparison.Ordinal) ? "an" : "a";
 
     private bool TrySendFile(PyObject wrapper)
     {
@@ -291,9 +358,16 @@ public sealed partial class WsgiWorker
         using var offset = parameters.TupleItem(1);
         using var size = parameters.TupleItem(2);
         var start = offset.ToInt64();
-        var count = declaredLength ?? Math.Max(0, size.ToInt64() - start);
+        var available = Math.Max(0, size.ToInt64() - start);
+        var count = declaredLength is { } declared ? declared - sent : available;
+        if (count > available && !Bodyless)
+        {
+            throw new WsgiProtocolException(
+                $"the response body is shorter than its Content-Length: the file has {available} bytes from offset {start}, {count} declared");
+        }
+
         EnsureStarted();
-        if (count > 0)
+        if (count > 0 && !Bodyless)
         {
             // The descriptor stays the application's: it is closed by close() on the wrapper, not here.
             using var file = new SafeFileHandle((nint)fd.ToInt64(), ownsHandle: false);
@@ -301,6 +375,8 @@ public sealed partial class WsgiWorker
             {
                 clientGone = true;
             }
+
+            sent += count;
         }
 
         return true;
@@ -367,6 +443,11 @@ public sealed partial class WsgiWorker
             }
         }
 
+        if (failure is null && sent < declaredLength && !clientGone && startCalled && !Bodyless)
+        {
+            failure = $"the response body is shorter than its Content-Length: {sent} bytes, {declaredLength} declared";
+        }
+
         if (failure is null)
         {
             if (clientGone)
@@ -381,8 +462,20 @@ public sealed partial class WsgiWorker
             return;
         }
 
+        if (started && !Response.HasStarted && Response.TryDiscard())
+        {
+            started = false; // nothing went out: the failure gets a response of its own
+        }
+
         if (started)
         {
+            if (!Response.HasStarted)
+            {
+                // What is buffered goes out before the connection is cut: the client sees as much as was produced,
+                // and a response that started is never replaced by another.
+                Flush();
+            }
+
             if (interruptedAfter is { } ranFor)
             {
                 WsgiLog.StartedRequestTimedOut(logger, exchange!.Description, ranFor.TotalSeconds, failure);

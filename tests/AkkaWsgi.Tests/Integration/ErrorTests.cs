@@ -13,7 +13,7 @@ public sealed class ErrorTests(ConformanceServers servers)
 
     // Route under /non-bytes/ and the Python type name the log line must name.
     public static IEnumerable<object[]> NonBytesItems => Matrix.WithEveryPython(
-        ["str", "str"], ["int", "int"], ["none", "NoneType"]);
+        ["str", "str"], ["int", "int"], ["none", "NoneType"], ["after-bytes", "int"]);
 
     [Theory]
     [MemberData(nameof(Pythons))]
@@ -71,6 +71,7 @@ public sealed class ErrorTests(ConformanceServers servers)
 
         Assert.Equal(500, response.StatusCode);
         Assert.DoesNotContain("a str item", response.BodyText, StringComparison.Ordinal);
+        Assert.DoesNotContain("a bytes item", response.BodyText, StringComparison.Ordinal);
         var typeWord = new Regex($@"\b{typeName}\b");
         Assert.True(await server.WaitForLogAsync(log => typeWord.IsMatch(log), LogWait, before),
             $"no log line names the type {typeName}:\n{server.LogSince(before)}");

@@ -245,16 +245,23 @@ public sealed class ResponseBodyTests(ConformanceServers servers)
         Assert.Equal(Pattern(50_000).Skip(1000), response.Body);
     }
 
+    // A file the server sends itself, and an object it reads through its read method.
+    public static IEnumerable<object[]> FileKinds => Matrix.WithEveryPython(["file"], ["nofileno"]);
+
     [Theory]
-    [MemberData(nameof(Pythons))]
-    public async Task FileWrapper_WithAppContentLength_SendsNoMoreThanThatLength(string python)
+    [MemberData(nameof(FileKinds))]
+    public async Task FileWrapper_WithAppContentLength_SendsNoMoreThanThatLength(string python, string kind)
     {
         var server = await servers.ForAsync(python);
         var token = TestHttp.NewToken();
-        var response = await TestHttp.RawAsync(server, TestHttp.Get(server, $"/file-wrapper?token={token}&size=100000&length=5000"));
+        var response = await TestHttp.RawAsync(server, TestHttp.Get(server, $"/file-wrapper?token={token}&size=100000&length=5000&kind={kind}"));
 
+        Assert.Equal(200, response.StatusCode);
         Assert.Equal("5000", response.Header("Content-Length"));
         Assert.Equal(Pattern(5000), response.Body);
+        Assert.True(response.Complete);
+        var state = await WaitForFileClosedAsync(server, token);
+        Assert.True(state["closed"]!.GetValue<bool>(), "the wrapped file was never closed");
     }
 
     [Theory]

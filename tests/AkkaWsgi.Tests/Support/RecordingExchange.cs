@@ -34,6 +34,28 @@ public sealed class RecordingExchange(string path = "/", RequestBody? body = nul
 
     public bool IsClientGone => ClientLeavesAfterFlushes is { } n && Flushes >= n;
 
+    public bool DiscardsBody => Method == "HEAD";
+
+    /// <summary>Like the transport's: true once a flush followed the start.</summary>
+    public bool HasStarted { get; private set; }
+
+    /// <summary>How many times a response that had not gone out was discarded.</summary>
+    public int Discards { get; private set; }
+
+    public bool TryDiscard()
+    {
+        if (HasStarted || written.Length > 0)
+        {
+            return false;
+        }
+
+        Discards++;
+        Status = null;
+        Reason = null;
+        Headers.Clear();
+        return true;
+    }
+
     public string BodyText => Encoding.Latin1.GetString(written.ToArray());
 
     /// <summary>The request's REQUEST_METHOD.</summary>
@@ -75,12 +97,14 @@ public sealed class RecordingExchange(string path = "/", RequestBody? body = nul
     public ValueTask<bool> FlushAsync()
     {
         Flushes++;
+        HasStarted |= Status is not null;
         return new(!IsClientGone);
     }
 
     public ValueTask<bool> SendFileAsync(SafeFileHandle file, long offset, long? count)
     {
         SentFile = (offset, count);
+        HasStarted = true;
         var buffer = new byte[count ?? 1 << 20];
         var read = RandomAccess.Read(file, buffer, offset);
         written.Write(buffer, 0, read);

@@ -147,7 +147,109 @@ public sealed class WsgiWorkerTests
         var exchange = Run(worker, new RecordingExchange("/str"));
 
         Assert.Equal(500, exchange.Status);
-        Assert.Contains(Python.Logs.Lines, l => l.Contains("GET /str", StringComparison.Ordinal) && l.Contains("contains a str", StringComparison.Ordinal));
+        Assert.Contains(Python.Logs.Lines, l => l.Contains("GET /str", StringComparison.Ordinal) && l.Contains("contains a str;", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Run_NonBytesItemAfterBytesInAList_Answers500WithNoneOfTheList()
+    {
+        // A list is checked whole before any of it is copied, so a bad item still leaves room for a clean 500.
+        var (_, worker) = Python.Load("""
+            def application(environ, start_response):
+                start_response("200 OK", [])
+                return [b"first;", 42]
+            """);
+        var exchange = Run(worker, new RecordingExchange("/after-bytes"));
+
+        Assert.Equal(500, exchange.Status);
+        Assert.False(exchange.Aborted);
+        Assert.Equal("Internal Server Error\n", exchange.BodyText);
+        Assert.Contains(Python.Logs.Lines, l => l.Contains("GET /after-bytes", StringComparison.Ordinal) && l.Contains("contains an int", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("[b'0123456789']", "100", "shorter than its Content-Length: 10 bytes, 100 declared")]
+    [InlineData("[]", "3", "shorter than its Content-Length: 0 bytes, 3 declared")]
+    [InlineData("[b'0123', b'456789']", "5", "longer than its Content-Length: 10 bytes, 5 declared")]
+    [InlineData("iter([])", "3", "shorter than its Content-Length: 0 bytes, 3 declared")]
+    [InlineData("iter([b'0123456789'])", "5", "longer than its Content-Length of 5 bytes (0 sent, then 10 more)")]
+    public void Run_BodyContradictingContentLengthBeforeAnythingWentOut_Answers500(string body, string declared, string message)
+    {
+        var (_, worker) = Python.Load($$"""
+            def application(environ, start_response):
+                start_response("200 OK", [("X-App", "1"), ("Content-Length", "{{declared}}")])
+                return {{body}}
+            """);
+        var exchange = Run(worker, new RecordingExchange($"/length/{Guid.NewGuid():N}"));
+
+        Assert.Equal(500, exchange.Status);
+        Assert.False(exchange.Aborted);
+        Assert.False(exchange.Headers.ContainsKey("X-App"), "the application's headers were kept on the 500");
+        Assert.Equal("Internal Server Error\n", exchange.BodyText);
+        Assert.Contains(Python.Logs.Lines, l => l.Contains($"{exchange.Description} failed, answered 500", StringComparison.Ordinal) &&
+                                               l.Contains(message, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("(b for b in [b'01234', b'56789'])", "7", "01234", "longer than its Content-Length of 7 bytes (5 sent, then 5 more)")]
+    [InlineData("(b for b in [b'01234'])", "7", "01234", "shorter than its Content-Length: 5 bytes, 7 declared")]
+    public void Run_BodyContradictingContentLengthAfterItStarted_IsCutShort(string body, string declared, string sentBefore, string message)
+    {
+        var (_, worker) = Python.Load($$"""
+            def application(environ, start_response):
+                start_response("200 OK", [("Content-Length", "{{declared}}")])
+                return {{body}}
+            """);
+        var exchange = Run(worker, new RecordingExchange($"/length/{Guid.NewGuid():N}"));
+
+        Assert.Equal(200, exchange.Status);
+        Assert.True(exchange.Aborted);
+        Assert.Equal(sentBefore, exchange.BodyText);
+        Assert.Contains(Python.Logs.Lines, l => l.Contains($"{exchange.Description} failed after the response started", StringComparison.Ordinal) &&
+                                               l.Contains(message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Run_IterableCompletingItsContentLengthThenFailing_SendsWhatWasBufferedBeforeCuttingIt()
+    {
+        // The last block of an iterable is left for the connection to send; a failure after it must not lose it.
+        var (_, worker) = Python.Load("""
+            class Body:
+                def __init__(self): self.items = [b"hello world"]
+                def __iter__(self): return self
+                def __next__(self):
+                    if self.items: return self.items.pop(0)
+                    raise RuntimeError("after the last block")
+            def application(environ, start_response):
+                start_response("200 OK", [("Content-Length", "11")])
+                return Body()
+            """);
+        var exchange = Run(worker, new RecordingExchange("/fails-after-last"));
+
+        Assert.True(exchange.Aborted);
+        Assert.Equal("hello world", exchange.BodyText);
+        Assert.Equal(1, exchange.Flushes); // by the server, before it cut the response
+        Assert.Contains(Python.Logs.Lines, l => l.Contains("GET /fails-after-last failed after the response started", StringComparison.Ordinal) &&
+                                               l.Contains("after the last block", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("200 OK", "HEAD")]
+    [InlineData("204 No Content", "GET")]
+    [InlineData("304 Not Modified", "GET")]
+    public void Run_ResponseWithoutABody_DropsWhatTheApplicationProducesAndChecksNoLength(string status, string method)
+    {
+        var (_, worker) = Python.Load($$"""
+            def application(environ, start_response):
+                start_response("{{status}}", [("Content-Length", "5")])
+                return [b"0123456789"]
+            """);
+        var exchange = Run(worker, new RecordingExchange("/bodyless") { Method = method });
+
+        Assert.Equal(int.Parse(status[..3], System.Globalization.CultureInfo.InvariantCulture), exchange.Status);
+        Assert.False(exchange.Aborted);
+        Assert.Equal("", exchange.BodyText);
+        Assert.Equal("5", exchange.Headers["Content-Length"]);
     }
 
     [Theory]
