@@ -41,6 +41,7 @@ public sealed partial class WsgiWorker
     private string reasonPhrase = "";
     private long? declaredLength;
     private long sent;
+    private bool bodyless; // Bodyless, fixed once the response has started
     private int unflushed;
 
     private IWsgiResponse Response => (exchange ?? throw new InvalidOperationException("no request is running")).Response;
@@ -53,6 +54,7 @@ public sealed partial class WsgiWorker
         reasonPhrase = "";
         declaredLength = null;
         sent = 0;
+        bodyless = false;
         unflushed = 0;
     }
 
@@ -178,7 +180,7 @@ public sealed partial class WsgiWorker
         if (data.Length > 0)
         {
             EnsureStarted();
-            if (!Bodyless)
+            if (!bodyless)
             {
                 if (declaredLength is { } length && sent + data.Length > length)
                 {
@@ -244,9 +246,7 @@ public sealed partial class WsgiWorker
 
             if (!item.TryGetBytes(out var data))
             {
-                var typeName = item.TypeName();
-                throw new WsgiProtocolException(
-                    $"the response body contains {Article(typeName)} {typeName}; every item of the iterable must be bytes (PEP 3333)");
+                throw NotBytes(item.TypeName());
             }
 
             if (data.Length == 0)
@@ -255,7 +255,7 @@ public sealed partial class WsgiWorker
             }
 
             EnsureStarted();
-            if (!Bodyless)
+            if (!bodyless)
             {
                 if (isFile && sent + data.Length > declaredLength)
                 {
@@ -271,7 +271,7 @@ public sealed partial class WsgiWorker
                 sent += data.Length;
             }
 
-            if (isFile && (sent == declaredLength || Bodyless))
+            if (isFile && (sent == declaredLength || bodyless))
             {
                 break; // the rest of the file is not sent, so it is not read either
             }
@@ -299,36 +299,41 @@ public sealed partial class WsgiWorker
     private void SendSequence(PyObject items)
     {
         var count = items.SequenceLength;
-        long total = 0;
-        for (var i = 0; i < count; i++)
+        if (count > 1 || declaredLength is not null)
+        {
+            long total = 0;
+            for (var i = 0; i < count; i++)
+            {
+                if (!items.TryGetItemBytes(i, out var data, out var typeName))
+                {
+                    throw NotBytes(typeName);
+                }
+
+                total += data.Length;
+            }
+
+            if (declaredLength is { } length && sent + total != length && startCalled && !Bodyless)
+            {
+                throw new WsgiProtocolException(sent + total > length
+                    ? $"the response body is longer than its Content-Length: {sent + total} bytes, {length} declared"
+                    : $"the response body is shorter than its Content-Length: {sent + total} bytes, {length} declared");
+            }
+        }
+
+        for (var i = 0; i < count && !clientGone; i++)
         {
             if (!items.TryGetItemBytes(i, out var data, out var typeName))
             {
-                throw new WsgiProtocolException(
-                    $"the response body contains {Article(typeName)} {typeName}; every item of the iterable must be bytes (PEP 3333)");
+                throw NotBytes(typeName);
             }
 
-            total += data.Length;
-        }
-
-        if (declaredLength is { } length && sent + total != length && startCalled && !Bodyless)
-        {
-            throw new WsgiProtocolException(sent + total > length
-                ? $"the response body is longer than its Content-Length: {sent + total} bytes, {length} declared"
-                : $"the response body is shorter than its Content-Length: {sent + total} bytes, {length} declared");
-        }
-
-        bool? bodyless = null;
-        for (var i = 0; i < count && !clientGone; i++)
-        {
-            items.TryGetItemBytes(i, out var data, out _);
             if (data.Length == 0)
             {
                 continue;
             }
 
             EnsureStarted();
-            if (bodyless ??= Bodyless)
+            if (bodyless)
             {
                 continue;
             }
@@ -342,6 +347,9 @@ public sealed partial class WsgiWorker
             }
         }
     }
+
+    private static WsgiProtocolException NotBytes(string? typeName) =>
+        new($"the response body contains {Article(typeName)} {typeName}; every item of the iterable must be bytes (PEP 3333)");
 
     private static string Article(string? noun) => noun is { Length: > 0 } && "aeiouAEIOU".Contains(noun[0], StringComparison.Ordinal) ? "an" : "a";
 
@@ -367,7 +375,7 @@ public sealed partial class WsgiWorker
         }
 
         EnsureStarted();
-        if (count > 0 && !Bodyless)
+        if (count > 0 && !bodyless)
         {
             // The descriptor stays the application's: it is closed by close() on the wrapper, not here.
             using var file = new SafeFileHandle((nint)fd.ToInt64(), ownsHandle: false);
@@ -396,6 +404,7 @@ public sealed partial class WsgiWorker
 
         started = true;
         Response.Start(statusCode, reasonPhrase, headers);
+        bodyless = Bodyless; // after Start, which decides whether the response is held back
     }
 
     private void Flush()
