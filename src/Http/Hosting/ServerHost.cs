@@ -200,7 +200,21 @@ internal static class ServerHost
             Cluster = cluster?.Settings,
             StopHost = () => lifetime?.StopApplication(),
         };
-        var web = KestrelSetup.Build(options, loggerFactory, worker?.ListenDescriptors, certificates,
+        WebApplication web;
+        try
+        {
+            web = BuildWeb();
+        }
+        catch (IOException e)
+        {
+            // A listener Kestrel's options could not set up (a unix socket path that is taken): nothing has started,
+            // and the application's exit handlers are not run for a server that never served.
+            ServerLog.StartFailed(logger, e.Message, e);
+            workersStopped = false;
+            return ExitCodes.Failure;
+        }
+
+        WebApplication BuildWeb() => KestrelSetup.Build(options, loggerFactory, worker?.ListenDescriptors, certificates,
             worker?.TlsDescriptors ?? new Dictionary<int, int>(), worker?.StatusDescriptors ?? new HashSet<int>(), worker?.StatusPeers, balance, services =>
             {
                 if (options.StatusSocket is not null)
@@ -224,6 +238,7 @@ internal static class ServerHost
                         .WithAkkaWsgi();
                 });
             });
+
         lifetime = web.Services.GetRequiredService<IHostApplicationLifetime>();
         if (options.StatusSocket is not null)
         {

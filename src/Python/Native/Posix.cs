@@ -45,6 +45,10 @@ public static unsafe partial class Posix
     [LibraryImport("libc", EntryPoint = "unsetenv", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int UnsetEnv(string name);
 
+    // statx, unlike stat, has one layout on every architecture.
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int StatX(int directory, string path, int flags, uint mask, byte* buffer);
+
     [LibraryImport("libc", EntryPoint = "_exit")]
     private static partial void ExitNow(int status);
 
@@ -202,6 +206,25 @@ public static unsafe partial class Posix
             strings.ForEach(Marshal.FreeCoTaskMem);
             arrays.ForEach(a => NativeMemory.Free((void*)a));
         }
+    }
+
+    /// <summary>True when <paramref name="path"/> itself (a final symbolic link not followed) is a unix socket.</summary>
+    public static bool IsSocket(string path)
+    {
+        const int AtFdCwd = -100;
+        const int AtSymlinkNoFollow = 0x100;
+        const uint StatxType = 1;
+        const int StatxSize = 256;
+        const int ModeOffset = 28; // struct statx: stx_mode, a __u16
+        const int FileTypeMask = 0xF000; // S_IFMT
+        const int SocketType = 0xC000; // S_IFSOCK
+        var buffer = stackalloc byte[StatxSize];
+        if (StatX(AtFdCwd, path, AtSymlinkNoFollow, StatxType, buffer) != 0)
+        {
+            return false;
+        }
+
+        return (*(ushort*)(buffer + ModeOffset) & FileTypeMask) == SocketType;
     }
 
     /// <summary>Whether the descriptor survives exec, that is whether FD_CLOEXEC is clear.</summary>

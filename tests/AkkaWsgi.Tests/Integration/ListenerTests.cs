@@ -42,6 +42,55 @@ public sealed class ListenerTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task UnixSocketPath_WhereAnotherServerListens_IsRefusedAndThatServerKeepsIt(bool noSupervisor)
+    {
+        using var dir = new TempDirectoryTree();
+        var path = dir.PathOf("taken.sock");
+        using var other = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        other.Bind(new UnixDomainSocketEndPoint(path));
+        other.Listen();
+
+        using var server = ServerProcess.Launch(UnixArguments(path, noSupervisor));
+
+        Assert.Equal(1, await server.WaitForExitAsync(Patience));
+        Assert.Contains($"cannot start: cannot listen on unix:{path}: another server is listening there", server.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", server.Log, StringComparison.Ordinal);
+        using var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await client.ConnectAsync(new UnixDomainSocketEndPoint(path));
+        using var accepted = await other.AcceptAsync();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task UnixSocketPath_NamingAnOrdinaryFile_IsRefusedAndTheFileKept(bool noSupervisor)
+    {
+        using var dir = new TempDirectoryTree();
+        var path = dir.PathOf("settings.py");
+        File.WriteAllText(path, "DEBUG = False\n");
+
+        using var server = ServerProcess.Launch(UnixArguments(path, noSupervisor));
+
+        Assert.Equal(1, await server.WaitForExitAsync(Patience));
+        Assert.Contains("a file that is not a socket is there, and is left alone", server.Log, StringComparison.Ordinal);
+        Assert.Equal("DEBUG = False\n", File.ReadAllText(path));
+    }
+
+    private static List<string> UnixArguments(string path, bool noSupervisor)
+    {
+        var arguments = ServerProcess.AppArguments("conformance", PythonInstalls.Default, workers: 1);
+        arguments[arguments.IndexOf("127.0.0.1:0")] = $"unix:{path}";
+        if (noSupervisor)
+        {
+            arguments.Add("--no-supervisor");
+        }
+
+        return arguments;
+    }
+
     [Fact]
     public async Task SystemdActivation_ServesTheHandedOverSocketInsteadOfTheDefaultAddress()
     {
