@@ -201,11 +201,14 @@ BAD_HEADERS = {
     "bytes-value": [("X-Bytes-Value-Marker", b"v")],
     "non-latin1-value": [("X-Euro-Marker", "\u20ac")],
     "three-tuple": [("X-Triple-Marker", "v", "extra")],
-    "connection": [("conNection", "close")],
-    "transfer-encoding": [("transfer-Encoding", "chunked")],
-    "keep-alive": [("keep-Alive", "timeout=5")],
-    "upgrade": [("upGrade", "websocket")],
 }
+
+
+def hop_by_hop(environ, start_response):
+    """A response with one hop-by-hop header, named and valued by the query, as a proxying view copies them."""
+    q = _query(environ)
+    start_response("200 OK", [("Content-Type", "text/plain"), ("X-Upstream", "1"), (q["name"], q["value"])])
+    return [b"sent with a hop-by-hop header"]
 
 
 def bad_status(environ, start_response, case):
@@ -593,6 +596,7 @@ ROUTES = {
     "/write-only": write_only,
     "/sized": sized,
     "/empty": empty,
+    "/hop-by-hop": hop_by_hop,
     "/length-mismatch": length_mismatch,
     "/head-probe": head_probe,
     "/file-wrapper": file_wrapper,

@@ -10,6 +10,7 @@ internal static class ResponseValidation
         SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
     // PEP 3333: applications must not send hop-by-hop headers (RFC 9110 7.6.1); the server owns the connection.
+    // Applications that copy a proxied response's headers send them anyway, and other servers leave them out.
     private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
     {
         "Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization", "Proxy-Connection", "TE", "Trailer",
@@ -51,11 +52,6 @@ internal static class ResponseValidation
             return $"header name {Quote(name)} is not a valid HTTP token";
         }
 
-        if (HopByHop.Contains(name))
-        {
-            return $"header {Quote(name)} is hop-by-hop; the server manages the connection (PEP 3333)";
-        }
-
         foreach (var c in value)
         {
             if ((c < ' ' && c != '\t') || c == '\u007f')
@@ -71,6 +67,9 @@ internal static class ResponseValidation
 
         return null;
     }
+
+    /// <summary>True for a header only the server may send (Connection, Transfer-Encoding, ...), whatever its case.</summary>
+    public static bool IsHopByHop(string name) => HopByHop.Contains(name);
 
     private static string Quote(string s) => s.Length > 80 ? $"'{s[..80]}...'" : $"'{s}'";
 }

@@ -52,6 +52,12 @@ public sealed class WsgiApplication : IDisposable
 
     public string Module { get; }
 
+    // Hop-by-hop header names the application has sent, each reported once rather than on every response.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> hopByHopSeen = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>True the first time <paramref name="name"/> is seen.</summary>
+    internal bool FirstHopByHop(string name) => hopByHopSeen.TryAdd(name, 0);
+
     public string CallableName { get; }
 
     /// <summary>Settings every environ carries (wsgi.multiprocess and the like).</summary>

@@ -33,6 +33,11 @@ internal static partial class WsgiLog
     [LoggerMessage(8, LogLevel.Warning, "released {Count} logging lock(s) left held by the interrupted request", EventName = "LoggingLocksReleased")]
     public static partial void LoggingLocksReleased(ILogger logger, long count);
 
+    [LoggerMessage(11, LogLevel.Warning,
+        "{Request}: the application sent the hop-by-hop header '{Name}: {Value}', which is left out: the server manages the connection (PEP 3333). Said once for each header name",
+        EventName = "HopByHopHeaderDropped")]
+    public static partial void HopByHopHeaderDropped(ILogger logger, string request, string name, string value);
+
     [LoggerMessage(9, LogLevel.Error, "background job {Job} failed; it runs again at its next time:\n{Detail}", EventName = "BackgroundJobFailed")]
     public static partial void BackgroundJobFailed(ILogger logger, string job, string detail);
 

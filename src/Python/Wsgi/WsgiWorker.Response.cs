@@ -140,6 +140,16 @@ public sealed partial class WsgiWorker
                 throw new PyRaiseException(PyErrorKind.ValueError, headerError);
             }
 
+            if (ResponseValidation.IsHopByHop(name))
+            {
+                if (app.FirstHopByHop(name))
+                {
+                    WsgiLog.HopByHopHeaderDropped(logger, exchange!.Description, name, value);
+                }
+
+                continue;
+            }
+
             if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
             {
                 if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || (length is not null && length != n))
