@@ -30,6 +30,10 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
     private int servingGeneration = 1;
     private int lastGeneration = 1;
     private int? pendingGeneration;
+
+    // A reload asked for while another was starting: that one may have imported older code (a deploy that signals
+    // twice), so another follows it, whether it becomes ready or fails. Several such requests make one.
+    private bool reloadAgain;
     private WorkerId? leader;
     private bool everReady;
     private bool announced;
@@ -141,6 +145,7 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
                 reloads++;
                 SupervisorLog.ReloadComplete(logger, id.Generation);
                 Announce();
+                ReloadAgainIfAsked();
             }
         }
         else if (id.Generation == servingGeneration)
@@ -284,6 +289,7 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
 
             pendingGeneration = null;
             ReplaceRetiring();
+            ReloadAgainIfAsked();
             return;
         }
 
@@ -322,7 +328,8 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
 
         if (pendingGeneration is { } pending)
         {
-            SupervisorLog.ReloadAlreadyRunning(logger, pending);
+            reloadAgain = true;
+            SupervisorLog.ReloadQueued(logger, pending);
             return;
         }
 
@@ -332,6 +339,15 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
         for (var slot = 0; slot < options.Processes; slot++)
         {
             Launch(slot, generation);
+        }
+    }
+
+    private void ReloadAgainIfAsked()
+    {
+        if (reloadAgain)
+        {
+            reloadAgain = false;
+            Reload();
         }
     }
 

@@ -39,9 +39,10 @@ internal static partial class SupervisorLog
         EventName = "ReloadFailed")]
     public static partial void ReloadFailed(ILogger logger, string worker, string status, int generation);
 
-    [LoggerMessage(510, LogLevel.Warning, "reload: generation {Generation} is still starting; this reload request is ignored",
-        EventName = "ReloadAlreadyRunning")]
-    public static partial void ReloadAlreadyRunning(ILogger logger, int generation);
+    [LoggerMessage(510, LogLevel.Information,
+        "reload: generation {Generation} is still starting, and may hold older code; another generation starts once it is serving or has failed",
+        EventName = "ReloadQueued")]
+    public static partial void ReloadQueued(ILogger logger, int generation);
 
     [LoggerMessage(511, LogLevel.Information, "{Worker} retiring ({Reason}); its replacement is starting", EventName = "Retiring")]
     public static partial void Retiring(ILogger logger, string worker, string reason);

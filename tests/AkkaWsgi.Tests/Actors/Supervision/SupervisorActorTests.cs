@@ -356,6 +356,51 @@ public sealed class SupervisorActorTests
     }
 
     [Fact]
+    public async Task ReloadAskedWhileOneStarts_RunsOnceThatOneServes_AndSeveralAsksMakeOne()
+    {
+        // A deploy that signals twice: the first new generation may have imported the code before the second change.
+        await using var h = new Harness(processes: 1);
+        var first = (await h.AllReadyAsync())[0];
+        h.Tell(new ReloadWorkers());
+        var second = await h.StartedAsync(0, generation: 2);
+        h.Tell(new ReloadWorkers());
+        h.Tell(new ReloadWorkers());
+        await h.SettleAsync();
+        Assert.Equal(2, h.Started.Count); // nothing more while generation 2 starts
+        Assert.Equal(2, h.Logged("ReloadQueued").Count);
+
+        h.Ready(second);
+        await h.Launcher.WaitForAsync(LauncherAction.Drain, first);
+        var third = await h.StartedAsync(0, generation: 3);
+        h.Ready(third);
+        await h.Launcher.WaitForAsync(LauncherAction.Drain, second);
+        h.Time.Advance(TimeSpan.FromMinutes(10));
+        await h.SettleAsync();
+
+        Assert.Equal(3, h.Started.Count);
+        Assert.Equal(2, h.Logged("ReloadComplete").Count);
+    }
+
+    [Fact]
+    public async Task ReloadAskedWhileOneStarts_RunsAlsoWhenThatOneFails()
+    {
+        // The newer code may be the fix for what made the starting generation fail.
+        await using var h = new Harness(processes: 1);
+        var first = (await h.AllReadyAsync())[0];
+        h.Tell(new ReloadWorkers());
+        var broken = await h.StartedAsync(0, generation: 2);
+        h.Tell(new ReloadWorkers());
+
+        h.Exit(broken, 4);
+        var fixedOne = await h.StartedAsync(0, generation: 3);
+        h.Ready(fixedOne);
+
+        await h.Launcher.WaitForAsync(LauncherAction.Drain, first);
+        Assert.Single(h.Logged("ReloadFailed"));
+        Assert.Single(h.Logged("ReloadComplete"));
+    }
+
+    [Fact]
     public async Task Reload_AfterAFailedOne_UsesANewGenerationNumber()
     {
         await using var h = new Harness(processes: 1);
