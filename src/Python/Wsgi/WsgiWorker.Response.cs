@@ -144,7 +144,9 @@ public sealed partial class WsgiWorker
             {
                 if (app.FirstHopByHop(name))
                 {
-                    WsgiLog.HopByHopHeaderDropped(logger, exchange!.Description, name, value);
+                    // Proxy credentials copied from a request must not reach the log.
+                    WsgiLog.HopByHopHeaderDropped(logger, exchange!.Description, name,
+                        name.StartsWith("Proxy-Auth", StringComparison.OrdinalIgnoreCase) ? "(not shown)" : value);
                 }
 
                 continue;

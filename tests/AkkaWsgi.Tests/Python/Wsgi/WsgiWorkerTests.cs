@@ -156,8 +156,8 @@ public sealed class WsgiWorkerTests
         // What an application that copies a proxied response's headers sends; other servers leave them out too.
         var (_, worker) = Python.Load("""
             def application(environ, start_response):
-                start_response("200 OK", [("X-Upstream", "1"), ("Connection", "keep-alive"),
-                                          ("Keep-Alive", "timeout=5"), ("transfer-encoding", "chunked")])
+                start_response("200 OK", [("X-Upstream", "1"), ("Connection", "keep-alive"), ("Keep-Alive", "timeout=5"),
+                                          ("transfer-encoding", "chunked"), ("Proxy-Authorization", "Basic c2VjcmV0")])
                 return [b"proxied"]
             """);
         var first = Run(worker, new RecordingExchange("/proxied/1"));
@@ -172,6 +172,8 @@ public sealed class WsgiWorkerTests
 
         Assert.Single(Python.Logs.Lines, l => l.Contains("GET /proxied/1: the application sent the hop-by-hop header 'transfer-encoding: chunked'", StringComparison.Ordinal));
         Assert.DoesNotContain(Python.Logs.Lines, l => l.Contains("GET /proxied/2", StringComparison.Ordinal));
+        Assert.Single(Python.Logs.Lines, l => l.Contains("'Proxy-Authorization: (not shown)'", StringComparison.Ordinal));
+        Assert.DoesNotContain(Python.Logs.Lines, l => l.Contains("c2VjcmV0", StringComparison.Ordinal));
     }
 
     [Fact]
