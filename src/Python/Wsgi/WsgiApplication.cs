@@ -14,6 +14,9 @@ public sealed class WsgiApplication : IDisposable
     private readonly WsgiWorker?[] workers = new WsgiWorker?[MaxWorkers];
     private int workerCount;
 
+    // Hop-by-hop header names the application has sent, each reported once rather than on every response.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> hopByHopSeen = new(StringComparer.OrdinalIgnoreCase);
+
     internal WsgiApplication(string module, string callableName, PyObject callable, PyObject serverModule,
         ILoggerFactory loggerFactory)
     {
@@ -52,10 +55,7 @@ public sealed class WsgiApplication : IDisposable
 
     public string Module { get; }
 
-    // Hop-by-hop header names the application has sent, each reported once rather than on every response.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> hopByHopSeen = new(StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>True the first time <paramref name="name"/> is seen.</summary>
+    /// <summary>True the first time <paramref name="name"/> is seen as a hop-by-hop header of a response.</summary>
     internal bool FirstHopByHop(string name) => hopByHopSeen.TryAdd(name, 0);
 
     public string CallableName { get; }

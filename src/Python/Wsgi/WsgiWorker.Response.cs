@@ -326,9 +326,7 @@ public sealed partial class WsgiWorker
 
             if (declaredLength is { } length && sent + total != length && startCalled && !Bodyless)
             {
-                throw new WsgiProtocolException(sent + total > length
-                    ? $"the response body is longer than its Content-Length: {sent + total} bytes, {length} declared"
-                    : $"the response body is shorter than its Content-Length: {sent + total} bytes, {length} declared");
+                throw new WsgiProtocolException(LengthMismatch(sent + total, length));
             }
         }
 
@@ -359,6 +357,9 @@ public sealed partial class WsgiWorker
             }
         }
     }
+
+    private static string LengthMismatch(long body, long declared) =>
+        $"the response body is {(body > declared ? "longer" : "shorter")} than its Content-Length: {body} bytes, {declared} declared";
 
     private static WsgiProtocolException NotBytes(string? typeName) =>
         new($"the response body contains {Article(typeName)} {typeName}; every item of the iterable must be bytes (PEP 3333)");
@@ -466,7 +467,7 @@ public sealed partial class WsgiWorker
 
         if (failure is null && sent < declaredLength && !clientGone && startCalled && !Bodyless)
         {
-            failure = $"the response body is shorter than its Content-Length: {sent} bytes, {declaredLength} declared";
+            failure = LengthMismatch(sent, declaredLength.Value);
         }
 
         if (failure is null)
