@@ -50,4 +50,14 @@ internal static partial class SupervisionLog
 
     [LoggerMessage(1512, LogLevel.Warning, "connections are not balanced with the other worker processes: {Reason}", EventName = "Unbalanced")]
     public static partial void Unbalanced(ILogger logger, string reason);
+
+    [LoggerMessage(1513, LogLevel.Warning,
+        "--processes {Processes} is more than {PerCore} per core on this machine ({Cores}): each process holds its own Python " +
+        "and workers in memory, so past a few per core they take turns for the CPU instead of serving more, and starting or " +
+        "stopping them all is slow; an application that waits on I/O is served better by more --workers", EventName = "TooManyProcesses")]
+    private static partial void TooManyProcesses(ILogger logger, int processes, int perCore, string cores);
+
+    /// <summary>The warning for more processes than the cores can run side by side, with the cores counted in words.</summary>
+    public static void TooManyProcesses(ILogger logger, int processes, int perCore, int cores) =>
+        TooManyProcesses(logger, processes, perCore, cores == 1 ? "1 core" : FormattableString.Invariant($"{cores} cores"));
 }

@@ -85,6 +85,11 @@ internal static class SupervisorHost
             return ExitCodes.PythonUnavailable;
         }
 
+        if (ProcessCountAdvice.IsTooMany(options.Processes, Environment.ProcessorCount))
+        {
+            SupervisionLog.TooManyProcesses(logger, options.Processes, ProcessCountAdvice.PerCore, Environment.ProcessorCount);
+        }
+
         var finished = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var cluster = options.Processes > 1 ? LoopbackCluster.Create() : null;
         using var launcher = new WorkerProcessLauncher(arguments, listeners, cluster, pythonHost, logger);

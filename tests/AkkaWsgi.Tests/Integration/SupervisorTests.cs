@@ -34,6 +34,18 @@ public sealed partial class SupervisorTests
         Assert.Equal(2, pids.Count);
         Assert.DoesNotContain(server.ProcessId, pids);
         Assert.Equal(pids.Order(), WorkerPids(server.Log).Order());
+        Assert.DoesNotContain("per core", server.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MoreProcessesThanTheCoresCanRun_AreStarted_WithAWarningThatSaysWhy()
+    {
+        using var server = await ServerProcess.StartAsync(
+            Arguments(processes: 5), new Dictionary<string, string?> { ["DOTNET_PROCESSOR_COUNT"] = "1" });
+
+        Assert.Contains("--processes 5 is more than 4 per core on this machine (1 core)", server.Log, StringComparison.Ordinal);
+        Assert.Contains("more --workers", server.Log, StringComparison.Ordinal);
+        Assert.Contains("(5 worker processes × 2 workers", server.Log, StringComparison.Ordinal);
     }
 
     [Fact]
