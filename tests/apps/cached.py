@@ -19,6 +19,12 @@ _HEADERS = {
     "/etag": [("ETag", '"v1"')],
 }
 
+# Paths whose Cache-Control replaces the usual "public, max-age=60".
+_CACHE_CONTROL = {
+    "/shared-only": "public, max-age=0, s-maxage=60",
+    "/browser-only": "public, max-age=60, s-maxage=0",
+}
+
 
 def application(environ, start_response):
     path = environ["PATH_INFO"]
@@ -31,7 +37,7 @@ def application(environ, start_response):
     with _lock:
         _calls[path] = _calls.get(path, 0) + 1
         body = ("%s %d" % (path, _calls[path])).encode()
-    headers = [("Content-Type", "text/plain"), ("Cache-Control", "public, max-age=60")]
+    headers = [("Content-Type", "text/plain"), ("Cache-Control", _CACHE_CONTROL.get(path, "public, max-age=60"))]
     headers += _HEADERS.get(path, [])
     start_response("200 OK", headers)
     return [body]

@@ -168,6 +168,24 @@ public sealed class PageCacheTests
     }
 
     [Fact]
+    public async Task SharedMaxAge_DecidesOverMaxAge_AndReachesTheClientUnchanged()
+    {
+        using var server = await Start("--max-age", "60");
+        using var http = TestHttp.Client(server);
+
+        Assert.Equal("/shared-only 1", await Body(http, "/shared-only"));
+        using (var hit = await Send(http, "/shared-only"))
+        {
+            Assert.Equal("/shared-only 1", await hit.Content.ReadAsStringAsync());
+            Assert.NotNull(hit.Headers.Age);
+            Assert.Equal("public, max-age=0, s-maxage=60", hit.Headers.CacheControl?.ToString());
+        }
+
+        Assert.Equal("/browser-only 1", await Body(http, "/browser-only"));
+        Assert.Equal("/browser-only 2", await Body(http, "/browser-only"));
+    }
+
+    [Fact]
     public async Task WithoutMaxAge_NothingIsCached()
     {
         using var server = await Start();

@@ -28,13 +28,20 @@ internal static class CachePolicy
     }
 
     /// <summary>
-    /// How long a response may be kept: min(its <c>max-age</c>, <paramref name="maxAge"/>), or null when it must not be
-    /// kept at all.
+    /// How long a response may be kept: min(its <c>s-maxage</c> or else its <c>max-age</c>, <paramref name="maxAge"/>), or
+    /// null when it must not be kept at all.
     /// </summary>
     /// <remarks>
+    /// <para>
+    /// This cache is shared by every client, so <c>s-maxage</c> wins over <c>max-age</c> (RFC 9111 5.2.2.10): a site
+    /// sending <c>max-age=0, s-maxage=600</c> has browsers revalidate while shared caches keep the page, and one sending
+    /// <c>max-age=3600, s-maxage=0</c> lets only the browser keep it.
+    /// </para>
+    /// <para>
     /// Only 200, 301 and 404 are kept: they are the statuses RFC 9110 15.1 makes heuristically cacheable that a page
     /// cache meets in practice, and all three say the same thing about the URL every time. A 302 or 307 is often
     /// state-dependent (a login redirect), and 5xx or 429 describe the server's moment, not the page.
+    /// </para>
     /// </remarks>
     public static TimeSpan? Lifetime(int statusCode, IHeaderDictionary headers, TimeSpan maxAge)
     {
@@ -49,7 +56,7 @@ internal static class CachePolicy
         if (cacheControl.Count == 0 ||
             !CacheControlHeaderValue.TryParse(string.Join(",", cacheControl.ToArray()), out var parsed) ||
             parsed.Private || parsed.NoStore || parsed.NoCache ||
-            parsed.MaxAge is not { } given || given <= TimeSpan.Zero)
+            (parsed.SharedMaxAge ?? parsed.MaxAge) is not { } given || given <= TimeSpan.Zero)
         {
             return null;
         }

@@ -51,6 +51,19 @@ public sealed class CachePolicyTests
     }
 
     [Theory]
+    [InlineData("max-age=0, s-maxage=60", 60.0)]
+    [InlineData("public, s-maxage=60", 60.0)]
+    [InlineData("s-maxage=45, max-age=600", 45.0)]
+    [InlineData("max-age=600, s-maxage=0", null)]
+    [InlineData("s-maxage=0", null)]
+    public void Lifetime_IsTheSharedMaxAge_WhenTheResponseGivesOne(string cacheControl, double? seconds)
+    {
+        var expected = seconds is { } s ? TimeSpan.FromSeconds(s) : (TimeSpan?)null;
+
+        Assert.Equal(expected, CachePolicy.Lifetime(200, Headers(("Cache-Control", cacheControl)), MaxAge));
+    }
+
+    [Theory]
     [InlineData(201)]
     [InlineData(206)]
     [InlineData(302)]
