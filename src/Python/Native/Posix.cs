@@ -209,7 +209,19 @@ public static unsafe partial class Posix
     }
 
     /// <summary>True when <paramref name="path"/> itself (a final symbolic link not followed) is a unix socket.</summary>
-    public static bool IsSocket(string path)
+    public static bool IsSocket(string path) => FileTypeOf(path) == SocketType;
+
+    /// <summary>
+    /// True when <paramref name="path"/> itself (a final symbolic link not followed) is a regular file: not a
+    /// directory, link, FIFO, socket or device, any of which a plain open can block on or read without end.
+    /// </summary>
+    public static bool IsRegularFile(string path) => FileTypeOf(path) == RegularType;
+
+    private const int SocketType = 0xC000; // S_IFSOCK
+    private const int RegularType = 0x8000; // S_IFREG
+
+    // The S_IFMT bits of the path's mode, or -1 when it cannot be examined. statx has one layout on every architecture.
+    private static int FileTypeOf(string path)
     {
         const int AtFdCwd = -100;
         const int AtSymlinkNoFollow = 0x100;
@@ -217,14 +229,8 @@ public static unsafe partial class Posix
         const int StatxSize = 256;
         const int ModeOffset = 28; // struct statx: stx_mode, a __u16
         const int FileTypeMask = 0xF000; // S_IFMT
-        const int SocketType = 0xC000; // S_IFSOCK
         var buffer = stackalloc byte[StatxSize];
-        if (StatX(AtFdCwd, path, AtSymlinkNoFollow, StatxType, buffer) != 0)
-        {
-            return false;
-        }
-
-        return (*(ushort*)(buffer + ModeOffset) & FileTypeMask) == SocketType;
+        return StatX(AtFdCwd, path, AtSymlinkNoFollow, StatxType, buffer) != 0 ? -1 : *(ushort*)(buffer + ModeOffset) & FileTypeMask;
     }
 
     /// <summary>Whether the descriptor survives exec, that is whether FD_CLOEXEC is clear.</summary>

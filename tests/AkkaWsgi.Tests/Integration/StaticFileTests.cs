@@ -202,6 +202,43 @@ public sealed class StaticFileTests(StaticSiteFixture site) : IClassFixture<Stat
         Assert.Equal("app /static/img/only-site.txt", onlyInShorter.BodyText);
     }
 
+    [Fact]
+    public async Task Fifo_IsNotOpened_AndFallsThroughToTheApp()
+    {
+        var server = await site.GetAsync();
+
+        // Opened for reading, a FIFO holds the opening thread until a writer comes: the request would never end.
+        var response = await TestHttp.RawAsync(server, TestHttp.Get(server, "/static/pipe.txt")).WaitAsync(TimeSpan.FromSeconds(15));
+
+        Assert.Equal("app /static/pipe.txt", response.BodyText);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task FileTheWorkersUserMayNotRead_Is403_WithAWarningNamingIt()
+    {
+        Assert.True(Privileges.EffectiveUserId == 0, Privileges.RootNeeded);
+        using var tree = new TempDirectoryTree();
+        tree.Write("static_fallback.py", File.ReadAllText(Path.Combine(RepoPaths.AppsDir, "static_fallback.py")));
+        tree.Write("site/open.txt", "anyone");
+        File.SetUnixFileMode(tree.Write("site/locked.txt", StaticSiteFixture.Secret), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var arguments = ServerProcess.AppArguments("static_fallback", PythonInstalls.Default, workers: 2, chdir: tree.Root);
+        arguments.AddRange(["--static-map", $"/static={tree.PathOf("site")}", "--uid", "nobody"]);
+        using var server = await ServerProcess.StartAsync(arguments);
+
+        var open = await TestHttp.RawAsync(server, TestHttp.Get(server, "/static/open.txt"));
+        var locked = await TestHttp.RawAsync(server, TestHttp.Get(server, "/static/locked.txt"));
+        var ranged = await TestHttp.RawAsync(server, TestHttp.Get(server, "/static/locked.txt", "Range: bytes=0-2\r\n"));
+
+        Assert.Equal("anyone", open.BodyText);
+        Assert.Equal((403, ""), (locked.StatusCode, locked.BodyText));
+        Assert.Equal((403, ""), (ranged.StatusCode, ranged.BodyText));
+        Assert.True(await server.WaitForLogAsync("GET /static/locked.txt answered 403: this process's user may not read the file", TimeSpan.FromSeconds(10)),
+            server.Describe());
+        Assert.DoesNotContain("unhandled exception", server.Log, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(0, await AppCallsAsync(server, "/static/locked.txt"));
+    }
+
     private static async Task<int> AppCallsAsync(ServerProcess server, string pathInfo)
     {
         using var http = TestHttp.Client(server);

@@ -306,7 +306,7 @@ public sealed partial class SupervisorTests
     [Fact]
     public async Task Uid_BindsAPrivilegedPortAsRoot_ThenServesAsNobody()
     {
-        Assert.True(GetEuid() == 0, "the privilege-drop test needs root (the test script runs as root)");
+        Assert.True(Privileges.EffectiveUserId == 0, Privileges.RootNeeded);
         using var app = new TempDirectoryTree();
         app.Write("processes.py", File.ReadAllText(Path.Combine(RepoPaths.AppsDir, "processes.py")));
         var port = FreePrivilegedPort();
@@ -326,7 +326,7 @@ public sealed partial class SupervisorTests
     [Fact]
     public async Task Gid_ChoosesTheWorkersGroup_OverTheUsersOwn()
     {
-        Assert.True(GetEuid() == 0, "the privilege-drop test needs root (the test script runs as root)");
+        Assert.True(Privileges.EffectiveUserId == 0, Privileges.RootNeeded);
         using var app = new TempDirectoryTree();
         app.Write("processes.py", File.ReadAllText(Path.Combine(RepoPaths.AppsDir, "processes.py")));
         var arguments = Arguments(processes: 1, chdir: app.Root);
@@ -676,9 +676,6 @@ public sealed partial class SupervisorTests
 
         throw new InvalidOperationException("no free port between 900 and 1023");
     }
-
-    private static uint GetEuid() => uint.Parse(File.ReadAllLines("/proc/self/status")
-        .First(l => l.StartsWith("Uid:", StringComparison.Ordinal)).Split('\t', StringSplitOptions.RemoveEmptyEntries)[2], CultureInfo.InvariantCulture);
 
     [GeneratedRegex(@"\[worker (\d+) pid (\d+)\] akkawsgi: worker ready")]
     private static partial Regex WorkerReadyLine();

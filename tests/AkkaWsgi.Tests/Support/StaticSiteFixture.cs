@@ -3,7 +3,7 @@ namespace AkkaWsgi.Tests.Support;
 /// <summary>
 /// One server for the static-map tests: tests/apps/static_fallback.py behind two maps, <c>/static</c> and
 /// <c>/static/img</c>, over a temporary tree holding ordinary files, precompressed siblings, a symlink inside the
-/// directory, symlinks leading out of it, and secrets beside it. Started on first use, removed with the class.
+/// directory, symlinks leading out of it, a FIFO, and secrets beside it. Started on first use, removed with the class.
 /// </summary>
 public sealed class StaticSiteFixture : IDisposable
 {
@@ -32,6 +32,7 @@ public sealed class StaticSiteFixture : IDisposable
         Tree.Link("site/escape.txt", "../secret.txt");
         Tree.Link("site/outside", "../outside");
         Tree.Link("site/alias.css", "style.css");
+        Tree.Fifo("site/pipe.txt");
     }
 
     public TempDirectoryTree Tree { get; } = new();

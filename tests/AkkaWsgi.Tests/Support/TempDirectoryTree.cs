@@ -41,6 +41,16 @@ public sealed class TempDirectoryTree : IDisposable
         File.CreateSymbolicLink(path, target);
     }
 
+    /// <summary>Makes <paramref name="relative"/> a FIFO (named pipe), which blocks whoever opens it for reading until a writer comes.</summary>
+    public string Fifo(string relative)
+    {
+        var path = PathOf(relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]);
+        mkfifo.WaitForExit();
+        return mkfifo.ExitCode == 0 ? path : throw new IOException($"mkfifo {path} exited with {mkfifo.ExitCode}");
+    }
+
     public void Dispose()
     {
         try

@@ -1,3 +1,4 @@
+using AkkaWsgi.Python.Native;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.FileProviders.Physical;
 using Microsoft.Extensions.Primitives;
@@ -8,8 +9,8 @@ namespace AkkaWsgi.Hosting.Front.Static;
 /// The files of one static directory, and nothing outside it. PhysicalFileProvider checks containment on the path
 /// as written, then opens it following symbolic links, so a link inside the directory would hand out any file the
 /// process can read; this one resolves the real path of each file and refuses those that leave the real directory.
-/// Links that stay inside are followed. Dot-files and dot-directories, directories themselves, and traversal
-/// segments are reported as not found.
+/// Links that stay inside are followed. Dot-files and dot-directories, directories themselves, anything else that
+/// is not a regular file (FIFOs, sockets, devices), and traversal segments are reported as not found.
 /// </summary>
 internal sealed class ContainedFileProvider : IFileProvider, IDisposable
 {
@@ -52,8 +53,9 @@ internal sealed class ContainedFileProvider : IFileProvider, IDisposable
             return new NotFoundFileInfo(subpath);
         }
 
+        // A FIFO or device would hold the thread that opens it until a writer comes, or stream without end.
         var target = new FileInfo(real);
-        return target.Exists ? new PhysicalFileInfo(target) : new NotFoundFileInfo(subpath);
+        return target.Exists && Posix.IsRegularFile(real) ? new PhysicalFileInfo(target) : new NotFoundFileInfo(subpath);
     }
 
     // Listings are never served: a static map serves named files only.

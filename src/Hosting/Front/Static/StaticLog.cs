@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace AkkaWsgi.Hosting.Front.Static;
 
-/// <summary>Log messages of the static maps: one line per map at start-up, refusals at debug level only.</summary>
+/// <summary>Log messages of the static maps: one line per map at start-up, traversal refusals at debug level only.</summary>
 internal static partial class StaticLog
 {
     [LoggerMessage(1200, LogLevel.Information, "serving files under {Prefix} from {Directory}", EventName = "StaticMapped")]
@@ -12,4 +12,8 @@ internal static partial class StaticLog
     [LoggerMessage(1201, LogLevel.Debug, "refused {Method} {Target}: the path tries to leave its static directory (404)",
         EventName = "StaticTraversalRefused")]
     public static partial void TraversalRefused(ILogger logger, string method, string target);
+
+    [LoggerMessage(1202, LogLevel.Warning, "{Method} {Path} answered 403: this process's user may not read the file ({Message})",
+        EventName = "StaticFileUnreadable")]
+    public static partial void Unreadable(ILogger logger, string method, string path, string message);
 }

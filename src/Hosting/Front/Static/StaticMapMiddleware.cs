@@ -53,7 +53,7 @@ internal sealed class StaticMapMiddleware(RequestDelegate next, IReadOnlyList<St
         var original = request.Path;
         context.Features.Set(new StaticSelection(original, choice, contentType));
         request.Path = new PathString(site.Mapping.Prefix + subpath + choice.Suffix);
-        return ServeAsync(site, context, original);
+        return ServeAsync(site, context, original, logger);
     }
 
     /// <summary>The end of every map's branch: what the static file middleware passed on goes to the application.</summary>
@@ -95,11 +95,19 @@ internal sealed class StaticMapMiddleware(RequestDelegate next, IReadOnlyList<St
     }
 
     // What runs after this middleware returns (hosting diagnostics, the middleware before it) sees the path it gave.
-    private static async Task ServeAsync(StaticSite site, HttpContext context, PathString original)
+    private static async Task ServeAsync(StaticSite site, HttpContext context, PathString original, ILogger logger)
     {
         try
         {
             await site.Serve(context).ConfigureAwait(false);
+        }
+        catch (UnauthorizedAccessException e) when (!context.Response.HasStarted)
+        {
+            // The file exists but this process may not read it: usually a deploy that left it to another user than
+            // --uid. Said as what it is, once per request, not as the application's unhandled exception.
+            StaticLog.Unreadable(logger, context.Request.Method, original.Value ?? "/", e.Message);
+            context.Response.Clear();
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
         }
         finally
         {

@@ -44,6 +44,36 @@ public sealed class ContainedFileProviderTests : IDisposable
     }
 
     [Fact]
+    public void GetFileInfo_Fifo_IsNotFound_AndALinkToOneIsNotFoundEither()
+    {
+        tree.Fifo("site/pipe");
+        tree.Link("site/pipe-link", "pipe");
+
+        Assert.False(files.GetFileInfo("/pipe").Exists);
+        Assert.False(files.GetFileInfo("/pipe-link").Exists);
+    }
+
+    [Fact]
+    public void GetFileInfo_UnixSocket_IsNotFound()
+    {
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream,
+            System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(tree.PathOf("site/app.sock")));
+
+        Assert.False(files.GetFileInfo("/app.sock").Exists);
+    }
+
+    [Fact]
+    public void GetFileInfo_CharacterDevice_IsNotFound()
+    {
+        tree.Link("site/zero", "/dev/zero");
+        using var inside = new ContainedFileProvider("/dev");
+
+        Assert.False(inside.GetFileInfo("/zero").Exists);
+        Assert.False(inside.GetFileInfo("/null").Exists);
+    }
+
+    [Fact]
     public void GetFileInfo_SymlinkToAFileOutside_IsNotFound()
     {
         tree.Link("site/escape.txt", "../secret.txt");
