@@ -169,7 +169,10 @@ public static partial class PythonLocator
             }
             catch (JsonException e)
             {
-                throw new PythonNotFoundException($"{interpreter} is not a CPython interpreter: {e.Message}", e);
+                var said = stdout.Result.Trim();
+                throw new PythonNotFoundException(
+                    $"{interpreter} is not a CPython interpreter: asked to describe itself, it printed " +
+                    (said.Length == 0 ? "nothing" : $"'{(said.Length > 80 ? said[..80] + "..." : said)}'"), e);
             }
         }
     }

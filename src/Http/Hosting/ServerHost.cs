@@ -98,7 +98,8 @@ internal static class ServerHost
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            ServerLog.StartFailed(logger, $"--chdir {options.Chdir}: {e.Message}", e);
+            var reason = e is DirectoryNotFoundException ? "no such directory" : e.Message;
+            ServerLog.StartFailed(logger, $"--chdir {options.Chdir}: {reason}", e);
             return ExitCodes.Usage;
         }
 

@@ -49,6 +49,32 @@ public sealed class StartupShutdownTests : IDisposable
             $"no summary line names {moduleName} and {callable}:\n{log}");
     }
 
+    [Theory]
+    [InlineData("/bin/true", "/bin/true is not a CPython interpreter: asked to describe itself, it printed nothing")]
+    [InlineData("/bin/echo", "/bin/echo is not a CPython interpreter: asked to describe itself, it printed '-c ")]
+    public async Task PythonThatIsNotOne_ExitsWith3_SayingWhatItAnswered(string python, string expected)
+    {
+        using var server = ServerProcess.Launch(ServerProcess.AppArguments("named_app", python, workers: 1));
+
+        var exit = await server.WaitForExitAsync(FailFast);
+
+        Assert.True(exit == 3, $"exit code {exit}\n{server.Describe()}");
+        Assert.Contains(expected, server.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain("JSON", server.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChdirThatDoesNotExist_ExitsWith2_NamingIt()
+    {
+        var missing = Path.Combine(_scratch, "no-such-site");
+        using var server = ServerProcess.Launch(ServerProcess.AppArguments("named_app", PythonInstalls.Default, workers: 1, chdir: missing));
+
+        var exit = await server.WaitForExitAsync(FailFast);
+
+        Assert.True(exit == 2, $"exit code {exit}\n{server.Describe()}");
+        Assert.Contains($"--chdir {missing}: no such directory", server.Log, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task BrokenImport_PrintsThePythonTraceback()
     {
