@@ -382,10 +382,12 @@ def sized(environ, start_response):
 
 
 def length_mismatch(environ, start_response):
-    """Declares Content-Length=declared and produces the parts (sizes, comma-separated) as a list, generator or write()."""
+    """Declares Content-Length=declared (and again=N a second time) and produces the parts (sizes, comma-separated)
+    as a list, generator or write()."""
     q = _query(environ)
     parts = [b"m" * int(n) for n in q.get("parts", "").split(",") if n]
-    write = start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", q["declared"])])
+    again = [("content-length", q["again"])] if "again" in q else []
+    write = start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", q["declared"])] + again)
     kind = q.get("kind", "list")
     if kind == "write":
         for part in parts:

@@ -154,9 +154,19 @@ public sealed partial class WsgiWorker
 
             if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
             {
-                if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || (length is not null && length != n))
+                if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
                 {
-                    throw new PyRaiseException(PyErrorKind.ValueError, $"Content-Length '{value}' is not a byte count, or contradicts another");
+                    throw new PyRaiseException(PyErrorKind.ValueError, $"Content-Length '{value}' is not a byte count");
+                }
+
+                if (length is { } earlier && earlier != n)
+                {
+                    throw new PyRaiseException(PyErrorKind.ValueError, $"Content-Length is given twice, as {earlier} and as {n}");
+                }
+
+                if (length is not null)
+                {
+                    continue; // RFC 9110 8.6: a repeat of the same value (a middleware setting it again) is the one length
                 }
 
                 length = n;

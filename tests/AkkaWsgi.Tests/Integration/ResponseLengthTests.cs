@@ -43,6 +43,36 @@ public sealed class ResponseLengthTests(ConformanceServers servers)
 
     [Theory]
     [MemberData(nameof(Pythons))]
+    public async Task ContentLength_GivenTwiceAlike_IsSentOnce(string python)
+    {
+        var server = await servers.ForAsync(python);
+
+        var response = await TestHttp.RawAsync(server, TestHttp.Get(server, "/length-mismatch?parts=4,6&declared=10&again=10"));
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal(new string('m', 10), response.BodyText);
+        Assert.Equal(["10"], response.HeaderValues("Content-Length"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Pythons))]
+    public async Task ContentLength_GivenTwiceWithTwoValues_Gets500NamingBoth(string python)
+    {
+        var server = await servers.ForAsync(python);
+        var before = server.LineCount;
+        const string Target = "/length-mismatch?parts=10&declared=10&again=11";
+
+        var (first, second) = await ThenHelloAsync(server, "GET", Target);
+
+        Assert.Equal(500, first.StatusCode);
+        Assert.Equal(200, second.StatusCode);
+        Assert.True(await server.WaitForLogAsync(l => l.Contains($"GET {Target} failed, answered 500", StringComparison.Ordinal), LogWait, before),
+            server.LogSince(before));
+        Assert.Contains("Content-Length is given twice, as 10 and as 11", server.LogSince(before), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Pythons))]
     public async Task Generator_ShorterThanContentLength_IsCutShortAndTheRequestIsNamed(string python)
     {
         var server = await servers.ForAsync(python);
