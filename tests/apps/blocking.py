@@ -11,9 +11,11 @@ def application(environ, start_response):
     q = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
     path = environ["PATH_INFO"]
     if path == "/block":
-        # /block?s=SECONDS[&header=NAME]: the header's spelling is the test's choice, to check the alias and case.
+        # /block?s=SECONDS[&header=NAME][&cacheable=1]: the header's spelling is the test's choice, to check the alias
+        # and case; cacheable makes it the 404 a site gives a scanner, marked as a page the cache could keep.
         header = q.get("header", "X-AkkaWsgi-Block")
-        start_response("403 Forbidden", [("Content-Type", "text/plain"), (header, q.get("s", "2")), ("X-Kept", "yes")])
+        status, extra = ("404 Not Found", [("Cache-Control", "public, max-age=60")]) if "cacheable" in q else ("403 Forbidden", [])
+        start_response(status, [("Content-Type", "text/plain"), (header, q.get("s", "2")), ("X-Kept", "yes")] + extra)
         return [b"blocked"]
     if path == "/calls":
         with _lock:

@@ -71,6 +71,7 @@ internal sealed partial class HttpWsgiExchange : AkkaWsgi.Python.Wsgi.IWsgiRespo
             {
                 // A directive to the server, never meant for the client.
                 blocks.Apply(Info.Client, name, value, Description);
+                context.Items[BlockDirective.ItemsKey] = true;
                 continue;
             }
 

@@ -94,6 +94,21 @@ public sealed class BlockingTests
         Assert.True(await server.WaitForLogAsync(" blocked=1 ", Patience, mark), server.Describe());
     }
 
+    [Fact]
+    public async Task ResponseThatBlocks_IsNotKeptByThePageCache_SoTheNextClientAskingIsBlockedToo()
+    {
+        using var server = await Start("--max-age", "60");
+        using var http = TestHttp.Client(server);
+
+        foreach (var client in new[] { Blocked, Bystander })
+        {
+            using var response = await Send(http, "/block?s=2&cacheable=1", client);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Null(response.Headers.Age);
+            Assert.True(await server.WaitForLogAsync($"blocked {client} for 2 s", Patience), server.Describe());
+        }
+    }
+
     private static async Task<HttpResponseMessage> Send(HttpClient http, string target, string client, CancellationToken cancel = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(target, UriKind.Relative));
@@ -101,6 +116,6 @@ public sealed class BlockingTests
         return await http.SendAsync(request, cancel);
     }
 
-    private static Task<ServerProcess> Start() =>
-        ServerProcess.StartAsync(ServerProcess.AppArguments("blocking", PythonInstalls.Default, workers: 2));
+    private static Task<ServerProcess> Start(params string[] extra) =>
+        ServerProcess.StartAsync([.. ServerProcess.AppArguments("blocking", PythonInstalls.Default, workers: 2), .. extra]);
 }

@@ -16,6 +16,12 @@ internal static class BlockDirective
     /// </summary>
     public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// Set in the request's items by <c>HttpWsgiExchange.Start</c> when the response carried the header: such a
+    /// response is about its client, so the page cache must not answer other clients with it (they would not be blocked).
+    /// </summary>
+    public static readonly object ItemsKey = new();
+
     /// <summary>True for either spelling of the header, in any case (RFC 9110 5.1: field names are case-insensitive).</summary>
     public static bool IsHeader(string name) =>
         name.Equals(HeaderName, StringComparison.OrdinalIgnoreCase) || name.Equals(AliasName, StringComparison.OrdinalIgnoreCase);

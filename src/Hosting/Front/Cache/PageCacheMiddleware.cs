@@ -1,4 +1,5 @@
 using System.Globalization;
+using AkkaWsgi.Hosting.Front.Blocking;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -96,6 +97,7 @@ internal sealed class PageCacheMiddleware(PageCache cache, TimeSpan maxAge, ILog
         var method = HttpMethods.IsHead(request.Method) ? HttpMethods.Head : HttpMethods.IsGet(request.Method) ? HttpMethods.Get : HttpMethods.Options;
         var hasBody = method != HttpMethods.Head;
         if (CachePolicy.Lifetime(response.StatusCode, response.Headers, maxAge) is not { } lifetime ||
+            context.Items.ContainsKey(BlockDirective.ItemsKey) ||
             body.Overflowed ||
             (hasBody && response.ContentLength is { } length && length != body.Length))
         {
