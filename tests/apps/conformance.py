@@ -282,7 +282,8 @@ def empty_then_raise(environ, start_response):
 def multi_headers(environ, start_response):
     start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "2"),
                               ("Set-Cookie", "a=1; Path=/"), ("Set-Cookie", "b=2; Path=/"),
-                              ("X-Multi", "one"), ("X-Multi", "two")])
+                              ("X-Multi", "one"), ("X-Multi", "two"), ("X-Empty", ""),
+                              ("X-Empty-First", ""), ("X-Empty-First", "then")])
     return [b"ok"]
 
 

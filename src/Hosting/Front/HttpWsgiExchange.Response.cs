@@ -88,7 +88,7 @@ internal sealed partial class HttpWsgiExchange : AkkaWsgi.Python.Wsgi.IWsgiRespo
                 continue; // a directive to the server, not honoured this time (see TryPark)
             }
 
-            target.Append(name, value);
+            HeaderAppend.Add(target, name, value);
         }
     }
 

@@ -193,6 +193,8 @@ public sealed class StartResponseTests(ConformanceServers servers)
         Assert.Equal(200, response.StatusCode);
         Assert.Equal(["a=1; Path=/", "b=2; Path=/"], response.HeaderValues("Set-Cookie"));
         Assert.Equal(["one", "two"], response.HeaderValues("X-Multi").SelectMany(v => v.Split(", ")));
+        Assert.Equal([""], response.HeaderValues("X-Empty")); // HTTP allows an empty value, and the application sent one
+        Assert.Equal(["", "then"], response.HeaderValues("X-Empty-First").SelectMany(v => v.Split(", ")));
         Assert.Equal("ok", response.BodyText);
     }
 

@@ -137,7 +137,7 @@ internal sealed class PageCacheMiddleware(PageCache cache, TimeSpan maxAge, ILog
             response.StatusCode = StatusCodes.Status304NotModified;
             foreach (var (name, value) in page.Headers.Where(h => ConditionalRequest.NotModifiedHeaders.Contains(h.Key, StringComparer.OrdinalIgnoreCase)))
             {
-                response.Headers.Append(name, value);
+                HeaderAppend.Add(response.Headers, name, value);
             }
 
             response.Headers.Age = ageHeader;
@@ -152,7 +152,7 @@ internal sealed class PageCacheMiddleware(PageCache cache, TimeSpan maxAge, ILog
 
         foreach (var (name, value) in page.Headers)
         {
-            response.Headers.Append(name, value);
+            HeaderAppend.Add(response.Headers, name, value);
         }
 
         response.Headers.Age = ageHeader;

@@ -47,6 +47,24 @@ public sealed class PageCacheMiddlewareTests
     }
 
     [Fact]
+    public async Task Hit_SendsTheStoredHeaders_AnEmptyValueIncluded()
+    {
+        var app = App(headers: r =>
+        {
+            r.Headers["X-Empty"] = "";
+            r.Headers["X-Two"] = new(["", "second"]);
+        });
+        await Run(app, Context());
+
+        var hit = Context();
+        Assert.Equal("call 1", await Run(app, hit));
+
+        Assert.Equal(1, Calls);
+        Assert.Equal("", Assert.Single(hit.Response.Headers["X-Empty"]));
+        Assert.Equal(["", "second"], hit.Response.Headers["X-Two"].Select(v => v ?? "null"));
+    }
+
+    [Fact]
     public async Task Head_IsAnsweredFromTheGetEntry_WithoutItsBody()
     {
         var app = App();
