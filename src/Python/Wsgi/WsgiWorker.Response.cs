@@ -255,6 +255,11 @@ public sealed partial class WsgiWorker
             return;
         }
 
+        if (result.IsNone)
+        {
+            throw new WsgiProtocolException("the application returned None, not an iterable of bytes (is a return statement missing?)");
+        }
+
         // A generator may still run code after its last block (cleanup before it returns): that block is sent at once.
         var lastMayWait = !result.IsInstance(app.GeneratorType);
         using var iterator = result.GetIter();
@@ -268,7 +273,7 @@ public sealed partial class WsgiWorker
 
             if (!item.TryGetBytes(out var data))
             {
-                throw NotBytes(item.TypeName());
+                throw WholeBodyReturned(result) ?? NotBytes(item.TypeName());
             }
 
             if (data.Length == 0)
@@ -373,6 +378,14 @@ public sealed partial class WsgiWorker
 
     private static WsgiProtocolException NotBytes(string? typeName) =>
         new($"the response body contains {Article(typeName)} {typeName}; every item of the iterable must be bytes (PEP 3333)");
+
+    // The two commonest mistakes, named for what they are: iterating them yields ints or one-character strs.
+    private static WsgiProtocolException? WholeBodyReturned(PyObject result) =>
+        result.TryGetBytes(out _)
+            ? new("the application returned bytes, not an iterable of bytes: return [body] (iterating bytes gives ints)")
+            : result.TypeName() == "str"
+                ? new("the application returned a str, not an iterable of bytes: return [text.encode()] (PEP 3333 bodies are bytes)")
+                : null;
 
     private static string Article(string? noun) => noun is { Length: > 0 } && "aeiouAEIOU".Contains(noun[0], StringComparison.Ordinal) ? "an" : "a";
 

@@ -150,6 +150,25 @@ public sealed class WsgiWorkerTests
         Assert.Contains(Python.Logs.Lines, l => l.Contains("GET /str", StringComparison.Ordinal) && l.Contains("contains a str;", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("b'hello'", "returned bytes, not an iterable of bytes: return [body]")]
+    [InlineData("'hello'", "returned a str, not an iterable of bytes: return [text.encode()]")]
+    [InlineData("None", "returned None, not an iterable of bytes (is a return statement missing?)")]
+    [InlineData("(c for c in 'hi')", "contains a str;")]
+    public void Run_WholeBodyInsteadOfAnIterable_Answers500SayingWhatToReturn(string returned, string message)
+    {
+        var (_, worker) = Python.Load($$"""
+            def application(environ, start_response):
+                start_response("200 OK", [])
+                return {{returned}}
+            """);
+        var exchange = Run(worker, new RecordingExchange($"/whole/{Guid.NewGuid():N}"));
+
+        Assert.Equal(500, exchange.Status);
+        Assert.Equal("Internal Server Error\n", exchange.BodyText);
+        Assert.Contains(Python.Logs.Lines, l => l.Contains(exchange.Description, StringComparison.Ordinal) && l.Contains(message, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Run_HopByHopHeaders_AreLeftOutAndReportedOnceEach()
     {
