@@ -32,7 +32,7 @@ internal sealed class WsgiEndpoint(IRequiredActor<DispatcherActor> dispatcher, A
             // RFC 9112 6.3: a message with both is a request-smuggling attempt or a broken client, and "ought to be
             // handled as an error". Kestrel lets it through as chunked, moving Content-Length to X-Content-Length.
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            context.Response.Headers.Connection = "close";
+            CloseAfterResponse(context);
             return;
         }
 
@@ -41,19 +41,28 @@ internal sealed class WsgiEndpoint(IRequiredActor<DispatcherActor> dispatcher, A
         {
             body = await RequestBodyReader.ReadAsync(context, options.BufferSize, context.RequestAborted).ConfigureAwait(false);
         }
-        catch (IOException e) when (e is not BadHttpRequestException && !context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted)
+        catch (BadHttpRequestException e) when (!context.Response.HasStarted)
         {
-            // Kestrel reports most framing errors as BadHttpRequestException (answered by Kestrel itself), but some,
-            // such as a chunk size that overflows, as a plain IOException: the body is malformed either way.
+            // A body over --max-body-size (413) or badly framed (400). Left to Kestrel, each was logged as an error
+            // of the application, with a stack trace: a log any client could flood.
+            ServerLog.RequestBodyRefused(logger, request.Method, request.Path + request.QueryString, e.StatusCode, e.Message);
+            context.Response.StatusCode = e.StatusCode;
+            CloseAfterResponse(context);
+            return;
+        }
+        catch (IOException) when (!context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted)
+        {
+            // Some framing errors, such as a chunk size that overflows, come as a plain IOException: the body is
+            // malformed either way.
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            context.Response.Headers.Connection = "close";
+            CloseAfterResponse(context);
             return;
         }
         catch (RequestBodySpillException e) when (!context.Response.HasStarted)
         {
             ServerLog.RequestBodySpillFailed(logger, request.Method, request.Path + request.QueryString, e.Message);
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-            context.Response.Headers.Connection = "close";
+            CloseAfterResponse(context);
             return;
         }
 
@@ -96,6 +105,16 @@ internal sealed class WsgiEndpoint(IRequiredActor<DispatcherActor> dispatcher, A
         finally
         {
             RequestBodyReader.Remove(body);
+        }
+    }
+
+    // The rest of a refused body is not read: HTTP/1.x must close the connection after the response. HTTP/2 ends
+    // just the stream, and a Connection header there is removed with a warning for every request.
+    private static void CloseAfterResponse(HttpContext context)
+    {
+        if (!HttpProtocol.IsHttp2(context.Request.Protocol) && !HttpProtocol.IsHttp3(context.Request.Protocol))
+        {
+            context.Response.Headers.Connection = "close";
         }
     }
 

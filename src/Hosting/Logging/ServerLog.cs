@@ -78,4 +78,9 @@ internal static partial class ServerLog
         "{Method} {Target}: answered 500: {Reason} (make the directory, or TMPDIR, writable with room to spare, or raise --buffer-size)",
         EventName = "RequestBodySpillFailed")]
     public static partial void RequestBodySpillFailed(ILogger logger, string method, string target, string reason);
+
+    // Debug, as Kestrel logs the malformed requests it refuses: a client decides how often this happens, and the
+    // access log already has a line with the status.
+    [LoggerMessage(1018, LogLevel.Debug, "{Method} {Target}: answered {StatusCode}: {Reason}", EventName = "RequestBodyRefused")]
+    public static partial void RequestBodyRefused(ILogger logger, string method, string target, int statusCode, string reason);
 }

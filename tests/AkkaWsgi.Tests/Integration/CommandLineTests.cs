@@ -191,6 +191,9 @@ public sealed class CommandLineTests
         Assert.Equal(413, over.StatusCode);
         Assert.Equal(413, overChunked.StatusCode);
         Assert.Equal(1, await TestHttp.CounterAsync(server, token, "hit"));
+        // Any client can send these: not an error of the application, with a stack trace, each time.
+        Assert.DoesNotContain("unhandled exception", server.Log, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(" error ", server.Log, StringComparison.Ordinal);
     }
 
     [Fact]
