@@ -88,11 +88,11 @@ internal sealed class AccessLogStream
         ServerLog.Access(logger,
             entry.Client,
             entry.Time.ToString("dd/MMM/yyyy:HH:mm:ss +0000", CultureInfo.InvariantCulture),
-            entry.RequestLine,
+            AccessLogText.Escape(entry.RequestLine),
             entry.Status,
             entry.Bytes?.ToString(CultureInfo.InvariantCulture) ?? "-",
-            entry.Referer,
-            entry.UserAgent,
+            AccessLogText.Escape(entry.Referer),
+            AccessLogText.Escape(entry.UserAgent),
             entry.Duration.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture));
     }
 }

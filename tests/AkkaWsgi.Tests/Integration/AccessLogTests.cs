@@ -25,5 +25,21 @@ public sealed class AccessLogTests : IDisposable
         Assert.True(await server.WaitForLogAsync("requests=2 responses: 1xx=0 2xx=2 ", TimeSpan.FromSeconds(10)), server.Log);
     }
 
+    [Fact]
+    public async Task QuotesAndControlCharactersAClientSends_AreEscaped_SoItCannotWriteFieldsOfItsOwn()
+    {
+        var arguments = ServerProcess.AppArguments("conformance", PythonInstalls.Default, workers: 1);
+        arguments.Add("--access-log");
+        using var server = await ServerProcess.StartAsync(arguments);
+
+        await TestHttp.RawAsync(server,
+            "GET /interpreter?q=\"x HTTP/1.1\r\nHost: h\r\nUser-Agent: evil\" 200 0 \"-\" \"forged\u001b[31m\r\n" +
+            "Referer: r\\ef\r\nConnection: close\r\n\r\n");
+
+        Assert.True(await server.WaitForLogAsync("\"GET /interpreter?q=\\\"x HTTP/1.1\" 200", TimeSpan.FromSeconds(10)), server.Log);
+        Assert.Contains("\"r\\\\ef\" \"evil\\\" 200 0 \\\"-\\\" \\\"forged\\x1b[31m\"", server.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b", server.Log, StringComparison.Ordinal);
+    }
+
     public void Dispose() => site.Delete(recursive: true);
 }
