@@ -47,6 +47,21 @@ internal static partial class UsageErrors
                 continue;
             }
 
+            if (Required().Match(error.Message) is { Success: true } required)
+            {
+                yield return required.Groups[1].Value == "--module"
+                    ? "no application given: --module MODULE[:CALLABLE] names the WSGI application, such as --module mysite.wsgi " +
+                      "or --module app:app"
+                    : $"{required.Groups[1].Value} is required";
+                continue;
+            }
+
+            if (MissingValue().Match(error.Message) is { Success: true } missing)
+            {
+                yield return $"{missing.Groups[1].Value} needs a value after it";
+                continue;
+            }
+
             yield return error.Message;
         }
     }
@@ -86,6 +101,12 @@ internal static partial class UsageErrors
 
     [GeneratedRegex("^Unrecognized command or argument '(.*)'\\.?$")]
     private static partial Regex Unrecognized();
+
+    [GeneratedRegex("^Option '(.*)' is required\\.?$")]
+    private static partial Regex Required();
+
+    [GeneratedRegex("^Required argument missing for option: '(.*)'\\.?$")]
+    private static partial Regex MissingValue();
 
     [GeneratedRegex("^Cannot parse argument '(.*)' for option '(.*)' as expected type '(.*)'\\.?$")]
     private static partial Regex WrongType();

@@ -19,4 +19,17 @@ public sealed class UsageErrorsTests
 
         Assert.Equal([expected], errors);
     }
+
+    [Theory]
+    [InlineData(new string[0], "no application given: --module MODULE[:CALLABLE] names the WSGI application, such as --module mysite.wsgi or --module app:app")]
+    [InlineData(new[] { "--workers", "4" }, "no application given: --module MODULE[:CALLABLE] names the WSGI application, such as --module mysite.wsgi or --module app:app")]
+    [InlineData(new[] { "--module" }, "--module needs a value after it")]
+    public void MissingModuleOrValue_SaysWhatToGive(string[] flags, string expected)
+    {
+        var command = new ServerCommand();
+
+        var errors = UsageErrors.Describe(command.Root.Parse(flags), command.Root).ToList();
+
+        Assert.Equal([expected], errors);
+    }
 }
