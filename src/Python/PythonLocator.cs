@@ -117,6 +117,8 @@ public static partial class PythonLocator
             throw new PythonNotFoundException(missing);
         }
 
+        CheckVenvMatches(venv, version, executable);
+
         // An interpreter inside a virtualenv has prefix != base_prefix: the venv is implied.
         venv ??= prefix != basePrefix ? prefix : null;
         var home = basePrefix == baseExecPrefix ? basePrefix : $"{basePrefix}:{baseExecPrefix}";
@@ -193,6 +195,7 @@ public static partial class PythonLocator
         var version = new Version(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
             int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
         PythonInstallation.CheckSupported(version, library);
+        CheckVenvMatches(venv, version, library);
 
         // The standard library sits at PREFIX/lib/pythonX.Y; walk up from the library to find that prefix.
         string? home = null;
@@ -207,6 +210,48 @@ public static partial class PythonLocator
 
         return new PythonInstallation(null, library, version, home, venv);
     }
+
+    /// <summary>
+    /// A virtualenv keeps its packages under lib/pythonX.Y for the X.Y that made it: another Python would start with
+    /// its sys.prefix yet find none of them, and the application would fail to import for no visible reason.
+    /// </summary>
+    private static void CheckVenvMatches(string? venv, Version version, string python)
+    {
+        if (venv is null || VenvVersion(venv) is not { } made || (made.Major, made.Minor) == (version.Major, version.Minor))
+        {
+            return;
+        }
+
+        throw new PythonNotFoundException(
+            $"virtualenv {venv} was made by Python {made.Major}.{made.Minor} (its pyvenv.cfg), but the Python in use is " +
+            $"{version.Major}.{version.Minor} ({python}): its packages, under lib/python{made.Major}.{made.Minor}, would not be found. " +
+            $"Leave --python out to use the virtualenv's own, or give a Python {made.Major}.{made.Minor}");
+    }
+
+    // pyvenv.cfg says "version = 3.12.1" (the venv module) or "version_info = 3.12.1.final.0" (virtualenv).
+    private static Version? VenvVersion(string venv)
+    {
+        var config = Path.Combine(venv, "pyvenv.cfg");
+        if (!File.Exists(config))
+        {
+            return null;
+        }
+
+        foreach (var line in File.ReadLines(config))
+        {
+            var parts = line.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (parts.Length == 2 && parts[0] is "version" or "version_info" && VenvVersionNumber().Match(parts[1]) is { Success: true } number)
+            {
+                return new Version(int.Parse(number.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
+                    int.Parse(number.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex(@"^(\d+)\.(\d+)")]
+    private static partial Regex VenvVersionNumber();
 
     [GeneratedRegex(@"^libpython(\d+)\.(\d+)")]
     private static partial Regex LibraryVersion();

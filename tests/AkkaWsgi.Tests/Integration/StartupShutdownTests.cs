@@ -310,6 +310,27 @@ public sealed class StartupShutdownTests : IDisposable
         Assert.Equal(venv, response.BodyText);
     }
 
+    [Fact]
+    public async Task VenvOfAnotherPythonVersion_ExitsWith3_SayingWhichAndWhatToDo()
+    {
+        var venv = CreateVenvWithProbe();
+        var config = Path.Combine(venv, "pyvenv.cfg");
+        // As if another Python had made it: its packages would sit under lib/python3.99, out of the one in use's sight.
+        File.WriteAllLines(config, File.ReadAllLines(config).Select(l => l.StartsWith("version", StringComparison.Ordinal) ? "version = 3.99.0" : l));
+        var arguments = new List<string>
+        {
+            "--module", "venv_probe", "--chdir", EmptyDir("chdir-mismatch"), "--http-socket", "127.0.0.1:0",
+            "--workers", "1", "--venv", venv, "--python", PythonInstalls.Default,
+        };
+        using var server = ServerProcess.Launch(arguments);
+
+        var exit = await server.WaitForExitAsync(FailFast);
+
+        Assert.True(exit == 3, $"exit code {exit}\n{server.Describe()}");
+        Assert.Contains($"virtualenv {venv} was made by Python 3.99 (its pyvenv.cfg), but the Python in use is 3.", server.Log, StringComparison.Ordinal);
+        Assert.Contains("under lib/python3.99, would not be found", server.Log, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         try
