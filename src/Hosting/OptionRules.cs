@@ -11,7 +11,7 @@ internal static class OptionRules
     public static string? NotNegative(long value) => value >= 0 ? null : "cannot be negative";
 
     /// <summary>Timeouts: more than nothing, at most a day.</summary>
-    public static string? Seconds(double value) => value is > 0 and <= 86400 ? null : "must be between 0 and 86400 seconds";
+    public static string? Seconds(double value) => value is > 0 and <= 86400 ? null : "must be more than 0 and at most 86400 seconds";
 
     public static string? MaxQueue(int value) => value is >= 1 and <= 1_000_000 ? null : "must be between 1 and 1000000";
 

@@ -32,7 +32,8 @@ internal sealed class PidFile : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new IOException($"--pidfile {path}: {e.Message}", e);
+            var reason = e is DirectoryNotFoundException ? $"the directory {Path.GetDirectoryName(Path.GetFullPath(path))} does not exist" : e.Message;
+            throw new IOException($"--pidfile {path}: {reason}", e);
         }
 
         return new PidFile(path);

@@ -14,6 +14,12 @@ internal static class UnixSocketFile
     /// <exception cref="IOException">The path is taken; the message says by what.</exception>
     public static void RemoveStale(string path)
     {
+        // bind() says only "cannot assign requested address" for a socket in a directory that is not there.
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } directory && !Directory.Exists(directory))
+        {
+            throw new IOException($"cannot listen on unix:{path}: the directory {directory} does not exist");
+        }
+
         if (Directory.Exists(path))
         {
             throw new IOException($"cannot listen on unix:{path}: it is a directory");

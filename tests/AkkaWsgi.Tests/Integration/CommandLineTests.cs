@@ -22,6 +22,7 @@ public sealed class CommandLineTests
         { ["--http-socket", "not-an-endpoint"], "--http-socket" },
         { ["--static-map", "/static=/no/such/akkawsgi/dir"], "does not exist" },
         { ["--static-map", "static=/tmp"], "--static-map" },
+        { ["--request-timeout", "0"], "--request-timeout must be more than 0 and at most 86400 seconds" },
     };
 
     public static TheoryData<string, string> ModuleSpecs => new()

@@ -79,6 +79,21 @@ public sealed class ListenerTests
         Assert.Equal("DEBUG = False\n", File.ReadAllText(path));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task UnixSocketPath_InADirectoryThatIsNotThere_IsRefusedNamingTheDirectory(bool noSupervisor)
+    {
+        using var dir = new TempDirectoryTree();
+        var missing = dir.PathOf("run/akkawsgi");
+
+        using var server = ServerProcess.Launch(UnixArguments(Path.Combine(missing, "site.sock"), noSupervisor));
+
+        Assert.Equal(1, await server.WaitForExitAsync(Patience));
+        Assert.Contains($"the directory {missing} does not exist", server.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain("Cannot assign requested address", server.Log, StringComparison.Ordinal);
+    }
+
     private static List<string> UnixArguments(string path, bool noSupervisor)
     {
         var arguments = ServerProcess.AppArguments("conformance", PythonInstalls.Default, workers: 1);

@@ -489,7 +489,7 @@ public sealed partial class SupervisorTests
         using var server = ServerProcess.Launch(arguments);
 
         Assert.Equal(1, await server.WaitForExitAsync(Patience));
-        Assert.Contains("--pidfile /nonexistent-akkawsgi/server.pid", server.Log, StringComparison.Ordinal);
+        Assert.Contains("--pidfile /nonexistent-akkawsgi/server.pid: the directory /nonexistent-akkawsgi does not exist", server.Log, StringComparison.Ordinal);
     }
 
     [Fact]

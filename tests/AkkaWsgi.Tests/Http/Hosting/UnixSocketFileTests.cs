@@ -103,6 +103,17 @@ public sealed class UnixSocketFileTests
     }
 
     [Fact]
+    public void PathInADirectoryThatIsNotThere_IsRefusedNamingTheDirectory()
+    {
+        using var dir = new TempDirectoryTree();
+        var missing = dir.PathOf("run");
+
+        var e = Assert.Throws<IOException>(() => UnixSocketFile.RemoveStale(Path.Combine(missing, "s.sock")));
+
+        Assert.Contains($"the directory {missing} does not exist", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NothingThere_IsFine()
     {
         using var dir = new TempDirectoryTree();
