@@ -83,4 +83,10 @@ internal static partial class ServerLog
     // access log already has a line with the status.
     [LoggerMessage(1018, LogLevel.Debug, "{Method} {Target}: answered {StatusCode}: {Reason}", EventName = "RequestBodyRefused")]
     public static partial void RequestBodyRefused(ILogger logger, string method, string target, int statusCode, string reason);
+
+    [LoggerMessage(1019, LogLevel.Warning,
+        "--status-socket {Address} can be reached from other machines: its pages show every client's address and the paths " +
+        "they request, and its metrics the application's traffic; give it 127.0.0.1, a private address or a unix: path, " +
+        "or keep it behind a firewall", EventName = "StatusSocketPublic")]
+    public static partial void StatusSocketPublic(ILogger logger, string address);
 }

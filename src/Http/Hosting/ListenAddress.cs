@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using AkkaWsgi.Actors.Dispatch.Priority;
 
 namespace AkkaWsgi.Http.Hosting;
 
@@ -18,6 +19,13 @@ public sealed record ListenAddress
     public bool IsLocalhost { get; private init; }
 
     public string? UnixPath { get; private init; }
+
+    /// <summary>
+    /// True when only this machine or its private network can reach the listener: a Unix socket, loopback, or a
+    /// private or link-local address (not the wildcard, which takes every interface, public ones included).
+    /// </summary>
+    public bool IsPrivate => UnixPath is not null || IsLocalhost ||
+        (Address is { } address && !address.Equals(IPAddress.Any) && !address.Equals(IPAddress.IPv6Any) && ClientKey.IsExempt(address));
 
     /// <summary>Parses HOST:PORT, [IPV6]:PORT, :PORT, localhost:PORT or unix:/path; throws FormatException.</summary>
     public static ListenAddress Parse(string text)

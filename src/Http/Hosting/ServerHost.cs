@@ -73,6 +73,11 @@ internal static class ServerHost
             return ExitCodes.Usage; // a configuration problem: the supervisor does not retry it
         }
 
+        if (worker is null)
+        {
+            StatusListener.WarnIfPublic(options.StatusSocket, logger); // under a supervisor, it says so once for all
+        }
+
         PidFile pidFile;
         try
         {

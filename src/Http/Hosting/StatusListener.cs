@@ -5,6 +5,7 @@ using Akka.Hosting;
 using AkkaWsgi.Actors.Cluster;
 using AkkaWsgi.Actors.Dispatch;
 using AkkaWsgi.Actors.Hosting;
+using AkkaWsgi.Hosting.Logging;
 using AkkaWsgi.Hosting.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
@@ -12,6 +13,7 @@ using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace AkkaWsgi.Http.Hosting;
 
@@ -31,6 +33,15 @@ internal static class StatusListener
     private const string Peer = "peer";
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(2);
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    /// <summary>Says so, once at start, when the status listener is reachable from beyond this machine's private network.</summary>
+    public static void WarnIfPublic(string? statusSocket, ILogger logger)
+    {
+        if (statusSocket is not null && !ListenAddress.Parse(statusSocket).IsPrivate)
+        {
+            ServerLog.StatusSocketPublic(logger, statusSocket);
+        }
+    }
 
     /// <summary>Marks the connections a listener accepts as status connections.</summary>
     public static void Configure(ListenOptions listen) => Mark(listen, Public);

@@ -85,6 +85,7 @@ internal static class SupervisorHost
             return ExitCodes.PythonUnavailable;
         }
 
+        StatusListener.WarnIfPublic(options.StatusSocket, logger);
         if (ProcessCountAdvice.IsTooMany(options.Processes, Environment.ProcessorCount))
         {
             SupervisionLog.TooManyProcesses(logger, options.Processes, ProcessCountAdvice.PerCore, Environment.ProcessorCount);
