@@ -7,6 +7,10 @@ import os
 import stat
 import sys
 
+# The longest timer interval: longer ones are dates, which cron names, and past some thousands of years a number of
+# seconds no longer fits the server's clock.
+_TIMER_MAX_SECONDS = 365 * 24 * 3600
+
 
 class ErrorStream:
     """wsgi.errors: text written here goes to the server log, one record per line (PEP 3333)."""
@@ -135,6 +139,9 @@ def install_public_module(version):
             raise TypeError("timer() seconds must be a number, not %s" % type(seconds).__name__)
         if not seconds > 0 or seconds != seconds or seconds == float("inf"):
             raise ValueError("timer() seconds must be a positive, finite number, not %r" % (seconds,))
+        if seconds > _TIMER_MAX_SECONDS:
+            raise ValueError("timer() seconds must be at most %d (a year), not %r; @akkawsgi.cron names days and months"
+                             % (_TIMER_MAX_SECONDS, seconds))
 
         def register(function):
             if not callable(function):

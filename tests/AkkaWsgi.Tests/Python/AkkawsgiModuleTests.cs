@@ -49,6 +49,8 @@ public sealed class AkkawsgiModuleTests
     [InlineData("akkawsgi.cron('0', 0, 1, 1, 1)", "TypeError: cron() minute must be an int, not str")]
     [InlineData("akkawsgi.timer(0)", "ValueError: timer() seconds must be a positive, finite number, not 0")]
     [InlineData("akkawsgi.timer(float('nan'))", "ValueError: timer() seconds must be a positive, finite number, not nan")]
+    [InlineData("akkawsgi.timer(1e12)", "ValueError: timer() seconds must be at most 31536000 (a year), not 1000000000000.0; @akkawsgi.cron names days and months")]
+    [InlineData("akkawsgi.timer(31536000)", "accepted")]
     [InlineData("akkawsgi.timer('5')", "TypeError: timer() seconds must be a number, not str")]
     [InlineData("akkawsgi.timer(5)(42)", "TypeError: @akkawsgi.timer(...) must decorate a function")]
     public void Decorators_BadArguments_RaiseClearPythonErrors(string call, string expected)
