@@ -135,9 +135,15 @@ public sealed class WsgiApplication : IDisposable
             else
             {
                 using var seconds = spec.TupleItem(0);
-                // str() of a Python float round-trips, and the decorator made it a float.
-                var interval = TimeSpan.FromSeconds(double.Parse(seconds.AsString(), System.Globalization.CultureInfo.InvariantCulture));
-                jobs.Add(new BackgroundJob(name, null, interval, function));
+                // str() of a Python float round-trips, and the decorator made it a float and bounded it; the list is
+                // the application's to reach, though, so what does not fit the clock fails the load, not the process.
+                if (!double.TryParse(seconds.AsString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture,
+                        out var interval) || !(interval > 0) || interval > TimeSpan.MaxValue.TotalSeconds / 2)
+                {
+                    throw new ApplicationLoadException($"background job {name}: {seconds.AsString()} is not a usable timer interval in seconds");
+                }
+
+                jobs.Add(new BackgroundJob(name, null, TimeSpan.FromSeconds(interval), function));
             }
         }
 

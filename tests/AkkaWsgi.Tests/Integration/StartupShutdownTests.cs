@@ -64,6 +64,32 @@ public sealed class StartupShutdownTests : IDisposable
     }
 
     [Fact]
+    public async Task TimerJobThatDoesNotFitTheClock_ExitsWith4_NamingTheJob_InsteadOfCrashing()
+    {
+        // The decorator refuses such an interval; a list the application writes to itself must not crash the process.
+        var site = EmptyDir("bad-timer");
+        File.WriteAllText(Path.Combine(site, "bad_timer.py"), """
+            import akkawsgi
+
+            def tick():
+                pass
+
+            akkawsgi._jobs.append(("timer", (1e300,), tick))
+
+            def application(environ, start_response):
+                start_response("200 OK", [])
+                return [b"never"]
+            """);
+        using var server = ServerProcess.Launch(ServerProcess.AppArguments("bad_timer", PythonInstalls.Default, workers: 1, chdir: site));
+
+        var exit = await server.WaitForExitAsync(FailFast);
+
+        Assert.True(exit == 4, $"exit code {exit}\n{server.Describe()}");
+        Assert.Contains("background job bad_timer.tick: 1e+300 is not a usable timer interval in seconds", server.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", server.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ChdirThatDoesNotExist_ExitsWith2_NamingIt()
     {
         var missing = Path.Combine(_scratch, "no-such-site");
