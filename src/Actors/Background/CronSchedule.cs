@@ -27,14 +27,16 @@ public sealed record CronSchedule
 
     /// <summary>
     /// The first matching minute strictly after <paramref name="after"/>, in <paramref name="zone"/>'s wall-clock
-    /// time; null if none comes within eight years (a day that never exists in that month, such as 31 February).
+    /// time; null if none ever comes (a day that never exists in that month, such as 31 February).
     /// </summary>
     public DateTimeOffset? NextAfter(DateTimeOffset after, TimeZoneInfo zone)
     {
         ArgumentNullException.ThrowIfNull(zone);
         var local = TimeZoneInfo.ConvertTime(after, zone).DateTime;
         var candidate = new DateTime(local.Year, local.Month, local.Day, local.Hour, local.Minute, 0, DateTimeKind.Unspecified).AddMinutes(1);
-        var limit = candidate.AddYears(8); // leap-day schedules need up to eight years across a skipped leap year
+        // The rarest date that comes at all is 29 February on a given weekday: up to 40 years apart, across a
+        // century year that is not a leap year (2072 to 2112 for a Monday).
+        var limit = candidate.AddYears(41);
         while (candidate < limit)
         {
             if (!Matches(Month, candidate.Month))

@@ -10,6 +10,8 @@ import sys
 # The longest timer interval: longer ones are dates, which cron names, and past some thousands of years a number of
 # seconds no longer fits the server's clock.
 _TIMER_MAX_SECONDS = 365 * 24 * 3600
+# The most days each month can have (29 for February: a cron for the 29th runs in leap years).
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 class ErrorStream:
@@ -124,6 +126,10 @@ def install_public_module(version):
         """Run the decorated function at every minute matching all fields (-1: any; weekday 0 = Sunday)."""
         spec = (_field("minute", minute, 0, 59), _field("hour", hour, 0, 23), _field("day", day, 1, 31),
                 _field("month", month, 1, 12), _field("weekday", weekday, 0, 6))
+        # A job for 31 April would be accepted and then never run; say so where the date is written.
+        if month != -1 and day > _DAYS_IN_MONTH[month - 1]:
+            raise ValueError("cron() day %d never comes in month %d, which has at most %d days"
+                             % (day, month, _DAYS_IN_MONTH[month - 1]))
 
         def register(function):
             if not callable(function):

@@ -42,9 +42,26 @@ public sealed class AkkawsgiModuleTests
         Assert.Equal("[('cron', (30, -1, -1, -1, -1), 'half_past'), ('timer', (2.5,), 'often')] half_past", result);
     }
 
+    [Fact]
+    public void Cron_DaysThatComeInSomeMonthsOrYears_AreAccepted()
+    {
+        var result = Evaluate("""
+            import akkawsgi
+            before = len(akkawsgi._jobs)
+            akkawsgi.cron(0, 0, 29, 2, -1)(print)
+            akkawsgi.cron(0, 0, 31, -1, -1)(print)
+            akkawsgi.cron(0, 0, 30, 11, -1)(print)
+            result = repr([spec for kind, spec, f in akkawsgi._jobs[before:]])
+            """);
+
+        Assert.Equal("[(0, 0, 29, 2, -1), (0, 0, 31, -1, -1), (0, 0, 30, 11, -1)]", result);
+    }
+
     [Theory]
     [InlineData("akkawsgi.cron(60, -1, -1, -1, -1)", "ValueError: cron() minute must be -1 (any) or between 0 and 59, not 60")]
     [InlineData("akkawsgi.cron(0, 0, 0, -1, -1)", "ValueError: cron() day must be -1 (any) or between 1 and 31, not 0")]
+    [InlineData("akkawsgi.cron(0, 0, 31, 4, -1)", "ValueError: cron() day 31 never comes in month 4, which has at most 30 days")]
+    [InlineData("akkawsgi.cron(0, 0, 30, 2, -1)", "ValueError: cron() day 30 never comes in month 2, which has at most 29 days")]
     [InlineData("akkawsgi.cron(0, 0, 1, -1, 7)", "ValueError: cron() weekday must be -1 (any) or between 0 and 6, not 7")]
     [InlineData("akkawsgi.cron('0', 0, 1, 1, 1)", "TypeError: cron() minute must be an int, not str")]
     [InlineData("akkawsgi.timer(0)", "ValueError: timer() seconds must be a positive, finite number, not 0")]

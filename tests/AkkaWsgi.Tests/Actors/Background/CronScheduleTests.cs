@@ -38,6 +38,14 @@ public sealed class CronScheduleTests
     }
 
     [Fact]
+    public void NextAfter_LeapDayOnAWeekday_IsFoundAcrossACenturyThatSkipsALeapYear()
+    {
+        // 29 February is a Monday in 2072 and next in 2112, 2100 being no leap year.
+        Assert.Equal(DateTimeOffset.Parse("2112-02-29T00:00:00Z"),
+            new CronSchedule(0, 0, 29, 2, 1).NextAfter(DateTimeOffset.Parse("2072-03-01T00:00:00Z"), Utc));
+    }
+
+    [Fact]
     public void NextAfter_ADayThatNeverExists_IsNull()
     {
         Assert.Null(new CronSchedule(0, 0, 30, 2, -1).NextAfter(DateTimeOffset.Parse("2026-01-01T00:00:00Z"), Utc));
