@@ -20,6 +20,9 @@ public static class ClusterConfig
     /// <summary>The serializer id of the server's cluster messages (Akka reserves 0–100).</summary>
     public const int SerializerId = 4711;
 
+    /// <summary>On in the cluster of one machine's worker processes, whose exits their supervisor sees and reports.</summary>
+    public const string OneMachineKey = "akkawsgi.one-machine-cluster";
+
     public static string Hocon(ClusterSettings settings)
     {
         var seeds = string.Join(", ", settings.Seeds.Select(s => Quote(s.AkkaAddress(ClusterSettings.SystemName, settings.Tls))));
@@ -30,6 +33,7 @@ public static class ClusterConfig
         var status = typeof(NodeStatus).AssemblyQualifiedName!;
         var builder = new StringBuilder();
         builder.Append(CultureInfo.InvariantCulture, $$"""
+            {{OneMachineKey}} = {{(settings.OneMachine ? "on" : "off")}}
             akka {
               # Every node runs the pub-sub mediator and the replicator, so that none of them talks to a missing peer.
               extensions = [

@@ -48,8 +48,9 @@ public sealed class ClusterMembership : ReceiveActor
             }
 
             // A node that left (a reload's old worker processes) can exit before the others have removed it; they then
-            // stop hearing from it, which is how its departure ends, not a failure.
-            if (e.Member.Status is MemberStatus.Leaving or MemberStatus.Exiting)
+            // stop hearing from it, which is how its departure ends, not a failure. A downed one (a worker process
+            // that died, downed by its supervisor) is already reported, and marked unreachable so that it is removed.
+            if (e.Member.Status is MemberStatus.Leaving or MemberStatus.Exiting or MemberStatus.Down)
             {
                 ClusterLog.UnreachableAsItLeaves(logger, Node(e.Member), e.Member.Status.ToString());
             }

@@ -56,6 +56,16 @@ internal static partial class PeerDeparture
         return statusOf(peer) is null or MemberStatus.Leaving or MemberStatus.Exiting or MemberStatus.Down or MemberStatus.Removed;
     }
 
+    /// <summary>
+    /// True when <paramref name="log"/> reports that the connection to a peer closed without the remoting's goodbye,
+    /// whoever the peer is.
+    /// </summary>
+    public static bool IsReport(LogEvent log)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        return EndpointSource().IsMatch(log.LogSource ?? "") && IsDisassociation(log);
+    }
+
     // The writer's error carries the exception; the supervisor's warning names it in its message.
     private static bool IsDisassociation(LogEvent log) =>
         log.Cause?.GetType().Name == Disassociated ||

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
+using Akka.Remote;
 using AkkaWsgi.Actors.Cluster;
 using AkkaWsgi.Actors.Supervision;
 using MemberStatus = Akka.Cluster.MemberStatus;
@@ -61,6 +62,13 @@ internal sealed class LoopbackCluster
         if (cluster.State.Members.FirstOrDefault(m => m.Address.Equals(address)) is { } member && !LeftOrDowned(member.Status))
         {
             cluster.Down(address);
+            // The leader removes a downed member only once it is unreachable, which the failure detector would decide
+            // after its long pause, while every node kept calling the dead port and logging each refusal. The process
+            // is known to be gone: quarantining its incarnation marks it so at once, and it is removed in a second.
+            if (((ExtendedActorSystem)system).Provider is IRemoteActorRefProvider remote)
+            {
+                remote.Quarantine(address, member.UniqueAddress.Uid);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
 using AkkaWsgi.Hosting.Logging;
+using AkkaWsgi.Tests.Support;
 
 namespace AkkaWsgi.Tests.Http.Logging;
 
@@ -54,7 +55,7 @@ public sealed class PeerDepartureTests
     [Fact]
     public void IsExpected_RecordsFromElsewhere_AreNotLookedInto()
     {
-        var error = new Error(Disassociation(), "akka://akkawsgi/user/akkawsgi/dispatcher", typeof(object), "Disassociated");
+        var error = new Error(RemotingExceptions.Disassociation(), "akka://akkawsgi/user/akkawsgi/dispatcher", typeof(object), "Disassociated");
 
         Assert.False(PeerDeparture.IsExpected(error, _ => throw new InvalidOperationException("asked"), () => throw new InvalidOperationException("asked")));
     }
@@ -76,14 +77,8 @@ public sealed class PeerDepartureTests
     private static Func<Address, MemberStatus?> StatusOfPeer(MemberStatus? status) =>
         address => address == Address.Parse(Peer) ? status : throw new InvalidOperationException($"asked about {address}");
 
-    private static Error WriterError() => new(Disassociation(), Writer, typeof(object), "Disassociated");
+    private static Error WriterError() => new(RemotingExceptions.Disassociation(), Writer, typeof(object), "Disassociated");
 
     private static Warning SupervisorWarning() => new(Supervisor, typeof(object),
-        $"Association with remote system {Peer} has failed; address is now gated for 5000 ms. Reason is: [{Disassociation()}]");
-
-    // Akka's own exception type, which is internal to its remoting.
-    private static Exception Disassociation() =>
-        (Exception)Activator.CreateInstance(
-            typeof(Akka.Remote.RemoteSettings).Assembly.GetType("Akka.Remote.EndpointDisassociatedException", throwOnError: true)!,
-            "Disassociated")!;
+        $"Association with remote system {Peer} has failed; address is now gated for 5000 ms. Reason is: [{RemotingExceptions.Disassociation()}]");
 }
