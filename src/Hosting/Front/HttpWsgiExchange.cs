@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Threading.Tasks.Sources;
 using AkkaWsgi.Actors.Dispatch;
 using AkkaWsgi.Actors.Interpreter;
@@ -214,6 +215,10 @@ internal sealed partial class HttpWsgiExchange(HttpContext context, RequestBody 
     }
 
     /// <summary>SERVER_NAME and SERVER_PORT from the Host header (what URLs back to this site use), else the socket.</summary>
+    /// <remarks>
+    /// An IPv6 address keeps its brackets (RFC 3875's server-name): code that rebuilds a URL from SERVER_NAME and
+    /// SERVER_PORT, as wsgiref and Django do when there is no Host, would otherwise write <c>http://::1:8000/</c>.
+    /// </remarks>
     private static (string Name, string Port) ServerNameAndPort(HttpRequest request, ConnectionInfo connection)
     {
         var host = request.Host;
@@ -223,14 +228,19 @@ internal sealed partial class HttpWsgiExchange(HttpContext context, RequestBody 
             {
                 var port = host.Port ?? (request.IsHttps ? 443 : 80);
                 (lastHost, lastHostHttps) = (host.Value, request.IsHttps);
-                lastHostParts = (host.Host.Trim('[', ']'), port.ToString(CultureInfo.InvariantCulture));
+                lastHostParts = (host.Host, port.ToString(CultureInfo.InvariantCulture));
             }
 
             return lastHostParts;
         }
 
-        var local = connection.LocalIpAddress;
-        return (local is null ? "localhost" : (local.IsIPv4MappedToIPv6 ? local.MapToIPv4() : local).ToString(),
-            connection.LocalPort.ToString(CultureInfo.InvariantCulture));
+        var local = connection.LocalIpAddress is { IsIPv4MappedToIPv6: true } mapped ? mapped.MapToIPv4() : connection.LocalIpAddress;
+        var name = local switch
+        {
+            null => "localhost",
+            { AddressFamily: AddressFamily.InterNetworkV6 } => "[" + local + "]",
+            _ => local.ToString(),
+        };
+        return (name, connection.LocalPort.ToString(CultureInfo.InvariantCulture));
     }
 }

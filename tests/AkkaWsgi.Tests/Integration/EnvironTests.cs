@@ -190,6 +190,28 @@ public sealed class EnvironTests(ConformanceServers servers)
         Assert.Equal("/environ/old", Str(environ, "PATH_INFO"));
     }
 
+    [Theory]
+    [MemberData(nameof(Pythons))]
+    public async Task ServerName_FromAnIPv6Host_KeepsItsBrackets_SoAUrlRebuiltFromItIsValid(string python)
+    {
+        var server = await servers.ForAsync(python);
+        var environ = await RawEnvironAsync(server, "GET /environ/v6 HTTP/1.1\r\nHost: [::1]:8080\r\nConnection: close\r\n\r\n");
+
+        Assert.Equal("[::1]", Str(environ, "SERVER_NAME"));
+        Assert.Equal("8080", Str(environ, "SERVER_PORT"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Pythons))]
+    public async Task ServerName_WithoutAHost_IsTheAddressTheRequestCameTo(string python)
+    {
+        var server = await servers.ForAsync(python);
+        var environ = await RawEnvironAsync(server, "GET /environ/nohost HTTP/1.0\r\n\r\n");
+
+        Assert.Equal("127.0.0.1", Str(environ, "SERVER_NAME"));
+        Assert.Equal(server.Port.ToString(CultureInfo.InvariantCulture), Str(environ, "SERVER_PORT"));
+    }
+
     private static async Task<JsonNode> RawEnvironAsync(ServerProcess server, string request)
     {
         using var client = await RawHttpClient.ConnectAsync(server.Port);

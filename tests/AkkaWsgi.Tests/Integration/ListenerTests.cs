@@ -1,15 +1,33 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json.Nodes;
 using AkkaWsgi.Tests.Support;
 
 namespace AkkaWsgi.Tests.Integration;
 
-/// <summary>Listeners besides TCP: Unix domain sockets (with --socket-mode) and systemd socket activation.</summary>
+/// <summary>Listeners besides IPv4 TCP: IPv6, Unix domain sockets (with --socket-mode) and systemd socket activation.</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class ListenerTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task IPv6Listener_RequestWithoutAHost_HasTheBracketedAddressAsServerName()
+    {
+        var arguments = ServerProcess.AppArguments("conformance", PythonInstalls.Default, workers: 2);
+        arguments[arguments.IndexOf("127.0.0.1:0")] = "[::1]:0";
+        using var server = await ServerProcess.StartAsync(arguments);
+        using var client = await RawHttpClient.ConnectAsync(server.Port, address: IPAddress.IPv6Loopback);
+
+        // wsgiref and Django rebuild the URL from SERVER_NAME and SERVER_PORT when there is no Host.
+        await client.SendAsync("GET /environ/v6 HTTP/1.0\r\n\r\n");
+        var response = await client.ReadResponseAsync();
+
+        Assert.True(response.StatusCode == 200, $"{response.StatusCode}: {response.BodyText}");
+        Assert.Equal("[::1]", JsonNode.Parse(response.BodyText)!["environ"]!["SERVER_NAME"]!.GetValue<string>());
+    }
 
     [Fact]
     public async Task UnixSocket_IsServed_WithTheRequestedPermissions()

@@ -29,13 +29,14 @@ public sealed class RawHttpClient : IDisposable
     /// <summary>True once a read has seen the peer's FIN or RST.</summary>
     public bool PeerClosed => _eof;
 
-    public static async Task<RawHttpClient> ConnectAsync(int port, TimeSpan? timeout = null)
+    public static async Task<RawHttpClient> ConnectAsync(int port, TimeSpan? timeout = null, IPAddress? address = null)
     {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        address ??= IPAddress.Loopback;
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
         try
         {
-            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cts.Token);
+            await socket.ConnectAsync(new IPEndPoint(address, port), cts.Token);
         }
         catch
         {
