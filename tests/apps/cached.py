@@ -1,7 +1,8 @@
 """Pages with chosen caching headers, each counting its calls, for the page cache tests.
 
-/calls?path=P reports how many times the application answered P; every other path answers "P N" (N: that path's
-count so far) with the headers its name asks for.
+/calls?path=P reports how many times the application answered P; a POST to /comment is redirected (303) to the
+page named by its query, as a form handler sends the browser back to the page it changed; every other path answers
+"P N" (N: that path's count so far) with the headers its name asks for.
 """
 import threading
 from urllib.parse import parse_qs
@@ -34,6 +35,10 @@ def application(environ, start_response):
             body = str(_calls.get(q["path"][0], 0)).encode()
         start_response("200 OK", [("Content-Type", "text/plain"), ("Cache-Control", "no-store")])
         return [body]
+    if path == "/comment" and environ["REQUEST_METHOD"] == "POST":
+        environ["wsgi.input"].read()
+        start_response("303 See Other", [("Location", environ["QUERY_STRING"]), ("Cache-Control", "no-store")])
+        return [b""]
     with _lock:
         _calls[path] = _calls.get(path, 0) + 1
         body = ("%s %d" % (path, _calls[path])).encode()

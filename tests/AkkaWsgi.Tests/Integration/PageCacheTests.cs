@@ -186,6 +186,32 @@ public sealed class PageCacheTests
     }
 
     [Fact]
+    public async Task PostToAPage_OrRedirectingToIt_DropsItsStoredCopy()
+    {
+        using var server = await Start("--max-age", "60");
+        using var http = TestHttp.Client(server);
+        Assert.Equal("/plain 1", await Body(http, "/plain"));
+        Assert.Equal("/plain 1", await Body(http, "/plain"));
+
+        using (var post = await http.PostAsync(new Uri("/plain", UriKind.Relative), new StringContent("edit")).WaitAsync(Patience))
+        {
+            Assert.Equal("/plain 2", await post.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal("/plain 3", await Body(http, "/plain"));
+        Assert.Equal("/plain 3", await Body(http, "/plain"));
+
+        // Post/redirect/get: the form posts elsewhere and sends the browser back to the page, which must show the change.
+        using (var redirect = await http.PostAsync(new Uri("/comment?/plain", UriKind.Relative), new StringContent("hi")).WaitAsync(Patience))
+        {
+            Assert.Equal(HttpStatusCode.SeeOther, redirect.StatusCode);
+            Assert.Equal("/plain", redirect.Headers.Location?.ToString());
+        }
+
+        Assert.Equal("/plain 4", await Body(http, "/plain"));
+    }
+
+    [Fact]
     public async Task WithoutMaxAge_NothingIsCached()
     {
         using var server = await Start();

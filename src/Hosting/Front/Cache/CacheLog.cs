@@ -12,4 +12,8 @@ internal static partial class CacheLog
     [LoggerMessage(1301, LogLevel.Warning, "background refresh of {Request} failed; the cached page is served until it expires",
         EventName = "CacheRefreshFailed")]
     public static partial void RefreshFailed(ILogger logger, string request, Exception exception);
+
+    [LoggerMessage(1302, LogLevel.Debug, "{Method} {Target} answered {Status}: {Count} stored pages of {Url} dropped",
+        EventName = "CacheInvalidated")]
+    public static partial void Invalidated(ILogger logger, string method, string target, int status, int count, string url);
 }

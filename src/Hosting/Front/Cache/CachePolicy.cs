@@ -28,6 +28,14 @@ internal static class CachePolicy
     }
 
     /// <summary>
+    /// True when <paramref name="request"/>'s method is not safe (RFC 9110 9.2.1: anything but GET, HEAD, OPTIONS and
+    /// TRACE, unknown methods included): once it succeeds, the pages stored for its URL may be stale (RFC 9111 4.4).
+    /// </summary>
+    public static bool Invalidates(HttpRequest request) =>
+        !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method) ||
+          HttpMethods.IsTrace(request.Method));
+
+    /// <summary>
     /// How long a response may be kept: min(its <c>s-maxage</c> or else its <c>max-age</c>, <paramref name="maxAge"/>), or
     /// null when it must not be kept at all.
     /// </summary>

@@ -8,6 +8,8 @@ namespace AkkaWsgi.Hosting.Front.Cache;
 /// <remarks>One lock guards it all: a lookup is a dictionary probe and a short list walk, far below a request's cost.</remarks>
 internal sealed class PageCache(long capacity, TimeProvider time)
 {
+    private static readonly string[] StoredMethods = [HttpMethods.Get, HttpMethods.Head, HttpMethods.Options];
+
     private readonly Lock gate = new();
     private readonly Dictionary<string, List<CachedPage>> byKey = new(StringComparer.Ordinal);
 
@@ -81,6 +83,31 @@ internal sealed class PageCache(long capacity, TimeProvider time)
 
             return null;
         }
+    }
+
+    /// <summary>The key of the pages a <paramref name="method"/> request for <paramref name="url"/> stores and finds.</summary>
+    public static string Key(string method, string url) => method + " " + url;
+
+    /// <summary>Drops every page stored for <paramref name="url"/>, of every method and variant; returns how many.</summary>
+    public int Invalidate(string url)
+    {
+        var removed = 0;
+        lock (gate)
+        {
+            foreach (var method in StoredMethods)
+            {
+                if (byKey.TryGetValue(Key(method, url), out var variants))
+                {
+                    foreach (var page in variants.ToArray())
+                    {
+                        RemoveLocked(page);
+                        removed++;
+                    }
+                }
+            }
+        }
+
+        return removed;
     }
 
     /// <summary>Stores <paramref name="page"/>, replacing the same variant of its URL; false when it is larger than the whole cache.</summary>

@@ -28,7 +28,7 @@ internal sealed class PageCacheMiddleware(PageCache cache, TimeSpan maxAge, ILog
         ArgumentNullException.ThrowIfNull(next);
         if (!CachePolicy.IsCacheable(context.Request))
         {
-            return next(context);
+            return CachePolicy.Invalidates(context.Request) ? PassAndInvalidateAsync(context, next) : next(context);
         }
 
         if (Find(context.Request) is { } page)
@@ -76,8 +76,72 @@ internal sealed class PageCacheMiddleware(PageCache cache, TimeSpan maxAge, ILog
         }
     }
 
-    private static string KeyFor(HttpRequest request, string method) =>
-        $"{method} {request.Scheme}://{request.Host.Value}{RequestTarget.Raw(request.HttpContext)}";
+    /// <summary>
+    /// Runs a request with an unsafe method (a POST, PUT, DELETE, ...) and, if it did not fail, drops the pages stored
+    /// for its URL (RFC 9111 4.4), and for the URL its <c>Location</c> or <c>Content-Location</c> names on this site,
+    /// so that the page a form posts to, or redirects to after a post, is not served as it was before.
+    /// </summary>
+    private async Task PassAndInvalidateAsync(HttpContext context, RequestDelegate next)
+    {
+        await next(context).ConfigureAwait(false);
+        var response = context.Response;
+        if (response.StatusCode >= StatusCodes.Status400BadRequest)
+        {
+            return;
+        }
+
+        var request = context.Request;
+        Invalidate(request, Url(request));
+        foreach (var header in (ReadOnlySpan<string>)[HeaderNames.Location, HeaderNames.ContentLocation])
+        {
+            if (SameSiteUrl(request, response.Headers[header].ToString()) is { } named)
+            {
+                Invalidate(request, named);
+            }
+        }
+    }
+
+    private void Invalidate(HttpRequest request, string url)
+    {
+        if (cache.Invalidate(url) is > 0 and var count)
+        {
+            CacheLog.Invalidated(logger, request.Method, RequestTarget.Raw(request.HttpContext), request.HttpContext.Response.StatusCode, count, url);
+        }
+    }
+
+    /// <summary>
+    /// The URL, as pages are stored under, that <paramref name="reference"/> (a Location or Content-Location) names if
+    /// it is on the request's own scheme and host; null for another site (RFC 9111 4.4 forbids invalidating those).
+    /// </summary>
+    internal static string? SameSiteUrl(HttpRequest request, string reference)
+    {
+        var origin = $"{request.Scheme}://{request.Host.Value}";
+        if (reference.Length == 0)
+        {
+            return null;
+        }
+
+        // The usual form, a path on this site, is kept as written, as the key keeps the target as the client sends it.
+        if (reference[0] == '/' && (reference.Length == 1 || reference[1] != '/'))
+        {
+            return origin + reference;
+        }
+
+        if (!Uri.TryCreate(origin + RequestTarget.Raw(request.HttpContext), UriKind.Absolute, out var target) ||
+            !Uri.TryCreate(target, reference, out var resolved) ||
+            !string.Equals(resolved.Scheme, target.Scheme, StringComparison.OrdinalIgnoreCase) ||
+            !string.Equals(resolved.Host, target.Host, StringComparison.OrdinalIgnoreCase) ||
+            resolved.Port != target.Port)
+        {
+            return null;
+        }
+
+        return origin + resolved.GetComponents(UriComponents.PathAndQuery, UriFormat.UriEscaped);
+    }
+
+    private static string Url(HttpRequest request) => $"{request.Scheme}://{request.Host.Value}{RequestTarget.Raw(request.HttpContext)}";
+
+    private static string KeyFor(HttpRequest request, string method) => PageCache.Key(method, Url(request));
 
     private CachedPage? Find(HttpRequest request)
     {

@@ -136,6 +136,72 @@ public sealed class PageCacheMiddlewareTests
         Assert.Equal((0, 0, 0), (cache.Hits, cache.Misses, cache.Count));
     }
 
+    [Theory]
+    [InlineData("POST")]
+    [InlineData("PUT")]
+    [InlineData("DELETE")]
+    [InlineData("PATCH")]
+    [InlineData("REINDEX")]
+    public async Task UnsafeRequestThatSucceeds_DropsEveryPageStoredForItsUrl_AndNoOther(string method)
+    {
+        var page = App();
+        await Run(page, Context());
+        await Run(page, Context("OPTIONS"));
+        await Run(page, Context(target: "/other"));
+        Assert.Equal(3, cache.Count);
+
+        await Run(App(cacheControl: "no-store", status: 204), Context(method));
+
+        Assert.Equal(1, cache.Count);
+        Assert.Equal("call 5", await Run(page, Context()));
+        Assert.Equal("call 3", await Run(page, Context(target: "/other")));
+    }
+
+    [Theory]
+    [InlineData(400)]
+    [InlineData(403)]
+    [InlineData(500)]
+    public async Task UnsafeRequestThatFails_LeavesThePagesStored(int status)
+    {
+        var page = App();
+        await Run(page, Context());
+
+        await Run(App(cacheControl: "no-store", status: status), Context("POST"));
+
+        Assert.Equal("call 1", await Run(page, Context()));
+    }
+
+    [Theory]
+    [InlineData("Location", "/article")]
+    [InlineData("Location", "http://example.test/article")]
+    [InlineData("Location", "article")]
+    [InlineData("Content-Location", "/article")]
+    public async Task UnsafeRequest_RedirectingToAPageOfThisSite_DropsThatPage(string header, string reference)
+    {
+        var article = App();
+        await Run(article, Context(target: "/article"));
+
+        // Post/redirect/get: the comment is posted to one URL, and the browser is sent back to the article.
+        await Run(App(cacheControl: "no-store", status: 303, headers: r => r.Headers[header] = reference), Context("POST", "/comments"));
+
+        Assert.Equal("call 3", await Run(article, Context(target: "/article")));
+    }
+
+    [Theory]
+    [InlineData("http://elsewhere.test/article")]
+    [InlineData("//elsewhere.test/article")]
+    [InlineData("https://example.test/article")]
+    [InlineData("http://example.test:8080/article")]
+    public async Task UnsafeRequest_RedirectingToAnotherSite_LeavesThisSitesPageStored(string location)
+    {
+        var article = App();
+        await Run(article, Context(target: "/article"));
+
+        await Run(App(cacheControl: "no-store", status: 303, headers: r => r.Headers.Location = location), Context("POST", "/comments"));
+
+        Assert.Equal("call 1", await Run(article, Context(target: "/article")));
+    }
+
     [Fact]
     public async Task BodyOverTheLimit_IsSentWhole_ButNotStored()
     {
@@ -262,7 +328,7 @@ public sealed class PageCacheMiddlewareTests
 
     /// <summary>An application that counts its calls and writes "call N" as the interpreter worker does.</summary>
     private RequestDelegate App(string cacheControl = "max-age=30", Action<HttpResponse>? headers = null, int bodyBytes = 0,
-        string? varyCookies = null) => async context =>
+        string? varyCookies = null, int status = 200) => async context =>
     {
         var call = Interlocked.Increment(ref calls);
         lock (seen)
@@ -275,7 +341,7 @@ public sealed class PageCacheMiddlewareTests
             await release.Task.WaitAsync(Patience);
         }
 
-        context.Response.StatusCode = 200;
+        context.Response.StatusCode = status;
         context.Response.Headers.CacheControl = cacheControl;
         headers?.Invoke(context.Response);
         if (varyCookies is not null)
@@ -307,6 +373,7 @@ public sealed class PageCacheMiddlewareTests
         var context = new DefaultHttpContext();
         var request = context.Features.Get<IHttpRequestFeature>()!;
         request.Method = method;
+        request.Scheme = "http";
         request.RawTarget = target;
         request.Path = target.Split('?')[0];
         context.Request.Host = new HostString("example.test");
