@@ -2,8 +2,9 @@
 
 /calls?path=P reports how many times the application answered P; a POST to /comment is redirected (303) to the
 page named by its query, as a form handler sends the browser back to the page it changed; every other path answers
-"P N" (N: that path's count so far) with the headers its name asks for.
+"P N" (N: that path's count so far, in this process) with the headers its name asks for, and X-Pid.
 """
+import os
 import threading
 from urllib.parse import parse_qs
 
@@ -43,6 +44,6 @@ def application(environ, start_response):
         _calls[path] = _calls.get(path, 0) + 1
         body = ("%s %d" % (path, _calls[path])).encode()
     headers = [("Content-Type", "text/plain"), ("Cache-Control", _CACHE_CONTROL.get(path, "public, max-age=60"))]
-    headers += _HEADERS.get(path, [])
+    headers += _HEADERS.get(path, []) + [("X-Pid", str(os.getpid()))]
     start_response("200 OK", headers)
     return [body]

@@ -31,6 +31,7 @@ public static class ClusterConfig
         var broadcast = typeof(ParkBroadcast).AssemblyQualifiedName!;
         var getStatus = typeof(GetNodeStatus).AssemblyQualifiedName!;
         var status = typeof(NodeStatus).AssemblyQualifiedName!;
+        var invalidation = typeof(CacheInvalidation).AssemblyQualifiedName!;
         var builder = new StringBuilder();
         builder.Append(CultureInfo.InvariantCulture, $$"""
             {{OneMachineKey}} = {{(settings.OneMachine ? "on" : "off")}}
@@ -50,6 +51,7 @@ public static class ClusterConfig
                   {{Quote(broadcast)}} = akkawsgi
                   {{Quote(getStatus)}} = akkawsgi
                   {{Quote(status)}} = akkawsgi
+                  {{Quote(invalidation)}} = akkawsgi
                 }
                 serialization-identifiers {
                   {{Quote(serializer)}} = {{SerializerId}}

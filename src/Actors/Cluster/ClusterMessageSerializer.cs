@@ -15,6 +15,10 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
     private const string ParkBroadcastManifest = "park";
     private const string GetNodeStatusManifest = "status?";
     private const string NodeStatusManifest = "status";
+    private const string CacheInvalidationManifest = "cache";
+
+    // One request drops the pages of at most three URLs (its own, Location's, Content-Location's).
+    private const int MaxUrls = 16;
 
     // Far more than any application names in one notification, small enough that a forged count cannot make a node
     // allocate much before the read fails.
@@ -27,6 +31,7 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
         ParkBroadcast => ParkBroadcastManifest,
         GetNodeStatus => GetNodeStatusManifest,
         NodeStatus => NodeStatusManifest,
+        CacheInvalidation => CacheInvalidationManifest,
         _ => throw new SerializationException($"the server does not send {o.GetType()} between nodes"),
     };
 
@@ -38,6 +43,8 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
                 return [];
             case NodeStatus status:
                 return Encoding.UTF8.GetBytes(status.Json);
+            case CacheInvalidation invalidation:
+                return Write(writer => WriteStrings(writer, invalidation.Urls));
         }
 
         if (obj is not ParkBroadcast broadcast)
@@ -45,19 +52,12 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
             throw new SerializationException($"the server does not send {obj.GetType()} between nodes");
         }
 
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        return Write(writer =>
         {
             writer.Write((byte)broadcast.Action);
             writer.Write(broadcast.Arg);
-            writer.Write(broadcast.Channels.Count);
-            foreach (var channel in broadcast.Channels)
-            {
-                writer.Write(channel);
-            }
-        }
-
-        return stream.ToArray();
+            WriteStrings(writer, broadcast.Channels);
+        });
     }
 
     public override object FromBinary(byte[] bytes, string manifest)
@@ -77,6 +77,9 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
                 {
                     throw new SerializationException("a status from another node that is not UTF-8", e);
                 }
+
+            case CacheInvalidationManifest:
+                return Read(bytes, "page-cache invalidation", reader => new CacheInvalidation(ReadStrings(reader, MaxUrls, "URLs")));
         }
 
         if (manifest != ParkBroadcastManifest)
@@ -84,9 +87,8 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
             throw new SerializationException($"unknown message kind '{manifest}' from another node");
         }
 
-        try
+        return Read(bytes, "park notification", reader =>
         {
-            using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
             var action = (ParkAction)reader.ReadByte();
             if (!Enum.IsDefined(action))
             {
@@ -94,23 +96,57 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
             }
 
             var arg = reader.ReadString();
-            var count = reader.ReadInt32();
-            if (count is < 0 or > MaxChannels)
-            {
-                throw new SerializationException($"a park notification from another node names {count} channels");
-            }
+            return new ParkBroadcast(ReadStrings(reader, MaxChannels, "channels"), action, arg);
+        });
+    }
 
-            var channels = new string[count];
-            for (var i = 0; i < count; i++)
-            {
-                channels[i] = reader.ReadString();
-            }
+    private static byte[] Write(Action<BinaryWriter> write)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            write(writer);
+        }
 
-            return new ParkBroadcast(channels, action, arg);
+        return stream.ToArray();
+    }
+
+    private static void WriteStrings(BinaryWriter writer, IReadOnlyList<string> strings)
+    {
+        writer.Write(strings.Count);
+        foreach (var value in strings)
+        {
+            writer.Write(value);
+        }
+    }
+
+    private static object Read(byte[] bytes, string what, Func<BinaryReader, object> read)
+    {
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
+            return read(reader);
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or FormatException)
         {
-            throw new SerializationException($"a malformed park notification from another node: {e.Message}", e);
+            throw new SerializationException($"a malformed {what} from another node: {e.Message}", e);
         }
+    }
+
+    private static string[] ReadStrings(BinaryReader reader, int max, string what)
+    {
+        var count = reader.ReadInt32();
+        if (count is < 0 || count > max)
+        {
+            throw new SerializationException($"a message from another node names {count} {what}");
+        }
+
+        var strings = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            strings[i] = reader.ReadString();
+        }
+
+        return strings;
     }
 }

@@ -46,6 +46,9 @@ public sealed record ServerActorsSettings
     /// <summary>Where the front's block list and the cluster's copy meet; used only with <see cref="Cluster"/>.</summary>
     public ClusterBlockBridge? ClusterBlocks { get; init; }
 
+    /// <summary>Where the front's page cache and the cluster meet; used only with <see cref="Cluster"/>.</summary>
+    public ClusterCacheBridge? ClusterCache { get; init; }
+
     /// <summary>Called once when the server can no longer serve (an essential actor is gone, or every worker).</summary>
     public Action<string>? OnFatal { get; init; }
 }

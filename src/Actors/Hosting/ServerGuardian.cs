@@ -52,6 +52,11 @@ public sealed class ServerGuardian : ReceiveActor
                 Context.ActorOf(BlockReplicator.Props(blocks, settings.Time, settings.LoggerFactory.CreateLogger("akkawsgi.cluster")), "block-replicator");
             }
 
+            if (settings.ClusterCache is { } cache)
+            {
+                Context.ActorOf(CacheInvalidationRelay.Props(cache), "cache-invalidation-relay");
+            }
+
             if (cluster.CronOnOldestNode && settings.BackgroundJobs.Count > 0)
             {
                 // The same path on every node: the managers find each other there and agree on the oldest.

@@ -87,11 +87,15 @@ internal sealed class WsgiServer : IDisposable
     public ServerActorsSettings ActorSettings()
     {
         ClusterBlockBridge? clusterBlocks = null;
+        ClusterCacheBridge? clusterCache = null;
         if (Cluster is not null)
         {
             clusterBlocks = new ClusterBlockBridge();
             Blocks.Shared = clusterBlocks.Share;
             clusterBlocks.Received = Blocks.BlockFromCluster;
+            clusterCache = new ClusterCacheBridge();
+            PageCache.Shared = clusterCache.Share;
+            clusterCache.Received = url => PageCache.Invalidate(url);
         }
 
         var application = Python.Application;
@@ -127,6 +131,7 @@ internal sealed class WsgiServer : IDisposable
             },
             Cluster = Cluster,
             ClusterBlocks = clusterBlocks,
+            ClusterCache = clusterCache,
         };
     }
 

@@ -212,6 +212,34 @@ public sealed class PageCacheTests
     }
 
     [Fact]
+    public async Task PostInOneWorkerProcess_DropsThePageStoredByTheOthers()
+    {
+        using var server = await Start("--max-age", "60", "--processes", "2");
+
+        // Until each process has stored its own copy, made by itself.
+        var before = new HashSet<(string Pid, string Body)>();
+        for (var i = 0; i < 400 && before.Select(p => p.Pid).Distinct().Count() < 2; i++)
+        {
+            before.Add(await PageOnNewConnection(server, HttpMethod.Get));
+        }
+
+        Assert.True(before.Select(p => p.Pid).Distinct().Count() == 2, string.Join(", ", before));
+        await Task.Delay(TimeSpan.FromSeconds(2)); // for the processes' subscriptions to have reached each other
+        var poster = (await PageOnNewConnection(server, HttpMethod.Post)).Pid;
+
+        // The other process hears of it by a message, within a round trip.
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        var after = new HashSet<(string Pid, string Body)>();
+        for (var i = 0; i < 400 && !after.Any(p => p.Pid != poster); i++)
+        {
+            after.Add(await PageOnNewConnection(server, HttpMethod.Get));
+        }
+
+        Assert.Contains(after, p => p.Pid != poster);
+        Assert.Empty(after.Intersect(before));
+    }
+
+    [Fact]
     public async Task WithoutMaxAge_NothingIsCached()
     {
         using var server = await Start();
@@ -243,6 +271,16 @@ public sealed class PageCacheTests
     {
         using var response = await Send(http, target, cookie, authorization);
         return await response.Content.ReadAsStringAsync();
+    }
+
+    private static async Task<(string Pid, string Body)> PageOnNewConnection(ServerProcess server, HttpMethod method)
+    {
+        using var http = TestHttp.Client(server);
+        using var request = new HttpRequestMessage(method, new Uri("/plain", UriKind.Relative));
+        request.Headers.ConnectionClose = true;
+        using var response = await http.SendAsync(request).WaitAsync(Patience);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (response.Headers.GetValues("X-Pid").Single(), await response.Content.ReadAsStringAsync());
     }
 
     private static async Task<int> Calls(HttpClient http, string path) =>

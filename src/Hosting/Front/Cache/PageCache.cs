@@ -85,6 +85,12 @@ internal sealed class PageCache(long capacity, TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// Called with the URLs whose pages a request on this node made stale, for the other nodes of a cluster to drop
+    /// theirs; null when this node serves alone.
+    /// </summary>
+    public Action<IReadOnlyList<string>>? Shared { get; set; }
+
     /// <summary>The key of the pages a <paramref name="method"/> request for <paramref name="url"/> stores and finds.</summary>
     public static string Key(string method, string url) => method + " " + url;
 

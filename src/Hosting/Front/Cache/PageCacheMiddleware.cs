@@ -81,9 +81,27 @@ internal sealed class PageCacheMiddleware(PageCache cache, TimeSpan maxAge, ILog
     /// for its URL (RFC 9111 4.4), and for the URL its <c>Location</c> or <c>Content-Location</c> names on this site,
     /// so that the page a form posts to, or redirects to after a post, is not served as it was before.
     /// </summary>
+    /// <remarks>
+    /// The pages go as the response starts, before the client can read it and ask again; a response that never
+    /// starts (the client went away) is looked at once the request is over.
+    /// </remarks>
     private async Task PassAndInvalidateAsync(HttpContext context, RequestDelegate next)
     {
+        context.Response.OnStarting(static state =>
+        {
+            var (middleware, context) = ((PageCacheMiddleware, HttpContext))state;
+            middleware.DropStale(context);
+            return Task.CompletedTask;
+        }, (this, context));
         await next(context).ConfigureAwait(false);
+        if (!context.Response.HasStarted)
+        {
+            DropStale(context);
+        }
+    }
+
+    private void DropStale(HttpContext context)
+    {
         var response = context.Response;
         if (response.StatusCode >= StatusCodes.Status400BadRequest)
         {
@@ -91,14 +109,21 @@ internal sealed class PageCacheMiddleware(PageCache cache, TimeSpan maxAge, ILog
         }
 
         var request = context.Request;
-        Invalidate(request, Url(request));
+        List<string> stale = [Url(request)];
         foreach (var header in (ReadOnlySpan<string>)[HeaderNames.Location, HeaderNames.ContentLocation])
         {
             if (SameSiteUrl(request, response.Headers[header].ToString()) is { } named)
             {
-                Invalidate(request, named);
+                stale.Add(named);
             }
         }
+
+        foreach (var url in stale)
+        {
+            Invalidate(request, url);
+        }
+
+        cache.Shared?.Invoke(stale);
     }
 
     private void Invalidate(HttpRequest request, string url)

@@ -25,6 +25,23 @@ public sealed class ClusterMessageSerializerTests : IDisposable
     }
 
     [Fact]
+    public void CacheInvalidation_RoundTrips()
+    {
+        var message = new CacheInvalidation(["http://example.test/page?q=1", "https://example.test/ünï"]);
+
+        var back = (CacheInvalidation)Serializer.FromBinary(Serializer.ToBinary(message), Serializer.Manifest(message));
+
+        Assert.Equal(message.Urls, back.Urls);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 17, 0, 0, 0 })] // more URLs than one request can drop
+    [InlineData(new byte[] { 255, 255, 255, 255 })] // a negative count
+    [InlineData(new byte[] { 1, 0, 0, 0, 5, 65 })] // cut short
+    public void MalformedCacheInvalidation_IsRefused(byte[] bytes) =>
+        Assert.Throws<SerializationException>(() => Serializer.FromBinary(bytes, "cache"));
+
+    [Fact]
     public void StatusMessages_RoundTrip()
     {
         Assert.Same(GetNodeStatus.Instance, Serializer.FromBinary(Serializer.ToBinary(GetNodeStatus.Instance), Serializer.Manifest(GetNodeStatus.Instance)));
