@@ -204,7 +204,7 @@ internal sealed class ServerCommand
 
     private readonly Option<string[]> httpsSocket = new("--https-socket")
     {
-        Description = "A TLS listener with HTTP/1.1 and HTTP/2: ADDR,CERT,KEY (PEM certificate chain and key); repeatable",
+        Description = "A TLS listener with HTTP/1.1 and HTTP/2: ADDR,CERT,KEY (PEM certificate chain and key; an encrypted key's passphrase from AKKAWSGI_HTTPS_KEY_PASSWORD); repeatable",
     };
 
     private readonly Option<string?> statusSocket = new("--status-socket")

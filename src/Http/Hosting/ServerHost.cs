@@ -59,7 +59,7 @@ internal static class ServerHost
         IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2> certificates;
         try
         {
-            certificates = [.. options.HttpsSockets.Select(s => HttpsSocket.Parse(s).Load())];
+            certificates = [.. options.HttpsSockets.Select(s => HttpsSocket.Parse(s).Load(Environment.GetEnvironmentVariable(HttpsSocket.PasswordVariable)))];
         }
         catch (InvalidOperationException e)
         {

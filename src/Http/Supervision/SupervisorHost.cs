@@ -37,7 +37,7 @@ internal static class SupervisorHost
             // with one clear line; each worker loads them again before it drops its privileges.
             foreach (var socket in options.HttpsSockets)
             {
-                HttpsSocket.Parse(socket).Load().Dispose();
+                HttpsSocket.Parse(socket).Load(Environment.GetEnvironmentVariable(HttpsSocket.PasswordVariable)).Dispose();
             }
 
             listeners = ListenerSet.Bind(options, identity?.User.UserId, identity?.GroupId);

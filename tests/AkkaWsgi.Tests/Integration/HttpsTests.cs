@@ -116,7 +116,37 @@ public sealed partial class HttpsTests : IDisposable
         using var server = ServerProcess.Launch(arguments);
 
         Assert.Equal(2, await server.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-        Assert.Contains($"cannot use {certificate} with {wrongKey}", server.Log, StringComparison.Ordinal);
+        Assert.Contains($"cannot use {certificate} with {wrongKey}: the private key in {wrongKey} is not the key of the certificate",
+            server.Log, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task EncryptedKey_IsServed_WithThePassphraseFromTheEnvironment(bool noSupervisor)
+    {
+        using var rsa = RSA.Create(2048);
+        var request = new CertificateRequest("CN=localhost", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var self = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(10));
+        var encryptedCertificate = files.Write("encrypted-site.pem", self.ExportCertificatePem());
+        var encryptedKey = files.Write("encrypted-site.key", rsa.ExportEncryptedPkcs8PrivateKeyPem("s3cret",
+            new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 100_000)));
+        var arguments = ServerProcess.AppArguments("conformance", PythonInstalls.Default, workers: 1);
+        arguments.AddRange(["--https-socket", $"127.0.0.1:0,{encryptedCertificate},{encryptedKey}"]);
+        if (noSupervisor)
+        {
+            arguments.Add("--no-supervisor");
+        }
+
+        using var server = await ServerProcess.StartAsync(arguments, new Dictionary<string, string?> { ["AKKAWSGI_HTTPS_KEY_PASSWORD"] = "s3cret" });
+        using var client = new HttpClient(new SocketsHttpHandler
+        {
+            SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented?.GetCertHashString() == self.GetCertHashString() },
+        }) { Timeout = TimeSpan.FromSeconds(30) };
+
+        using var response = await client.GetAsync(new Uri(HttpsUrl(server), "/environ"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     private List<string> Arguments(string module, bool noSupervisor)
