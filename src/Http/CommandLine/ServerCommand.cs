@@ -338,6 +338,7 @@ internal sealed class ServerCommand
         uid.Validators.Add(r => Check(r, uid, v => v is null || AkkaWsgi.Python.Native.Posix.FindUser(v) is not null ? null : $"--uid {v}: no such user"));
         gid.Validators.Add(r => Check(r, gid, v => v is null || AkkaWsgi.Python.Native.Posix.FindGroup(v) is not null ? null : $"--gid {v}: no such group"));
         Root.Validators.Add(ValidateSupervision);
+        Root.Validators.Add(ValidateListeners);
         Root.Validators.Add(ValidateCluster);
         clusterListen.Validators.Add(r => Check(r, clusterListen, v => ClusterEndpointError("--cluster-listen", v)));
         clusterSeed.Validators.Add(r => Check(r, clusterSeed, values => values.Select(v => ClusterEndpointError("--cluster-seed", v)).FirstOrDefault(e => e is not null)));
@@ -493,6 +494,56 @@ internal sealed class ServerCommand
     }
 
     // Flags that only a supervisor can act on, and what privilege dropping needs.
+    /// <summary>
+    /// Two listeners on one address would fail to bind as "address already in use", which sends the operator looking
+    /// for another program; the flags that collide are named instead.
+    /// </summary>
+    private void ValidateListeners(CommandResult result)
+    {
+        var https = result.GetValue(httpsSocket) ?? [];
+        // The default address is not filled in yet when validators run; it stands unless --https-socket or sockets
+        // handed over by systemd replace it.
+        var http = result.GetResult(httpSocket) is { Implicit: false } ? result.GetValue(httpSocket) ?? []
+            : https.Length == 0 && Environment.GetEnvironmentVariable("LISTEN_FDS") is null ? [.. Defaults.HttpSockets]
+            : [];
+        var listeners = new List<(string Flag, ListenAddress Address)>();
+        void Add(string flag, string text, Func<string, string> address)
+        {
+            try
+            {
+                listeners.Add(($"{flag} {text}", ListenAddress.Parse(address(text))));
+            }
+            catch (FormatException)
+            {
+                // Reported by the flag's own validator.
+            }
+        }
+
+        foreach (var text in http)
+        {
+            Add("--http-socket", text, t => t);
+        }
+
+        foreach (var text in https)
+        {
+            Add("--https-socket", text, t => t.Split(',')[0].Trim());
+        }
+
+        if (result.GetValue(statusSocket) is { } status)
+        {
+            Add("--status-socket", status, t => t);
+        }
+
+        for (var i = 0; i < listeners.Count; i++)
+        {
+            if (listeners.Take(i).FirstOrDefault(earlier => earlier.Address.Overlaps(listeners[i].Address)) is { Flag: { } first })
+            {
+                result.AddError($"{first} and {listeners[i].Flag} listen on the same address and port; give each listener its own");
+                return;
+            }
+        }
+    }
+
     private void ValidateSupervision(CommandResult result)
     {
         if (result.GetValue(noSupervisor))

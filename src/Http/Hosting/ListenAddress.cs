@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using AkkaWsgi.Actors.Dispatch.Priority;
 
 namespace AkkaWsgi.Http.Hosting;
@@ -26,6 +27,30 @@ public sealed record ListenAddress
     /// </summary>
     public bool IsPrivate => UnixPath is not null || IsLocalhost ||
         (Address is { } address && !address.Equals(IPAddress.Any) && !address.Equals(IPAddress.IPv6Any) && ClientKey.IsExempt(address));
+
+    /// <summary>
+    /// True when this listener and <paramref name="other"/> cannot both be bound: the same Unix socket path, or the
+    /// same fixed port on the same address or on a wildcard that takes it (<c>[::]</c> takes IPv4 too: its socket is
+    /// dual-mode).
+    /// </summary>
+    public bool Overlaps(ListenAddress other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (UnixPath is not null || other.UnixPath is not null)
+        {
+            return UnixPath is not null && UnixPath == other.UnixPath;
+        }
+
+        return Port != 0 && Port == other.Port && Addresses().Any(mine => other.Addresses().Any(theirs => Clash(mine, theirs)));
+    }
+
+    private IPAddress[] Addresses() => IsLocalhost ? [IPAddress.Loopback, IPAddress.IPv6Loopback] : [Address!];
+
+    private static bool Clash(IPAddress a, IPAddress b) => a.Equals(b) || Takes(a, b) || Takes(b, a);
+
+    private static bool Takes(IPAddress wildcard, IPAddress other) =>
+        wildcard.Equals(IPAddress.IPv6Any) ||
+        (wildcard.Equals(IPAddress.Any) && (other.AddressFamily == AddressFamily.InterNetwork || other.IsIPv4MappedToIPv6));
 
     /// <summary>Parses HOST:PORT, [IPV6]:PORT, :PORT, localhost:PORT or unix:/path; throws FormatException.</summary>
     public static ListenAddress Parse(string text)
