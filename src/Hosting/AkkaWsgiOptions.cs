@@ -142,7 +142,7 @@ public class AkkaWsgiOptions
         Rule(OptionRules.MaxQueue(MaxQueue), "MaxQueue (--max-queue)");
         Rule(OptionRules.NotNegative(StaticMaxAge), "StaticMaxAge (--static-max-age)");
         Rule(OptionRules.MaxAge(MaxAge), "MaxAge (--max-age)");
-        Rule(OptionRules.NotNegative(CacheSize), "CacheSize (--cache-size)");
+        Rule(OptionRules.CacheSize(CacheSize), "CacheSize (--cache-size)");
         Rule(OptionRules.MaxParked(MaxParked), "MaxParked (--max-parked)");
         foreach (var proxy in TrustedProxies)
         {

@@ -17,6 +17,10 @@ internal static class OptionRules
 
     public static string? MaxAge(int value) => value is >= 0 and <= 31_536_000 ? null : "must be between 0 and 31536000 seconds";
 
+    /// <summary>The page cache's bytes: none would keep nothing while looking as if the cache were on.</summary>
+    public static string? CacheSize(long value) =>
+        value > 0 ? null : "must be more than 0 bytes (the page cache is turned off with --max-age 0, the default)";
+
     public static string? MaxParked(int value) => value is >= 0 and <= 10_000_000 ? null : "must be between 0 and 10000000";
 
     public static string? TrustedProxy(string value) =>

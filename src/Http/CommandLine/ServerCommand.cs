@@ -361,7 +361,7 @@ internal sealed class ServerCommand
             OptionRules.StaticMapProblems(values).Select(bad => $"{bad.Map}: {bad.Problem}").FirstOrDefault()));
         staticMaxAge.Validators.Add(r => Rule(r, staticMaxAge, v => OptionRules.NotNegative(v)));
         maxAge.Validators.Add(r => Rule(r, maxAge, OptionRules.MaxAge));
-        cacheSize.Validators.Add(r => Rule(r, cacheSize, OptionRules.NotNegative));
+        cacheSize.Validators.Add(r => Rule(r, cacheSize, OptionRules.CacheSize));
         maxParked.Validators.Add(r => Rule(r, maxParked, OptionRules.MaxParked));
         socketMode.Validators.Add(r => Check(r, socketMode, v =>
             v is { Length: >= 1 and <= 4 } && v.All(c => c is >= '0' and <= '7')

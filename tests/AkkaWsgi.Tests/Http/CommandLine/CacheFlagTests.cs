@@ -31,6 +31,7 @@ public sealed class CacheFlagTests
     [InlineData("--max-age", "31536001", "--max-age")]
     [InlineData("--max-age", "soon", "soon")]
     [InlineData("--cache-size", "-1", "--cache-size")]
+    [InlineData("--cache-size", "0", "--cache-size must be more than 0 bytes (the page cache is turned off with --max-age 0, the default)")]
     public void Parse_BadValue_ReportsTheFlag(string flag, string value, string expected)
     {
         var command = new ServerCommand();
