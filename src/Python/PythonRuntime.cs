@@ -25,6 +25,7 @@ public sealed class PythonRuntime
     private readonly ILoggerFactory loggerFactory;
     private PyNet.PyModule? netServerModule;
     private PyObject? serverModule;
+    private bool streamsCaptured;
 
     private PythonRuntime(PythonInstallation installation, LibPython lib, PythonThread mainThread, ILoggerFactory loggerFactory)
     {
@@ -195,6 +196,11 @@ public sealed class PythonRuntime
     {
         var (module, callableName) = ParseSpec(spec);
         var target = $"{module}:{callableName}";
+        if (settings.CaptureStandardStreams)
+        {
+            CaptureStandardStreams();
+        }
+
         PyNet.PyObject imported;
         try
         {
@@ -238,6 +244,22 @@ public sealed class PythonRuntime
         {
             callable.Dispose();
         }
+    }
+
+    /// <summary>Points sys.stdout and sys.stderr at the log (akkawsgi.app), once per process.</summary>
+    private void CaptureStandardStreams()
+    {
+        if (streamsCaptured)
+        {
+            return;
+        }
+
+        var logger = loggerFactory.CreateLogger("akkawsgi.app");
+        using var stdout = FunctionTable.Create(FunctionTable.Register(new StandardStreamFunction(logger, "stdout")), 0);
+        using var stderr = FunctionTable.Create(FunctionTable.Register(new StandardStreamFunction(logger, "stderr")), 0);
+        using var capture = serverModule!.GetAttr("capture_standard_streams");
+        using var _ = capture.Call(stdout, stderr);
+        streamsCaptured = true;
     }
 
     // Frameworks people install into a virtualenv: missing, they mean this Python is not the application's.

@@ -134,7 +134,7 @@ internal static class ServerHost
 
         try
         {
-            application = runtime.LoadApplication(options.Module, new WsgiSettings { MultiProcess = worker is not null && options.Processes > 1 });
+            application = runtime.LoadApplication(options.Module, new WsgiSettings { MultiProcess = worker is not null && options.Processes > 1, CaptureStandardStreams = options.JsonLogs });
         }
         catch (ApplicationLoadException e)
         {

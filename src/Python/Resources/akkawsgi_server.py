@@ -6,6 +6,7 @@ import io
 import os
 import stat
 import sys
+import threading
 
 # The longest timer interval: longer ones are dates, which cron names, and past some thousands of years a number of
 # seconds no longer fits the server's clock.
@@ -50,6 +51,56 @@ class ErrorStream:
         return False
 
     closed = False
+
+
+class CapturedStream(ErrorStream):
+    """sys.stdout or sys.stderr under --log-format json: each line the application prints becomes one log record, so
+    that the log stays one JSON object per line. A line is gathered per thread, so threads printing at once do not
+    splice their halves together; fileno() is the real stream's, for code that hands it to a child process."""
+
+    def __init__(self, log, original):
+        self._local = threading.local()
+        super().__init__(log)
+        self._original = original
+        self.encoding = "utf-8"
+        self.errors = "replace"
+        self.buffer = _CapturedBytes(self)
+
+    @property
+    def _partial(self):
+        return getattr(self._local, "partial", "")
+
+    @_partial.setter
+    def _partial(self, value):
+        self._local.partial = value
+
+    def write(self, text):
+        if not isinstance(text, str):
+            raise TypeError("write() argument must be str, not %s" % type(text).__name__)
+        return super().write(text)
+
+    def fileno(self):
+        return self._original.fileno()
+
+
+class _CapturedBytes:
+    """The .buffer of a CapturedStream, for code that writes bytes to sys.stdout.buffer."""
+
+    def __init__(self, text):
+        self._text = text
+
+    def write(self, data):
+        self._text.write(bytes(data).decode("utf-8", "replace"))
+        return len(data)
+
+    def flush(self):
+        self._text.flush()
+
+
+def capture_standard_streams(stdout_log, stderr_log):
+    """Sends what the application prints to the server's log, a record per line (see CapturedStream)."""
+    sys.stdout = CapturedStream(stdout_log, sys.stdout)
+    sys.stderr = CapturedStream(stderr_log, sys.stderr)
 
 
 class FileWrapper:

@@ -1,4 +1,5 @@
 using AkkaWsgi.Python.Native;
+using Microsoft.Extensions.Logging;
 
 namespace AkkaWsgi.Python.Wsgi;
 
@@ -23,6 +24,20 @@ internal sealed class ErrorLogFunction(WsgiApplication application) : ManagedFun
         if (args.Count == 1 && args[0].TryGetString(out var line))
         {
             application.LogErrorLine(line);
+        }
+
+        return null;
+    }
+}
+
+/// <summary>Receives the lines the application prints to sys.stdout or sys.stderr when they are captured.</summary>
+internal sealed class StandardStreamFunction(ILogger logger, string stream) : ManagedFunction("log")
+{
+    public override PyObject? Invoke(long token, PyArgs args)
+    {
+        if (args.Count == 1 && args[0].TryGetString(out var line))
+        {
+            WsgiLog.ApplicationOutput(logger, stream, line);
         }
 
         return null;

@@ -15,6 +15,9 @@ internal static partial class WsgiLog
     [LoggerMessage(3, LogLevel.Warning, "wsgi.errors: {Line}", EventName = "WsgiErrors")]
     public static partial void WsgiErrors(ILogger logger, string line);
 
+    [LoggerMessage(12, LogLevel.Information, "{Stream}: {Line}", EventName = "ApplicationOutput")]
+    public static partial void ApplicationOutput(ILogger logger, string stream, string line);
+
     [LoggerMessage(4, LogLevel.Debug, "{Request}: client went away during the response", EventName = "ClientGone")]
     public static partial void ClientGone(ILogger logger, string request);
 

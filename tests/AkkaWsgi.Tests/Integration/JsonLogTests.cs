@@ -26,17 +26,7 @@ public sealed class JsonLogTests
         server.SendSignal(ServerProcess.SigTerm);
         Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(30)));
 
-        var records = server.Log.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line =>
-        {
-            try
-            {
-                return JsonDocument.Parse(line).RootElement;
-            }
-            catch (JsonException e)
-            {
-                throw new Xunit.Sdk.XunitException($"not a JSON object: {line}\n{e.Message}");
-            }
-        }).ToList();
+        var records = Records(server.Log);
         Assert.All(records, r =>
         {
             Assert.True(r.TryGetProperty("Timestamp", out _));
@@ -66,6 +56,29 @@ public sealed class JsonLogTests
             accessTag.GetProperty("Message").GetString());
         Assert.All(records.Where(r => r.GetProperty("Category").GetString() == "akkawsgi.supervisor"),
             r => Assert.False(r.TryGetProperty("Scopes", out _)));
+    }
+
+    [Fact]
+    public async Task WhatTheApplicationPrints_BecomesRecords_ALineEach_EvenFromThreadsAtOnce()
+    {
+        var arguments = ServerProcess.AppArguments("printing", PythonInstalls.Default, workers: 2);
+        arguments.AddRange(["--log-format", "json"]);
+        using var server = await ServerProcess.StartAsync(arguments);
+        using var http = TestHttp.Client(server);
+        Assert.Equal("printed", await http.GetStringAsync(new Uri("/", UriKind.Relative)));
+        server.SendSignal(ServerProcess.SigTerm);
+        Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+
+        var messages = Records(server.Log).Where(r => r.GetProperty("Category").GetString() == "akkawsgi.app")
+            .Select(r => r.GetProperty("Message").GetString()!).ToList();
+        Assert.Contains("stdout: printed at import", messages);
+        Assert.Contains("stdout: to stdout in two parts", messages);
+        Assert.Contains("stderr: to stderr", messages);
+        Assert.Contains("stdout: bytes, ünïcode", messages);
+        Assert.Contains("stdout: no newline yet, then one", messages);
+        var threadLines = messages.Where(m => m.Contains("thread", StringComparison.Ordinal)).ToList();
+        Assert.Equal(100, threadLines.Count);
+        Assert.All(threadLines, m => Assert.Matches(@"^stdout: thread \d line \d+ of a longer text$", m));
     }
 
     [Fact]
@@ -103,4 +116,16 @@ public sealed class JsonLogTests
         Assert.True(lines.Count(l => l.Contains("SIGUSR1: what the", StringComparison.Ordinal)) >= 60, $"{lines.Length} lines");
         Assert.True(broken.Count == 0, $"{broken.Count} of {lines.Length} lines are not JSON, the first: {broken.FirstOrDefault()}");
     }
+
+    private static List<JsonElement> Records(string log) => log.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line =>
+    {
+        try
+        {
+            return JsonDocument.Parse(line).RootElement;
+        }
+        catch (JsonException e)
+        {
+            throw new Xunit.Sdk.XunitException($"not a JSON object: {line}\n{e.Message}");
+        }
+    }).ToList();
 }
