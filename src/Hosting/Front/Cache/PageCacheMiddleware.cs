@@ -138,15 +138,17 @@ internal sealed class PageCacheMiddleware(PageCache cache, TimeSpan maxAge, ILog
     /// The URL, as pages are stored under, that <paramref name="reference"/> (a Location or Content-Location) names if
     /// it is on the request's own scheme and host; null for another site (RFC 9111 4.4 forbids invalidating those).
     /// </summary>
-    internal static string? SameSiteUrl(HttpRequest request, string reference)
+    private static string? SameSiteUrl(HttpRequest request, string reference)
     {
-        var origin = $"{request.Scheme}://{request.Host.Value}";
+        // A fragment never reaches the server, so no page is stored under one.
+        reference = reference.Split('#', 2)[0];
         if (reference.Length == 0)
         {
             return null;
         }
 
         // The usual form, a path on this site, is kept as written, as the key keeps the target as the client sends it.
+        var origin = $"{request.Scheme}://{request.Host.Value}";
         if (reference[0] == '/' && (reference.Length == 1 || reference[1] != '/'))
         {
             return origin + reference;

@@ -175,6 +175,7 @@ public sealed class PageCacheMiddlewareTests
     [InlineData("Location", "/article")]
     [InlineData("Location", "http://example.test/article")]
     [InlineData("Location", "article")]
+    [InlineData("Location", "/article#comment-7")]
     [InlineData("Content-Location", "/article")]
     public async Task UnsafeRequest_RedirectingToAPageOfThisSite_DropsThatPage(string header, string reference)
     {
