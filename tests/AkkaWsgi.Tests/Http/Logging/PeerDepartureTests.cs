@@ -8,11 +8,6 @@ namespace AkkaWsgi.Tests.Http.Logging;
 
 public sealed class PeerDepartureTests
 {
-    private const string Peer = "akka.tcp://akkawsgi@127.0.0.1:41637";
-    private const string Supervisor =
-        "akka.tcp://akkawsgi@127.0.0.1:43365/system/endpointManager/reliableEndpointWriter-akka.tcp%3A%2F%2Fakkawsgi%40127.0.0.1%3A41637-2";
-    private const string Writer = Supervisor + "/endpointWriter";
-
     [Theory]
     [InlineData(MemberStatus.Leaving)]
     [InlineData(MemberStatus.Exiting)]
@@ -45,8 +40,8 @@ public sealed class PeerDepartureTests
     [Fact]
     public void IsExpected_OtherFailuresOnTheSameConnection_AreNot()
     {
-        var error = new Error(new InvalidOperationException("serialization failed"), Writer, typeof(object), "Failed");
-        var warning = new Warning(Supervisor, typeof(object), "Association with remote system " + Peer + " has failed; Reason is: [timeout]");
+        var error = new Error(new InvalidOperationException("serialization failed"), RemotingRecords.Writer, typeof(object), "Failed");
+        var warning = new Warning(RemotingRecords.Supervisor, typeof(object), "Association with remote system " + RemotingRecords.Peer + " has failed; Reason is: [timeout]");
 
         Assert.False(PeerDeparture.IsExpected(error, StatusOfPeer(null), () => true));
         Assert.False(PeerDeparture.IsExpected(warning, StatusOfPeer(null), () => true));
@@ -55,7 +50,7 @@ public sealed class PeerDepartureTests
     [Fact]
     public void IsExpected_RecordsFromElsewhere_AreNotLookedInto()
     {
-        var error = new Error(RemotingExceptions.Disassociation(), "akka://akkawsgi/user/akkawsgi/dispatcher", typeof(object), "Disassociated");
+        var error = new Error(RemotingRecords.Disassociation(), "akka://akkawsgi/user/akkawsgi/dispatcher", typeof(object), "Disassociated");
 
         Assert.False(PeerDeparture.IsExpected(error, _ => throw new InvalidOperationException("asked"), () => throw new InvalidOperationException("asked")));
     }
@@ -64,7 +59,7 @@ public sealed class PeerDepartureTests
     public void Filter_ForWhatAkkaPrintsItselfAsItStops_DropsADepartureEvenOfAMemberInGoodStanding_AndKeepsTheRest()
     {
         var filter = new PeerDepartureLogFilter();
-        var other = new Error(new InvalidOperationException("serialization failed"), Writer, typeof(object), "Failed");
+        var other = new Error(new InvalidOperationException("serialization failed"), RemotingRecords.Writer, typeof(object), "Failed");
 
         Assert.Equal(LogFilterDecision.Drop, filter.ShouldKeepMessage(WriterError()));
         Assert.Equal(LogFilterDecision.Drop, filter.ShouldKeepMessage(SupervisorWarning()));
@@ -75,10 +70,10 @@ public sealed class PeerDepartureTests
     private static bool NotStopping() => false;
 
     private static Func<Address, MemberStatus?> StatusOfPeer(MemberStatus? status) =>
-        address => address == Address.Parse(Peer) ? status : throw new InvalidOperationException($"asked about {address}");
+        address => address == Address.Parse(RemotingRecords.Peer) ? status : throw new InvalidOperationException($"asked about {address}");
 
-    private static Error WriterError() => new(RemotingExceptions.Disassociation(), Writer, typeof(object), "Disassociated");
+    private static Error WriterError() => new(RemotingRecords.Disassociation(), RemotingRecords.Writer, typeof(object), "Disassociated");
 
-    private static Warning SupervisorWarning() => new(Supervisor, typeof(object),
-        $"Association with remote system {Peer} has failed; address is now gated for 5000 ms. Reason is: [{RemotingExceptions.Disassociation()}]");
+    private static Warning SupervisorWarning() => new(RemotingRecords.Supervisor, typeof(object),
+        $"Association with remote system {RemotingRecords.Peer} has failed; address is now gated for 5000 ms. Reason is: [{RemotingRecords.Disassociation()}]");
 }
