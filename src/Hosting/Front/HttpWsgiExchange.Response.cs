@@ -133,7 +133,7 @@ internal sealed partial class HttpWsgiExchange : AkkaWsgi.Python.Wsgi.IWsgiRespo
         }
         else if (!ParkDirective.TryParseTimeout(timeout, out seconds, out action))
         {
-            problem = $"X-AkkaWsgi-Park-Timeout: {timeout} is not SECONDS followed by retry, disconnect, http-204 or http-504";
+            problem = $"X-AkkaWsgi-Park-Timeout: {timeout}: {ParkDirective.TimeoutProblem(timeout)}";
         }
 
         if (problem is not null)

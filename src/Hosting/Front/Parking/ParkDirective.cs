@@ -43,19 +43,34 @@ internal static class ParkDirective
         value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>Reads <c>SECONDS ACTION</c>: a positive, finite number of seconds (fractions allowed) and an action word.</summary>
-    public static bool TryParseTimeout(string value, out TimeSpan timeout, out ParkAction action)
+    public static bool TryParseTimeout(string value, out TimeSpan timeout, out ParkAction action) =>
+        ReadTimeout(value, out timeout, out action) is null;
+
+    /// <summary>What is wrong with a <c>SECONDS ACTION</c> value, in words for the log; null when it is good.</summary>
+    public static string? TimeoutProblem(string value) => ReadTimeout(value, out _, out _);
+
+    private static string? ReadTimeout(string value, out TimeSpan timeout, out ParkAction action)
     {
         timeout = TimeSpan.Zero;
         action = default;
         var parts = value.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length != 2 || !ParkActionNames.TryParse(parts[1], out action) ||
-            !double.TryParse(parts[0], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) ||
-            !double.IsFinite(seconds) || seconds <= 0)
+        if (parts.Length != 2)
         {
-            return false;
+            return "expected SECONDS followed by retry, disconnect, http-204 or http-504, such as 30 http-204";
         }
 
-        timeout = seconds >= MaxTimeout.TotalSeconds ? MaxTimeout : TimeSpan.FromSeconds(seconds);
-        return timeout > TimeSpan.Zero;
+        if (!double.TryParse(parts[0], NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds) ||
+            !double.IsFinite(seconds))
+        {
+            return $"'{parts[0]}' is not a number of seconds (such as 30 or 2.5)";
+        }
+
+        if (!ParkActionNames.TryParse(parts[1], out action))
+        {
+            return $"'{parts[1]}' is not retry, disconnect, http-204 or http-504";
+        }
+
+        timeout = seconds >= MaxTimeout.TotalSeconds ? MaxTimeout : seconds > 0 ? TimeSpan.FromSeconds(seconds) : TimeSpan.Zero;
+        return timeout > TimeSpan.Zero ? null : $"the seconds must be more than 0, not {parts[0]}";
     }
 }
