@@ -22,16 +22,18 @@ internal static class KestrelSetup
     /// <param name="tlsDescriptors">Which handed-over descriptors are --https-socket listeners, and which one each is.</param>
     /// <param name="statusPeers">This process's private status socket among the handed-over ones, with several worker processes.</param>
     /// <param name="balance">With several worker processes: the public listeners accept in turn with the others.</param>
+    /// <param name="statusListeners">Given the --status-socket listener this process binds itself, if any.</param>
     public static WebApplication Build(ServerOptions options, ILoggerFactory loggerFactory, IReadOnlyList<int>? handedOver,
         IReadOnlyList<X509Certificate2> certificates, IReadOnlyDictionary<int, int> tlsDescriptors, IReadOnlySet<int> statusDescriptors,
-        StatusPeers? statusPeers, ConnectionBalance? balance, Action<IServiceCollection> services)
+        StatusPeers? statusPeers, ConnectionBalance? balance, Action<IServiceCollection> services, ICollection<ListenOptions>? statusListeners = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
         builder.Services.Replace(ServiceDescriptor.Singleton(loggerFactory));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(options.GracefulTimeout));
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
-        builder.WebHost.ConfigureKestrel(kestrel => Configure(kestrel, options, handedOver, certificates, tlsDescriptors, statusDescriptors, statusPeers));
+        builder.WebHost.ConfigureKestrel(kestrel => Configure(kestrel, options, handedOver, certificates, tlsDescriptors, statusDescriptors, statusPeers,
+            statusListeners));
         // With the socket threads running completions inline, Kestrel's continuations run there too, not on the pool.
         builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = options.InlineConnections);
         services(builder.Services);
@@ -48,7 +50,7 @@ internal static class KestrelSetup
 
     private static void Configure(KestrelServerOptions kestrel, ServerOptions options, IReadOnlyList<int>? handedOver,
         IReadOnlyList<X509Certificate2> certificates, IReadOnlyDictionary<int, int> tlsDescriptors, IReadOnlySet<int> statusDescriptors,
-        StatusPeers? statusPeers)
+        StatusPeers? statusPeers, ICollection<ListenOptions>? statusListeners)
     {
         kestrel.AddServerHeader = false;
         // WSGI presents header bytes as latin-1 characters (PEP 3333 "Unicode Issues"), both ways; Kestrel would
@@ -109,7 +111,11 @@ internal static class KestrelSetup
 
         if (options.StatusSocket is { } status)
         {
-            Listen(kestrel, ListenAddress.Parse(status), StatusListener.Configure);
+            Listen(kestrel, ListenAddress.Parse(status), listen =>
+            {
+                StatusListener.Configure(listen);
+                statusListeners?.Add(listen);
+            });
         }
     }
 

@@ -206,6 +206,7 @@ internal static class ServerHost
             Cluster = cluster?.Settings,
             StopHost = () => lifetime?.StopApplication(),
         };
+        var statusListeners = new List<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions>();
         WebApplication web;
         try
         {
@@ -243,7 +244,7 @@ internal static class ServerHost
                     akka.WithServerLogging(loggerFactory, options.LogLevel)
                         .WithAkkaWsgi();
                 });
-            });
+            }, statusListeners);
 
         lifetime = web.Services.GetRequiredService<IHostApplicationLifetime>();
         if (options.StatusSocket is not null)
@@ -391,7 +392,10 @@ internal static class ServerHost
             : null;
         if (channel is null)
         {
-            var addresses = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            // The status listener is not a public address, as the supervisor's ready line also leaves it out.
+            var status = statusListeners.Select(l => l.ToString()).ToHashSet(StringComparer.Ordinal);
+            var addresses = (web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
+                .Where(a => !status.Contains(a));
             ServerLog.Ready(logger, string.Join(", ", addresses), pythonName, options.Workers, applicationName);
         }
         else

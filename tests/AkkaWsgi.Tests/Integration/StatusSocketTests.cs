@@ -54,6 +54,10 @@ public sealed class StatusSocketTests
             Assert.Contains($"\n{name}{{", metrics, StringComparison.Ordinal);
         }
 
+        // Not a public address: the ready line leaves it out, with the supervisor and without.
+        Assert.Matches("ready on http://127\\.0\\.0\\.1:\\d+ \\(", server.Log);
+        Assert.DoesNotMatch($"ready on [^\\n]*:{statusPort}\\b", server.Log);
+
         // Nothing of it on the public listener, nothing else on the status one.
         Assert.DoesNotContain("akkawsgi_", await (await http.GetAsync(new Uri("/metrics", UriKind.Relative))).Content.ReadAsStringAsync(),
             StringComparison.Ordinal);
