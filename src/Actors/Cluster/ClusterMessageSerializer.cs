@@ -136,7 +136,7 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
     private static string[] ReadStrings(BinaryReader reader, int max, string what)
     {
         var count = reader.ReadInt32();
-        if (count is < 0 || count > max)
+        if (count < 0 || count > max)
         {
             throw new SerializationException($"a message from another node names {count} {what}");
         }

@@ -493,7 +493,6 @@ internal sealed class ServerCommand
         }
     }
 
-    // Flags that only a supervisor can act on, and what privilege dropping needs.
     /// <summary>
     /// Two listeners on one address would fail to bind as "address already in use", which sends the operator looking
     /// for another program; the flags that collide are named instead.
@@ -526,7 +525,7 @@ internal sealed class ServerCommand
 
         foreach (var text in https)
         {
-            Add("--https-socket", text, t => t.Split(',')[0].Trim());
+            Add("--https-socket", text, t => HttpsSocket.Parse(t).Address);
         }
 
         if (result.GetValue(statusSocket) is { } status)
@@ -544,6 +543,7 @@ internal sealed class ServerCommand
         }
     }
 
+    // Flags that only a supervisor can act on, and what privilege dropping needs.
     private void ValidateSupervision(CommandResult result)
     {
         if (result.GetValue(noSupervisor))

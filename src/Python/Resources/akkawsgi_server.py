@@ -18,13 +18,15 @@ _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 class ErrorStream:
     """wsgi.errors: text written here goes to the server log, one record per line (PEP 3333)."""
 
+    _WRITE = "wsgi.errors.write()"
+
     def __init__(self, log):
         self._log = log
         self._partial = ""
 
     def write(self, text):
         if not isinstance(text, str):
-            raise TypeError("wsgi.errors.write() argument must be str, not %s" % type(text).__name__)
+            raise TypeError("%s argument must be str, not %s" % (self._WRITE, type(text).__name__))
         pending = self._partial + text
         lines = pending.split("\n")
         self._partial = lines.pop()
@@ -58,6 +60,8 @@ class CapturedStream(ErrorStream):
     that the log stays one JSON object per line. A line is gathered per thread, so threads printing at once do not
     splice their halves together; fileno() is the real stream's, for code that hands it to a child process."""
 
+    _WRITE = "write()"
+
     def __init__(self, log, original):
         self._local = threading.local()
         super().__init__(log)
@@ -73,11 +77,6 @@ class CapturedStream(ErrorStream):
     @_partial.setter
     def _partial(self, value):
         self._local.partial = value
-
-    def write(self, text):
-        if not isinstance(text, str):
-            raise TypeError("write() argument must be str, not %s" % type(text).__name__)
-        return super().write(text)
 
     def fileno(self):
         return self._original.fileno()

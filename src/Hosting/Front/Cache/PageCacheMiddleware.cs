@@ -109,10 +109,12 @@ internal sealed class PageCacheMiddleware(PageCache cache, TimeSpan maxAge, ILog
         }
 
         var request = context.Request;
-        List<string> stale = [Url(request)];
+        var origin = Origin(request);
+        var own = origin + RequestTarget.Raw(context);
+        List<string> stale = [own];
         foreach (var header in (ReadOnlySpan<string>)[HeaderNames.Location, HeaderNames.ContentLocation])
         {
-            if (SameSiteUrl(request, response.Headers[header].ToString()) is { } named)
+            if (SameSiteUrl(origin, own, response.Headers[header].ToString()) is { } named)
             {
                 stale.Add(named);
             }
@@ -135,10 +137,11 @@ internal sealed class PageCacheMiddleware(PageCache cache, TimeSpan maxAge, ILog
     }
 
     /// <summary>
-    /// The URL, as pages are stored under, that <paramref name="reference"/> (a Location or Content-Location) names if
-    /// it is on the request's own scheme and host; null for another site (RFC 9111 4.4 forbids invalidating those).
+    /// The URL, as pages are stored under, that <paramref name="reference"/> (a Location or Content-Location of the
+    /// response to <paramref name="url"/>) names if it is on <paramref name="origin"/>, the request's own scheme and
+    /// host; null for another site (RFC 9111 4.4 forbids invalidating those).
     /// </summary>
-    private static string? SameSiteUrl(HttpRequest request, string reference)
+    private static string? SameSiteUrl(string origin, string url, string reference)
     {
         // A fragment never reaches the server, so no page is stored under one.
         reference = reference.Split('#', 2)[0];
@@ -148,13 +151,12 @@ internal sealed class PageCacheMiddleware(PageCache cache, TimeSpan maxAge, ILog
         }
 
         // The usual form, a path on this site, is kept as written, as the key keeps the target as the client sends it.
-        var origin = $"{request.Scheme}://{request.Host.Value}";
         if (reference[0] == '/' && (reference.Length == 1 || reference[1] != '/'))
         {
             return origin + reference;
         }
 
-        if (!Uri.TryCreate(origin + RequestTarget.Raw(request.HttpContext), UriKind.Absolute, out var target) ||
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var target) ||
             !Uri.TryCreate(target, reference, out var resolved) ||
             !string.Equals(resolved.Scheme, target.Scheme, StringComparison.OrdinalIgnoreCase) ||
             !string.Equals(resolved.Host, target.Host, StringComparison.OrdinalIgnoreCase) ||
@@ -166,7 +168,9 @@ internal sealed class PageCacheMiddleware(PageCache cache, TimeSpan maxAge, ILog
         return origin + resolved.GetComponents(UriComponents.PathAndQuery, UriFormat.UriEscaped);
     }
 
-    private static string Url(HttpRequest request) => $"{request.Scheme}://{request.Host.Value}{RequestTarget.Raw(request.HttpContext)}";
+    private static string Origin(HttpRequest request) => $"{request.Scheme}://{request.Host.Value}";
+
+    private static string Url(HttpRequest request) => Origin(request) + RequestTarget.Raw(request.HttpContext);
 
     private static string KeyFor(HttpRequest request, string method) => PageCache.Key(method, Url(request));
 
