@@ -379,7 +379,8 @@ def sized(environ, start_response):
     if q.get("length") == "1":
         headers.append(("Content-Length", str(size)))
     start_response("200 OK", headers)
-    return (data[i:i + chunk] for i in range(0, size, chunk))
+    chunks = (data[i:i + chunk] for i in range(0, size, chunk))
+    return list(chunks) if q.get("kind") == "list" else chunks
 
 
 def length_mismatch(environ, start_response):

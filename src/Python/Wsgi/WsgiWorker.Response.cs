@@ -321,12 +321,16 @@ public sealed partial class WsgiWorker
     /// </summary>
     /// <remarks>
     /// The items are checked before the first is copied, so a wrong one, or a length that contradicts
-    /// Content-Length, is answered with a 500 of its own rather than with a response cut short.
+    /// Content-Length, is answered with a 500 of its own rather than with a response cut short. A response that has
+    /// not started and declares no length gets the whole body's as its Content-Length, as a file server's would:
+    /// chunked framing would cost bytes for nothing, and an HTTP/1.0 client (ab, a proxy) could not keep its
+    /// connection, whose end would have to mark the body's.
     /// </remarks>
     private void SendSequence(PyObject items)
     {
         var count = items.SequenceLength;
-        if (count > 1 || declaredLength is not null)
+        var measure = declaredLength is null && startCalled && !started && !Bodyless;
+        if (count > 1 || declaredLength is not null || measure)
         {
             long total = 0;
             for (var i = 0; i < count; i++)
@@ -342,6 +346,12 @@ public sealed partial class WsgiWorker
             if (declaredLength is { } length && sent + total != length && startCalled && !Bodyless)
             {
                 throw new WsgiProtocolException(LengthMismatch(sent + total, length));
+            }
+
+            if (measure)
+            {
+                headers.Add(new("Content-Length", total.ToString(CultureInfo.InvariantCulture)));
+                declaredLength = total;
             }
         }
 

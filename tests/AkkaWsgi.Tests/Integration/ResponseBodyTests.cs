@@ -155,6 +155,49 @@ public sealed class ResponseBodyTests(ConformanceServers servers)
 
     [Theory]
     [MemberData(nameof(Pythons))]
+    public async Task ListWithoutContentLength_GetsTheWholeBodysLengthInsteadOfChunks(string python)
+    {
+        var server = await servers.ForAsync(python);
+        var response = await TestHttp.RawAsync(server, TestHttp.Get(server, "/sized?size=200000&chunk=50000&kind=list"));
+
+        Assert.Equal("200000", response.Header("Content-Length"));
+        Assert.Null(response.Header("Transfer-Encoding"));
+        Assert.Equal(Pattern(200_000), response.Body);
+    }
+
+    [Fact]
+    public async Task ListWithoutContentLength_KeepsAnHttp10ClientsConnection()
+    {
+        var server = await servers.ForAsync(PythonInstalls.Default);
+        using var client = await RawHttpClient.ConnectAsync(server.Port);
+        const string request = "GET /sized?size=3000&chunk=1000&kind=list HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n";
+
+        await client.SendAsync(request);
+        var first = await client.ReadResponseAsync();
+        await client.SendAsync(request);
+        var second = await client.ReadResponseAsync();
+
+        Assert.Equal("3000", first.Header("Content-Length"));
+        Assert.Equal("keep-alive", first.Header("Connection"));
+        Assert.Equal(Pattern(3_000), first.Body);
+        Assert.Equal(Pattern(3_000), second.Body);
+    }
+
+    [Fact]
+    public async Task EmptyListForHead_DeclaresNoLength()
+    {
+        // A HEAD's application may return nothing for what a GET would fill: a length measured from it would lie.
+        var server = await servers.ForAsync(PythonInstalls.Default);
+        using var client = await RawHttpClient.ConnectAsync(server.Port);
+        await client.SendAsync("HEAD /sized?size=0&kind=list HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+
+        var response = await client.ReadResponseAsync(headRequest: true);
+        Assert.Equal(200, response.StatusCode);
+        Assert.NotEqual("0", response.Header("Content-Length"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Pythons))]
     public async Task NoContentLengthOnHttp10_EndsBodyByClosingTheConnection(string python)
     {
         var server = await servers.ForAsync(python);
