@@ -224,13 +224,15 @@ public sealed class PythonRuntime
 
                 var owner = callable;
                 callable = owner.GetAttr(part);
-                owner.Dispose();
+                if (!ReferenceEquals(owner, imported))
+                {
+                    owner.Dispose(); // the module itself is kept for the hints below
+                }
             }
 
             if (!callable.IsCallable())
             {
-                using var type = callable.GetPythonType();
-                throw new ApplicationLoadException($"{target} is a {type.Name}, not a WSGI callable", "");
+                throw new ApplicationLoadException(NotCallable(callable, target, module, callableName, imported), "");
             }
 
             var application = new WsgiApplication(module, callableName, Py.Adopt(callable), serverModule!.NewReference(), loggerFactory)
@@ -243,6 +245,7 @@ public sealed class PythonRuntime
         finally
         {
             callable.Dispose();
+            imported.Dispose();
         }
     }
 
@@ -318,6 +321,24 @@ public sealed class PythonRuntime
     }
 
     private static readonly string[] UsualCallableNames = ["app", "application", "wsgi_app", "api"];
+
+    // `--module mysite:wsgi` names a submodule where a module path was meant: the hint is the flag that works.
+    private static string NotCallable(PyNet.PyObject value, string target, string moduleName, string callableName, PyNet.PyObject module)
+    {
+        if (value.IsNone())
+        {
+            return $"{target} is None, not a WSGI callable{CallableHint(module, moduleName, callableName)}";
+        }
+
+        using var type = value.GetPythonType();
+        if (type.Name == "module")
+        {
+            return $"{target} is a module, not a WSGI callable: name a submodule with a dot, --module {moduleName}.{callableName}";
+        }
+
+        var article = "aeiou".Contains(char.ToLowerInvariant(type.Name[0]), StringComparison.Ordinal) ? "an" : "a";
+        return $"{target} is {article} {type.Name}, not a WSGI callable{CallableHint(module, moduleName, callableName)}";
+    }
 
     // A module without the callable asked for, but with a Flask or Django application under a usual name.
     private static string CallableHint(PyNet.PyObject module, string moduleName, string callableName)

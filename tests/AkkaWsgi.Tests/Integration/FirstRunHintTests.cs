@@ -19,6 +19,28 @@ public sealed class FirstRunHintTests
             server.Log, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("values:application", "values:application is an int, not a WSGI callable; it has a callable 'app': --module values:app")]
+    [InlineData("values:nothing", "values:nothing is None, not a WSGI callable; it has a callable 'app': --module values:app")]
+    [InlineData("values:helpers", "values:helpers is a module, not a WSGI callable: name a submodule with a dot, --module values.helpers")]
+    [InlineData("values:app.missing", "module 'values' has no attribute 'app.missing' (application values:app.missing); it has a callable 'app': --module values:app")]
+    public async Task CallableThatIsNotOne_IsNamedWithWhatItIsAndWhatWouldWork(string module, string message)
+    {
+        using var app = new TempDirectoryTree();
+        app.Write("values.py", """
+            import json as helpers
+            application = 42
+            nothing = None
+            def app(environ, start_response):
+                start_response("200 OK", [])
+                return [b"app"]
+            """);
+        using var server = ServerProcess.Launch(ServerProcess.AppArguments(module, PythonInstalls.Default, workers: 1, chdir: app.Root));
+
+        Assert.Equal(4, await server.WaitForExitAsync(FailFast));
+        Assert.Contains(message, server.Log, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ModuleNotFoundFromTheWrongDirectory_SuggestsChdir()
     {
