@@ -196,6 +196,19 @@ public sealed class ConnectionTests(ConformanceServers servers)
     }
 
     [Theory]
+    [InlineData(98, 200)]
+    [InlineData(99, 431)]
+    public async Task HeaderLines_OverAHundred_Give431(int extraHeaders, int status)
+    {
+        // With Host and Connection, the lines number 100 and 101.
+        var server = await servers.ForAsync(PythonInstalls.Default);
+        var lines = string.Concat(Enumerable.Range(0, extraHeaders).Select(i => $"X-H{i}: v\r\n"));
+        var response = await TestHttp.RawAsync(server, TestHttp.Get(server, "/", lines));
+
+        Assert.Equal(status, response.StatusCode);
+    }
+
+    [Theory]
     [MemberData(nameof(Pythons))]
     public async Task HeadersJustUnderTheDefaultLimit_AreAccepted(string python)
     {
