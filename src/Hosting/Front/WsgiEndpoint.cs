@@ -36,6 +36,16 @@ internal sealed class WsgiEndpoint(IRequiredActor<DispatcherActor> dispatcher, A
             return;
         }
 
+        if (HttpMethods.IsConnect(request.Method))
+        {
+            // No WSGI application can open a tunnel, and the 2xx a catch-all view answers to it must have no
+            // Content-Length (RFC 9110 9.3.6): Kestrel then drops the connection and logs an error with a stack.
+            ServerLog.ConnectRefused(logger, RequestTarget.Raw(context));
+            context.Response.StatusCode = StatusCodes.Status501NotImplemented;
+            CloseAfterResponse(context);
+            return;
+        }
+
         RequestBody body;
         try
         {

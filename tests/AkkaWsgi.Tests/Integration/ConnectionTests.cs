@@ -57,6 +57,29 @@ public sealed class ConnectionTests(ConformanceServers servers)
     }
 
     [Theory]
+    [InlineData("HTTP/1.1\r\nHost: example.com:443")]
+    [InlineData("HTTP/1.0")]
+    public async Task Connect_Gets501AndClosesWithoutAnErrorInTheLog(string versionAndHeaders)
+    {
+        // What open-proxy scanners send to every server they find; the application would answer 200, which a
+        // tunnel's answer cannot be with a length.
+        var server = await servers.ForAsync(PythonInstalls.Default);
+        var before = server.LineCount;
+        using (var client = await RawHttpClient.ConnectAsync(server.Port))
+        {
+            await client.SendAsync($"CONNECT example.com:443 {versionAndHeaders}\r\n\r\n");
+            var response = await client.ReadResponseAsync();
+            Assert.Equal(501, response.StatusCode);
+            Assert.True(await client.WaitForCloseAsync(TimeSpan.FromSeconds(5)));
+        }
+
+        var after = await TestHttp.RawAsync(server, TestHttp.Get(server, "/"));
+        Assert.Equal(200, after.StatusCode);
+        Assert.DoesNotContain(" error ", server.LogSince(before), StringComparison.Ordinal);
+        Assert.DoesNotContain(" warn ", server.LogSince(before), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [MemberData(nameof(Pythons))]
     public async Task KeepAlive_SecondRequestReusesTheConnection(string python)
     {
