@@ -128,6 +128,12 @@ internal sealed partial class HttpWsgiExchange(HttpContext context, RequestBody 
             environ.Set(EnvironKey.RemoteAddr, ClientText(remote));
             environ.Set(EnvironKey.RemotePort, connection.RemotePort.ToString(CultureInfo.InvariantCulture));
         }
+        else
+        {
+            // A unix socket's peer, without a proxy's X-Forwarded-For: CGI requires the variable (RFC 3875 4.1.8),
+            // and code that reads environ["REMOTE_ADDR"] would fail on every request.
+            environ.Set(EnvironKey.RemoteAddr, "");
+        }
 
         // The body was read whole, so its length is known even when it came chunked; applications (Django among
         // them) read CONTENT_LENGTH bytes, so it is always given, and the now meaningless Transfer-Encoding is not.

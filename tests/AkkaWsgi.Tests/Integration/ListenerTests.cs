@@ -30,7 +30,7 @@ public sealed class ListenerTests
     }
 
     [Fact]
-    public async Task UnixSocket_IsServed_WithTheRequestedPermissions()
+    public async Task UnixSocket_IsServed_WithTheRequestedPermissions_AndItsPeerTrustedAsAProxy()
     {
         var path = Path.Combine(Path.GetTempPath(), $"akkawsgi-{Guid.NewGuid():N}.sock");
         var arguments = ServerProcess.AppArguments("conformance", PythonInstalls.Default, workers: 1);
@@ -40,24 +40,33 @@ public sealed class ListenerTests
             using var server = await ServerProcess.StartAsync(arguments);
 
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
-            using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path));
-            await socket.SendAsync(Encoding.ASCII.GetBytes("GET /interpreter HTTP/1.1\r\nHost: local\r\nConnection: close\r\n\r\n"));
-            var reply = new StringBuilder();
-            var buffer = new byte[4096];
-            int read;
-            using var timeout = new CancellationTokenSource(Patience);
-            while ((read = await socket.ReceiveAsync(buffer, timeout.Token)) > 0)
-            {
-                reply.Append(Encoding.ASCII.GetString(buffer, 0, read));
-            }
-
-            Assert.StartsWith("HTTP/1.1 200", reply.ToString(), StringComparison.Ordinal);
+            // CGI requires REMOTE_ADDR; a socket file's peer has no address, so it is empty, as other servers give it.
+            Assert.Equal("", (await UnixEnvironAsync(path, ""))["REMOTE_ADDR"]!.GetValue<string>());
+            Assert.Equal("203.0.113.9", (await UnixEnvironAsync(path, "X-Forwarded-For: 203.0.113.9\r\n"))["REMOTE_ADDR"]!.GetValue<string>());
         }
         finally
         {
             File.Delete(path);
         }
+    }
+
+    private static async Task<JsonNode> UnixEnvironAsync(string path, string extraHeaders)
+    {
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(path));
+        await socket.SendAsync(Encoding.ASCII.GetBytes($"GET /environ HTTP/1.1\r\nHost: local\r\n{extraHeaders}Connection: close\r\n\r\n"));
+        var reply = new StringBuilder();
+        var buffer = new byte[4096];
+        int read;
+        using var timeout = new CancellationTokenSource(Patience);
+        while ((read = await socket.ReceiveAsync(buffer, timeout.Token)) > 0)
+        {
+            reply.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
+
+        var text = reply.ToString();
+        Assert.StartsWith("HTTP/1.1 200", text, StringComparison.Ordinal);
+        return JsonNode.Parse(text[(text.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..])!["environ"]!;
     }
 
     [Theory]
