@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace AkkaWsgi.Http.CommandLine;
@@ -43,7 +44,10 @@ internal static partial class UsageErrors
 
             if (WrongType().Match(error.Message) is { Success: true } wrong)
             {
-                yield return $"{wrong.Groups[2].Value} {wrong.Groups[1].Value}: expected {Kind(wrong.Groups[3].Value)}";
+                var (value, flag, type) = (wrong.Groups[1].Value, wrong.Groups[2].Value, wrong.Groups[3].Value);
+                yield return WholeNumber().IsMatch(value) && Range(type) is { } range
+                    ? $"{flag} {value}: too {(value.StartsWith('-') ? $"small (at least {range.Min})" : $"large (at most {range.Max})")}"
+                    : $"{flag} {value}: expected {Kind(type)}";
                 continue;
             }
 
@@ -72,6 +76,16 @@ internal static partial class UsageErrors
         "System.Double" => "a number",
         "System.Boolean" => "true or false",
         _ => "a different kind of value",
+    };
+
+    // A whole number the type cannot hold: "expected a whole number" would send the reader looking for a typo.
+    private static (string Min, string Max)? Range(string type) => type switch
+    {
+        "System.Int32" or "System.Nullable`1[System.Int32]" =>
+            (int.MinValue.ToString(CultureInfo.InvariantCulture), int.MaxValue.ToString(CultureInfo.InvariantCulture)),
+        "System.Int64" or "System.Nullable`1[System.Int64]" =>
+            (long.MinValue.ToString(CultureInfo.InvariantCulture), long.MaxValue.ToString(CultureInfo.InvariantCulture)),
+        _ => null,
     };
 
     // The flag at most two edits away, if there is one and only one nearest.
@@ -107,6 +121,9 @@ internal static partial class UsageErrors
 
     [GeneratedRegex("^Required argument missing for option: '(.*)'\\.?$")]
     private static partial Regex MissingValue();
+
+    [GeneratedRegex("^-?[0-9]+$")]
+    private static partial Regex WholeNumber();
 
     [GeneratedRegex("^Cannot parse argument '(.*)' for option '(.*)' as expected type '(.*)'\\.?$")]
     private static partial Regex WrongType();

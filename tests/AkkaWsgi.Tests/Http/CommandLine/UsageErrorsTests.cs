@@ -9,6 +9,8 @@ public sealed class UsageErrorsTests
     [InlineData(new[] { "--max-aeg=5" }, "unknown flag --max-aeg: did you mean --max-age?")]
     [InlineData(new[] { "--frobnicate" }, "unknown flag --frobnicate")]
     [InlineData(new[] { "--workers", "abc" }, "--workers abc: expected a whole number")]
+    [InlineData(new[] { "--max-age", "99999999999" }, "--max-age 99999999999: too large (at most 2147483647)")]
+    [InlineData(new[] { "--workers", "-99999999999" }, "--workers -99999999999: too small (at least -2147483648)")]
     [InlineData(new[] { "--request-timeout", "soon" }, "--request-timeout soon: expected a number")]
     [InlineData(new[] { "stray" }, "unexpected argument 'stray' (every value follows its flag, such as --workers 4)")]
     public void Errors_AreSaidInWords_AndAMisspeltFlagsValueIsNotASecondError(string[] flags, string expected)
