@@ -335,7 +335,7 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
 
         var generation = ++lastGeneration;
         pendingGeneration = generation;
-        SupervisorLog.ReloadStarted(logger, generation, options.Processes);
+        SupervisorLog.ReloadStarted(logger, generation, options.Processes, options.Processes == 1 ? "worker process" : "worker processes");
         for (var slot = 0; slot < options.Processes; slot++)
         {
             Launch(slot, generation);

@@ -29,8 +29,8 @@ internal static partial class SupervisorLog
         EventName = "GivingUp")]
     public static partial void GivingUp(ILogger logger, int failures, string status);
 
-    [LoggerMessage(507, LogLevel.Information, "reload: starting generation {Generation} ({Processes} worker processes)", EventName = "ReloadStarted")]
-    public static partial void ReloadStarted(ILogger logger, int generation, int processes);
+    [LoggerMessage(507, LogLevel.Information, "reload: starting generation {Generation} ({Processes} {WorkerProcesses})", EventName = "ReloadStarted")]
+    public static partial void ReloadStarted(ILogger logger, int generation, int processes, string workerProcesses);
 
     [LoggerMessage(508, LogLevel.Information, "reload: generation {Generation} is serving; the previous one is draining", EventName = "ReloadComplete")]
     public static partial void ReloadComplete(ILogger logger, int generation);

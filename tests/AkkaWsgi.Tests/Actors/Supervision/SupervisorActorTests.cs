@@ -225,6 +225,7 @@ public sealed class SupervisorActorTests
         h.Tell(new ReloadWorkers());
         var fresh = await h.GenerationStartedAsync(2);
         Assert.All(fresh, w => Assert.DoesNotContain(w.Serial, old.Select(o => o.Serial)));
+        Assert.Equal(["reload: starting generation 2 (3 worker processes)"], h.Logged("ReloadStarted"));
 
         h.Ready(fresh[0]);
         h.Ready(fresh[2]);
@@ -390,6 +391,7 @@ public sealed class SupervisorActorTests
         h.Tell(new ReloadWorkers());
         var broken = await h.StartedAsync(0, generation: 2);
         h.Tell(new ReloadWorkers());
+        Assert.Equal(["reload: starting generation 2 (1 worker process)"], h.Logged("ReloadStarted"));
 
         h.Exit(broken, 4);
         var fixedOne = await h.StartedAsync(0, generation: 3);
