@@ -5,9 +5,12 @@ namespace AkkaWsgi.Hosting.Logging;
 /// <summary>Log messages of the server's start-up and shutdown.</summary>
 internal static partial class ServerLog
 {
-    [LoggerMessage(1000, LogLevel.Information, "ready on {Address} ({Python}, {Workers} workers, application {Application})",
+    [LoggerMessage(1000, LogLevel.Information, "ready on {Address} ({Python}, {Workers} {WorkerNoun}, application {Application})",
         EventName = "Ready")]
-    public static partial void Ready(ILogger logger, string address, string python, int workers, string application);
+    private static partial void Ready(ILogger logger, string address, string python, int workers, string workerNoun, string application);
+
+    public static void Ready(ILogger logger, string address, string python, int workers, string application) =>
+        Ready(logger, address, python, workers, workers == 1 ? "worker" : "workers", application);
 
     [LoggerMessage(1001, LogLevel.Critical, "{Message}", EventName = "PythonUnavailable")]
     public static partial void PythonUnavailable(ILogger logger, string message);

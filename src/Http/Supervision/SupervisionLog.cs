@@ -6,14 +6,14 @@ namespace AkkaWsgi.Http.Supervision;
 internal static partial class SupervisionLog
 {
     [LoggerMessage(1500, LogLevel.Information,
-        "ready on {Address} ({Processes} × {Workers} workers, application {Application}, supervisor pid {ProcessId})",
+        "ready on {Address} ({Processes} × {Workers} {WorkerNoun}, application {Application}, supervisor pid {ProcessId})",
         EventName = "SupervisorReady")]
-    private static partial void Ready(ILogger logger, string address, string processes, int workers, string application, int processId);
+    private static partial void Ready(ILogger logger, string address, string processes, int workers, string workerNoun, string application, int processId);
 
     /// <summary>The supervisor's ready line, with its processes counted in words ("1 worker process", "2 worker processes").</summary>
     public static void Ready(ILogger logger, string address, int processes, int workers, string application, int processId) =>
         Ready(logger, address, processes == 1 ? "1 worker process" : FormattableString.Invariant($"{processes} worker processes"),
-            workers, application, processId);
+            workers, workers == 1 ? "worker" : "workers", application, processId);
 
     [LoggerMessage(1501, LogLevel.Error, "cannot start {Worker}: {Message}", EventName = "LaunchFailed")]
     public static partial void LaunchFailed(ILogger logger, string worker, string message, Exception exception);
@@ -36,8 +36,11 @@ internal static partial class SupervisionLog
     [LoggerMessage(1507, LogLevel.Warning, "SIGHUP ignored: reloading needs the supervisor, which --no-supervisor turned off", EventName = "ReloadUnsupervised")]
     public static partial void ReloadUnsupervised(ILogger logger);
 
-    [LoggerMessage(1508, LogLevel.Information, "worker ready ({Python}, {Workers} workers, application {Application})", EventName = "WorkerReady")]
-    public static partial void WorkerReady(ILogger logger, string python, int workers, string application);
+    [LoggerMessage(1508, LogLevel.Information, "worker ready ({Python}, {Workers} {WorkerNoun}, application {Application})", EventName = "WorkerReady")]
+    private static partial void WorkerReady(ILogger logger, string python, int workers, string workerNoun, string application);
+
+    public static void WorkerReady(ILogger logger, string python, int workers, string application) =>
+        WorkerReady(logger, python, workers, workers == 1 ? "worker" : "workers", application);
 
     [LoggerMessage(1509, LogLevel.Warning, "asking to be replaced: {Reason}", EventName = "Retiring")]
     public static partial void Retiring(ILogger logger, string reason);

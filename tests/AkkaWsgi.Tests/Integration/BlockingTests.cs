@@ -67,7 +67,7 @@ public sealed class BlockingTests
         using var again = await Send(http, "/count", Blocked).WaitAsync(Patience);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal("2", await http.GetStringAsync(new Uri("/calls", UriKind.Relative)));
-        Assert.True(await server.WaitForLogAsync($"block on {Blocked} ended after 2 s: 1 requests refused with 429", Patience),
+        Assert.True(await server.WaitForLogAsync($"block on {Blocked} ended after 2 s: 1 request refused with 429", Patience),
             server.Describe());
         Assert.Single(server.Log.Split('\n'), line => line.Contains($"block on {Blocked} ended", StringComparison.Ordinal));
     }

@@ -101,6 +101,28 @@ public sealed class StartupShutdownTests : IDisposable
         Assert.Contains($"--chdir {missing}: no such directory", server.Log, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(1, false, "(1 worker process × 1 worker, application named_app:app, supervisor pid ")]
+    [InlineData(2, false, "(1 worker process × 2 workers, application named_app:app, supervisor pid ")]
+    [InlineData(1, true, " 1 worker, application named_app:app)")]
+    public async Task ReadyLines_CountInWords(int workers, bool noSupervisor, string expected)
+    {
+        var arguments = ServerProcess.AppArguments("named_app:app", PythonInstalls.Default, workers);
+        if (noSupervisor)
+        {
+            arguments.Add("--no-supervisor");
+        }
+
+        using var server = await ServerProcess.StartAsync(arguments);
+
+        Assert.Contains(expected, server.Log, StringComparison.Ordinal);
+        if (!noSupervisor)
+        {
+            Assert.Contains("worker ready (", server.Log, StringComparison.Ordinal);
+            Assert.Contains($" {workers} {(workers == 1 ? "worker" : "workers")}, application named_app:app)", server.Log, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task BrokenImport_PrintsThePythonTraceback()
     {

@@ -17,14 +17,22 @@ internal static partial class BlockLog
         EventName = "NoClientToBlock")]
     public static partial void NoClientToBlock(ILogger logger, string header, string request);
 
-    [LoggerMessage(1103, LogLevel.Information, "block on {Client} ended after {Seconds} s: {Refused} requests refused with 429",
+    [LoggerMessage(1103, LogLevel.Information, "block on {Client} ended after {Seconds} s: {Refused} {Requests} refused with 429",
         EventName = "BlockEnded")]
-    public static partial void BlockEnded(ILogger logger, string client, double seconds, long refused);
+    private static partial void BlockEnded(ILogger logger, string client, double seconds, long refused, string requests);
+
+    public static void BlockEnded(ILogger logger, string client, double seconds, long refused) =>
+        BlockEnded(logger, client, seconds, refused, Requests(refused));
 
     [LoggerMessage(1104, LogLevel.Warning,
-        "block list full ({Capacity} clients): lifted the block on {Client} early, {Seconds} s before its end, after {Refused} requests refused with 429",
+        "block list full ({Capacity} clients): lifted the block on {Client} early, {Seconds} s before its end, after {Refused} {Requests} refused with 429",
         EventName = "BlockEvicted")]
-    public static partial void BlockEvicted(ILogger logger, int capacity, string client, double seconds, long refused);
+    private static partial void BlockEvicted(ILogger logger, int capacity, string client, double seconds, long refused, string requests);
+
+    public static void BlockEvicted(ILogger logger, int capacity, string client, double seconds, long refused) =>
+        BlockEvicted(logger, capacity, client, seconds, refused, Requests(refused));
+
+    private static string Requests(long count) => count == 1 ? "request" : "requests";
 
     [LoggerMessage(1110, LogLevel.Information, "blocked {Client} for {Seconds} s, as another node of the cluster asked", EventName = "BlockedByCluster")]
     public static partial void BlockedByCluster(ILogger logger, string client, double seconds);

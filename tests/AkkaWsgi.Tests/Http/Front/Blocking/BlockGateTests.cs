@@ -132,7 +132,7 @@ public sealed class BlockGateTests : IDisposable
         });
 
         Assert.True(passedOn);
-        Assert.Contains(logs.Entries, e => e.Message == "block on 203.0.113.5 ended after 2 s: 1 requests refused with 429");
+        Assert.Contains(logs.Entries, e => e.Message == "block on 203.0.113.5 ended after 2 s: 1 request refused with 429");
     }
 
     private Task Refuse() => gate.InvokeAsync(Context(Blocked), _ => Task.CompletedTask);

@@ -127,7 +127,7 @@ public sealed class BlockListTests : IDisposable
         var evicted = Assert.Single(logs.Entries, e => e.EventId.Name == "BlockEvicted");
         Assert.Equal(LogLevel.Warning, evicted.Level);
         Assert.Contains("192.0.2.2", evicted.Message, StringComparison.Ordinal);
-        Assert.Contains("after 1 requests refused", evicted.Message, StringComparison.Ordinal);
+        Assert.Contains("after 1 request refused", evicted.Message, StringComparison.Ordinal);
     }
 
     [Fact]
