@@ -46,6 +46,24 @@ public sealed class ParkingTests
     }
 
     [Fact]
+    public async Task Reload_GivesParkedRequestsTheirTimeoutActionAtOnce()
+    {
+        // The process that holds them is leaving; a parked client would otherwise wait out the whole grace period.
+        using var server = await Start();
+        using var http = TestHttp.Client(server);
+        var id = TestHttp.NewToken();
+        var parked = http.GetAsync(new Uri($"/park?ch=reload&timeout=600&action=http-204&id={id}", UriKind.Relative));
+        await WaitForRunsAsync(http, id, 1);
+        var clock = Stopwatch.StartNew();
+
+        server.SendSignal(ServerProcess.SigHup);
+
+        using var response = await parked.WaitAsync(Patience);
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"answered after {clock.Elapsed}");
+    }
+
+    [Fact]
     public async Task NotifyOfAnotherChannel_DoesNotWake_ButItsOwnChannelDoes()
     {
         using var server = await Start();

@@ -226,7 +226,7 @@ public sealed partial class SupervisorTests
         await Task.Delay(TimeSpan.FromSeconds(3));
         File.WriteAllText(module, File.ReadAllText(module).Replace("VERSION = \"1\"", "VERSION = \"2\"", StringComparison.Ordinal));
         var line = server.LineCount;
-        server.SendSignal(SigHup);
+        server.SendSignal(ServerProcess.SigHup);
         Assert.True(await server.WaitForLogAsync("generation 2 is serving", Patience, line), server.Describe());
         await Task.WhenAll(load);
 
@@ -250,7 +250,7 @@ public sealed partial class SupervisorTests
         File.WriteAllText(module, "raise ImportError('deploy-broke-it')\n");
         var line = server.LineCount;
 
-        server.SendSignal(SigHup);
+        server.SendSignal(ServerProcess.SigHup);
 
         Assert.True(await server.WaitForLogAsync("reload failed", Patience, line), server.Describe());
         Assert.Contains("deploy-broke-it", server.LogSince(line), StringComparison.Ordinal);
@@ -265,7 +265,7 @@ public sealed partial class SupervisorTests
         using var server = await ServerProcess.StartAsync(Arguments(processes: 2));
         var line = server.LineCount;
 
-        server.SendSignal(SigHup);
+        server.SendSignal(ServerProcess.SigHup);
 
         Assert.True(await server.WaitForLogAsync(log => Regex.Count(log, "generation 1, #\\d+\\), pid \\d+ stopped") == 2, Patience, line),
             server.Describe());
@@ -555,7 +555,6 @@ public sealed partial class SupervisorTests
         Assert.False(File.Exists(path));
     }
 
-    private const int SigHup = 1;
     private const int SigUsr2 = 12;
 
     private static List<string> PidFileArguments(string pidFile, bool noSupervisor)

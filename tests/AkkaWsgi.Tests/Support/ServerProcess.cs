@@ -12,6 +12,7 @@ namespace AkkaWsgi.Tests.Support;
 /// </summary>
 public sealed partial class ServerProcess : IDisposable
 {
+    public const int SigHup = 1;
     public const int SigInt = 2;
     public const int SigKill = 9;
     public const int SigTerm = 15;
