@@ -261,6 +261,12 @@ def install_public_module(version):
         return service
 
     module.host_service = host_service
+
+    # Named as the module's own, so that a wrong call reads "cron() missing 1 required positional argument", not
+    # "install_public_module.<locals>.cron() ...", and help() shows akkawsgi.cron.
+    for function in (cron, timer, notify_parked, host_service):
+        function.__module__ = "akkawsgi"
+        function.__qualname__ = function.__name__
     sys.modules["akkawsgi"] = module
 
     # Applications written for wsgo import `wsgo`; unless a real one is installed, they get this module.

@@ -70,6 +70,9 @@ public sealed class AkkawsgiModuleTests
     [InlineData("akkawsgi.timer(31536000)", "accepted")]
     [InlineData("akkawsgi.timer('5')", "TypeError: timer() seconds must be a number, not str")]
     [InlineData("akkawsgi.timer(5)(42)", "TypeError: @akkawsgi.timer(...) must decorate a function")]
+    [InlineData("akkawsgi.cron(0, 0, -1, -1)", "TypeError: cron() missing 1 required positional argument: 'weekday'")]
+    [InlineData("akkawsgi.notify_parked()", "TypeError: notify_parked() missing 2 required positional arguments: 'channels' and 'action'")]
+    [InlineData("akkawsgi.timer(5, 6)", "TypeError: timer() takes 1 positional argument but 2 were given")]
     public void Decorators_BadArguments_RaiseClearPythonErrors(string call, string expected)
     {
         var result = Evaluate($$"""
