@@ -10,6 +10,7 @@ using AkkaWsgi.Hosting.Server;
 using AkkaWsgi.Python.Wsgi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
 namespace AkkaWsgi.Hosting.Front;
@@ -26,14 +27,27 @@ internal sealed class WsgiEndpoint(IRequiredActor<DispatcherActor> dispatcher, A
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
-        if (request.Headers.ContainsKey(HeaderNames.TransferEncoding) &&
-            (request.Headers.ContainsKey(HeaderNames.ContentLength) || request.Headers.ContainsKey(KestrelMovedContentLength)))
+        if (request.Headers.TryGetValue(HeaderNames.TransferEncoding, out var codings))
         {
-            // RFC 9112 6.3: a message with both is a request-smuggling attempt or a broken client, and "ought to be
-            // handled as an error". Kestrel lets it through as chunked, moving Content-Length to X-Content-Length.
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            CloseAfterResponse(context);
-            return;
+            if (request.Headers.ContainsKey(HeaderNames.ContentLength) || request.Headers.ContainsKey(KestrelMovedContentLength))
+            {
+                // RFC 9112 6.3: a message with both is a request-smuggling attempt or a broken client, and "ought to be
+                // handled as an error". Kestrel lets it through as chunked, moving Content-Length to X-Content-Length.
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                CloseAfterResponse(context);
+                return;
+            }
+
+            if (UnsupportedCoding(codings) is { } coding)
+            {
+                // Kestrel takes "gzip, chunked" as chunked and would hand the application the still compressed bytes
+                // as if they were the body; RFC 9112 6.1 answers a coding the server does not know with 501.
+                ServerLog.RequestBodyRefused(logger, request.Method, RequestTarget.Raw(context), StatusCodes.Status501NotImplemented,
+                    $"the transfer coding '{coding}' is not supported, only chunked");
+                context.Response.StatusCode = StatusCodes.Status501NotImplemented;
+                CloseAfterResponse(context);
+                return;
+            }
         }
 
         if (HttpMethods.IsConnect(request.Method))
@@ -116,6 +130,22 @@ internal sealed class WsgiEndpoint(IRequiredActor<DispatcherActor> dispatcher, A
         {
             RequestBodyReader.Remove(body);
         }
+    }
+
+    private static string? UnsupportedCoding(StringValues codings)
+    {
+        foreach (var line in codings)
+        {
+            foreach (var coding in (line ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!coding.Equals("chunked", StringComparison.OrdinalIgnoreCase))
+                {
+                    return coding;
+                }
+            }
+        }
+
+        return null;
     }
 
     // The rest of a refused body is not read: HTTP/1.x must close the connection after the response. HTTP/2 ends

@@ -57,6 +57,36 @@ public sealed class ConnectionTests(ConformanceServers servers)
     }
 
     [Theory]
+    [InlineData("Transfer-Encoding: gzip, chunked\r\n")]
+    [InlineData("Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n")]
+    [InlineData("Transfer-Encoding: identity, Chunked\r\n")]
+    public async Task TransferCodingOtherThanChunked_Gets501AndNeverReachesTheApp(string codings)
+    {
+        // The application would otherwise get the still-coded bytes as the body, with nothing saying so.
+        var server = await servers.ForAsync(PythonInstalls.Default);
+        var before = server.LineCount;
+        var token = TestHttp.NewToken();
+        var response = await TestHttp.RawAsync(server,
+            $"POST /hit?token={token} HTTP/1.1\r\nHost: h\r\n{codings}\r\n5\r\nhello\r\n0\r\n\r\n");
+
+        Assert.Equal(501, response.StatusCode);
+        Assert.Equal(0, await TestHttp.CounterAsync(server, token, "hit"));
+        Assert.DoesNotContain(" error ", server.LogSince(before), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChunkedInAnyCase_IsStillRead()
+    {
+        var server = await servers.ForAsync(PythonInstalls.Default);
+        var token = TestHttp.NewToken();
+        var response = await TestHttp.RawAsync(server,
+            $"POST /hit?token={token} HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: Chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal(1, await TestHttp.CounterAsync(server, token, "hit"));
+    }
+
+    [Theory]
     [InlineData("HTTP/1.1\r\nHost: example.com:443")]
     [InlineData("HTTP/1.0")]
     public async Task Connect_Gets501AndClosesWithoutAnErrorInTheLog(string versionAndHeaders)
