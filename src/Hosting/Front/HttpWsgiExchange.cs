@@ -227,13 +227,16 @@ internal sealed partial class HttpWsgiExchange(HttpContext context, RequestBody 
     /// </remarks>
     private static (string Name, string Port) ServerNameAndPort(HttpRequest request, ConnectionInfo connection)
     {
-        var host = request.Host;
-        if (host.HasValue)
+        // The header as sent: Request.Host turns an IDN's punycode into Unicode, which is not what the client asked
+        // for, and which environ, being latin-1, cannot hold.
+        var sent = RequestTarget.Host(request);
+        if (sent.Length > 0)
         {
-            if (host.Value != lastHost || request.IsHttps != lastHostHttps)
+            if (sent != lastHost || request.IsHttps != lastHostHttps)
             {
+                var host = new HostString(sent);
                 var port = host.Port ?? (request.IsHttps ? 443 : 80);
-                (lastHost, lastHostHttps) = (host.Value, request.IsHttps);
+                (lastHost, lastHostHttps) = (sent, request.IsHttps);
                 lastHostParts = (host.Host, port.ToString(CultureInfo.InvariantCulture));
             }
 

@@ -11,6 +11,9 @@ namespace AkkaWsgi.Hosting.Front;
 /// </summary>
 internal static class RequestTarget
 {
+    /// <summary>The Host header as the client sent it (an IDN stays punycode), or "" without one.</summary>
+    public static string Host(HttpRequest request) => request.Headers.Host is [{ } host, ..] ? host : "";
+
     /// <summary>The request target as the client sent it (path and query, undecoded).</summary>
     public static string Raw(HttpContext context) =>
         context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value + context.Request.QueryString.Value;

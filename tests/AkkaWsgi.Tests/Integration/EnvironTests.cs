@@ -203,6 +203,18 @@ public sealed class EnvironTests(ConformanceServers servers)
 
     [Theory]
     [MemberData(nameof(Pythons))]
+    public async Task ServerName_OfAnInternationalisedDomain_IsItsPunycodeAsSent(string python)
+    {
+        var server = await servers.ForAsync(python);
+        var environ = await RawEnvironAsync(server, "GET /environ/idn HTTP/1.1\r\nHost: xn--bcher-kva.example:8080\r\nConnection: close\r\n\r\n");
+
+        Assert.Equal("xn--bcher-kva.example", Str(environ, "SERVER_NAME"));
+        Assert.Equal("8080", Str(environ, "SERVER_PORT"));
+        Assert.Equal("xn--bcher-kva.example:8080", Str(environ, "HTTP_HOST"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Pythons))]
     public async Task ServerName_WithoutAHost_IsTheAddressTheRequestCameTo(string python)
     {
         var server = await servers.ForAsync(python);

@@ -212,6 +212,23 @@ public sealed class PageCacheTests
     }
 
     [Fact]
+    public async Task RedirectToAnInternationalisedDomainsPage_DropsItsStoredCopy()
+    {
+        // The form handler writes its Location from the Host it was sent, punycode and all.
+        using var server = await Start("--max-age", "60");
+        var host = $"xn--bcher-kva.example:{server.Port}";
+        string Get() => $"GET /plain HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n";
+        Assert.Equal("/plain 1", (await TestHttp.RawAsync(server, Get())).BodyText);
+        Assert.Equal("/plain 1", (await TestHttp.RawAsync(server, Get())).BodyText);
+
+        var redirect = await TestHttp.RawAsync(server,
+            $"POST /comment?http://{host}/plain HTTP/1.1\r\nHost: {host}\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi");
+        Assert.Equal(303, redirect.StatusCode);
+
+        Assert.Equal("/plain 2", (await TestHttp.RawAsync(server, Get())).BodyText);
+    }
+
+    [Fact]
     public async Task PostInOneWorkerProcess_DropsThePageStoredByTheOthers()
     {
         using var server = await Start("--max-age", "60", "--processes", "2");

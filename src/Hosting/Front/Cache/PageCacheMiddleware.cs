@@ -168,7 +168,7 @@ internal sealed class PageCacheMiddleware(PageCache cache, TimeSpan maxAge, ILog
         return origin + resolved.GetComponents(UriComponents.PathAndQuery, UriFormat.UriEscaped);
     }
 
-    private static string Origin(HttpRequest request) => $"{request.Scheme}://{request.Host.Value}";
+    private static string Origin(HttpRequest request) => $"{request.Scheme}://{RequestTarget.Host(request)}";
 
     private static string Url(HttpRequest request) => Origin(request) + RequestTarget.Raw(request.HttpContext);
 
