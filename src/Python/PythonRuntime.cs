@@ -336,8 +336,7 @@ public sealed class PythonRuntime
             return $"{target} is a module, not a WSGI callable: name a submodule with a dot, --module {moduleName}.{callableName}";
         }
 
-        var article = "aeiou".Contains(char.ToLowerInvariant(type.Name[0]), StringComparison.Ordinal) ? "an" : "a";
-        return $"{target} is {article} {type.Name}, not a WSGI callable{CallableHint(module, moduleName, callableName)}";
+        return $"{target} is {Words.Article(type.Name)} {type.Name}, not a WSGI callable{CallableHint(module, moduleName, callableName)}";
     }
 
     // A module without the callable asked for, but with a Flask or Django application under a usual name.

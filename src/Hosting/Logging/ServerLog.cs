@@ -87,13 +87,13 @@ internal static partial class ServerLog
     [LoggerMessage(1018, LogLevel.Debug, "{Method} {Target}: answered {StatusCode}: {Reason}", EventName = "RequestBodyRefused")]
     public static partial void RequestBodyRefused(ILogger logger, string method, string target, int statusCode, string reason);
 
-    // Debug for the same reason: open-proxy scanners send CONNECT to every server they find.
-    [LoggerMessage(1020, LogLevel.Debug, "CONNECT {Target}: answered 501: this server is not a proxy and opens no tunnels", EventName = "ConnectRefused")]
-    public static partial void ConnectRefused(ILogger logger, string target);
-
     [LoggerMessage(1019, LogLevel.Warning,
         "--status-socket {Address} can be reached from other machines: its pages show every client's address and the paths " +
         "they request, and its metrics the application's traffic; give it 127.0.0.1, a private address or a unix: path, " +
         "or keep it behind a firewall", EventName = "StatusSocketPublic")]
     public static partial void StatusSocketPublic(ILogger logger, string address);
+
+    // Debug, as for a refused body: open-proxy scanners send CONNECT to every server they find.
+    [LoggerMessage(1020, LogLevel.Debug, "CONNECT {Target}: answered 501: this server is not a proxy and opens no tunnels", EventName = "ConnectRefused")]
+    public static partial void ConnectRefused(ILogger logger, string target);
 }

@@ -387,7 +387,7 @@ public sealed partial class WsgiWorker
         $"the response body is {(body > declared ? "longer" : "shorter")} than its Content-Length: {body} bytes, {declared} declared";
 
     private static WsgiProtocolException NotBytes(string? typeName) =>
-        new($"the response body contains {Article(typeName)} {typeName}; every item of the iterable must be bytes (PEP 3333)");
+        new($"the response body contains {Words.Article(typeName)} {typeName}; every item of the iterable must be bytes (PEP 3333)");
 
     // The two commonest mistakes, named for what they are: iterating them yields ints or one-character strs.
     private static WsgiProtocolException? WholeBodyReturned(PyObject result) =>
@@ -396,8 +396,6 @@ public sealed partial class WsgiWorker
             : result.TypeName() == "str"
                 ? new("the application returned a str, not an iterable of bytes: return [text.encode()] (PEP 3333 bodies are bytes)")
                 : null;
-
-    private static string Article(string? noun) => noun is { Length: > 0 } && "aeiouAEIOU".Contains(noun[0], StringComparison.Ordinal) ? "an" : "a";
 
     private bool TrySendFile(PyObject wrapper)
     {
