@@ -114,6 +114,15 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
             case ForwardSignal forward:
                 foreach (var worker in workers.Values.Where(w => w.State != State.Stopping))
                 {
+                    if (worker.State == State.Starting)
+                    {
+                        // Until it is ready it has no handler for SIGUSR1 and SIGUSR2, whose default action ends it: a
+                        // report asked for during a slow import would kill the worker, and a reload under a monitor
+                        // that sends SIGUSR2 every minute would fail now and then.
+                        SupervisorLog.SignalHeldBack(logger, forward.Signal, worker.Describe());
+                        continue;
+                    }
+
                     launcher.Signal(worker.Id, forward.Signal);
                 }
 

@@ -47,6 +47,10 @@ internal static partial class SupervisorLog
     [LoggerMessage(511, LogLevel.Information, "{Worker} retiring ({Reason}); its replacement is starting", EventName = "Retiring")]
     public static partial void Retiring(ILogger logger, string worker, string reason);
 
+    [LoggerMessage(516, LogLevel.Information, "signal {Signal} not passed to {Worker}: it is still starting (importing the application), and would be ended by it",
+        EventName = "SignalHeldBack")]
+    public static partial void SignalHeldBack(ILogger logger, int signal, string worker);
+
     [LoggerMessage(512, LogLevel.Error, "{Worker} not ready after {Seconds} s; killing it", EventName = "StartTimedOut")]
     public static partial void StartTimedOut(ILogger logger, string worker, double seconds);
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Hosting;
@@ -80,6 +81,16 @@ internal static class SupervisorHost
     private static int Supervise(ServerOptions options, IReadOnlyList<string> arguments, ListenerSet listeners,
         ILoggerFactory loggerFactory, ILogger logger)
     {
+        // Taken first: the default action of SIGUSR1 and SIGUSR2 ends the process, and a monitor may send them at any
+        // time. Until the supervisor actor exists there is nothing to report, and they are ignored.
+        var reportsTo = new StrongBox<IActorRef?>();
+        using var reportSignal = PosixSignalRegistration.Create((PosixSignal)SigUsr1, Forward(reportsTo, SigUsr1));
+        using var countersSignal = PosixSignalRegistration.Create((PosixSignal)SigUsr2, context =>
+        {
+            reportsTo.Value?.Tell(new ReportStatus());
+            Forward(reportsTo, SigUsr2)(context);
+        });
+
         if (!PythonFromChoice.ForWorkers(options, logger, out var pythonHost))
         {
             return ExitCodes.PythonUnavailable;
@@ -113,6 +124,7 @@ internal static class SupervisorHost
         }
 
         var supervisor = host.Services.GetRequiredService<ActorRegistry>().Get<SupervisorActor>();
+        reportsTo.Value = supervisor;
         _ = supervisor.WatchAsync().ContinueWith(_ => finished.TrySetResult(ExitCodes.Failure), TaskScheduler.Default);
 
         var registrations = new List<PosixSignalRegistration>
@@ -125,12 +137,6 @@ internal static class SupervisorHost
                 context.Cancel = true;
                 SupervisionLog.ReloadRequested(logger, "SIGHUP");
                 supervisor.Tell(new ReloadWorkers());
-            }),
-            PosixSignalRegistration.Create((PosixSignal)SigUsr1, Forward(supervisor, SigUsr1)),
-            PosixSignalRegistration.Create((PosixSignal)SigUsr2, context =>
-            {
-                supervisor.Tell(new ReportStatus());
-                Forward(supervisor, SigUsr2)(context);
             }),
         };
         try
@@ -157,9 +163,9 @@ internal static class SupervisorHost
         supervisor.Tell(new StopWorkers());
     };
 
-    private static Action<PosixSignalContext> Forward(IActorRef supervisor, int signal) => context =>
+    private static Action<PosixSignalContext> Forward(StrongBox<IActorRef?> supervisor, int signal) => context =>
     {
         context.Cancel = true;
-        supervisor.Tell(new ForwardSignal(signal));
+        supervisor.Value?.Tell(new ForwardSignal(signal));
     };
 }

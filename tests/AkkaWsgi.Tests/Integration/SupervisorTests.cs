@@ -555,7 +555,71 @@ public sealed partial class SupervisorTests
         Assert.False(File.Exists(path));
     }
 
+    private const int SigUsr1 = 10;
     private const int SigUsr2 = 12;
+
+    [Fact]
+    public async Task ReportSignals_DuringASlowImportWithoutSupervisor_DoNotEndTheServer()
+    {
+        using var app = new TempDirectoryTree();
+        var importing = app.PathOf("importing");
+        app.Write("slow_start.py", $$"""
+            import time
+            open({{System.Text.Json.JsonSerializer.Serialize(importing)}}, "w").close()
+            time.sleep(4)
+            def application(environ, start_response):
+                start_response("200 OK", [("Content-Length", "2")])
+                return [b"up"]
+            """);
+        var arguments = ServerProcess.AppArguments("slow_start", PythonInstalls.Default, workers: 1, chdir: app.Root);
+        arguments.Add("--no-supervisor");
+        using var server = ServerProcess.Launch(arguments);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!File.Exists(importing))
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), server.Describe());
+            await Task.Delay(50);
+        }
+
+        server.SendSignal(SigUsr1);
+        server.SendSignal(SigUsr2);
+        await server.WaitForReadyAsync(TimeSpan.FromSeconds(60));
+
+        using var http = TestHttp.Client(server);
+        Assert.Equal("up", await http.GetStringAsync(new Uri("/", UriKind.Relative)));
+    }
+
+    [Fact]
+    public async Task ReportSignals_WhileAWorkerImportsSlowly_DoNotEndIt()
+    {
+        using var app = new TempDirectoryTree();
+        app.Write("slow_start.py", """
+            import time
+            time.sleep(6)  # a database that takes its time to answer at import
+            def application(environ, start_response):
+                start_response("200 OK", [("Content-Length", "2")])
+                return [b"up"]
+            """);
+        using var server = ServerProcess.Launch(ServerProcess.AppArguments("slow_start", PythonInstalls.Default, workers: 1, chdir: app.Root));
+        // SIGUSR2 from the supervisor's first line (before it can report, the signal is ignored) until its report shows
+        // the worker starting; then the report of what the workers do, which the worker would not survive yet.
+        Assert.True(await server.WaitForLogAsync("worker processes start as", TimeSpan.FromSeconds(30)), server.Describe());
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!server.Log.Contains("#1), pid ", StringComparison.Ordinal) || !server.Log.Contains(": starting, up ", StringComparison.Ordinal))
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), server.Describe());
+            server.SendSignal(SigUsr2);
+            await Task.Delay(100);
+        }
+
+        server.SendSignal(SigUsr1);
+        await server.WaitForReadyAsync(TimeSpan.FromSeconds(60));
+
+        Assert.DoesNotContain("failed at start-up", server.Log, StringComparison.Ordinal);
+        Assert.Contains("signal 10 not passed to worker 0 (generation 1, #1)", server.Log, StringComparison.Ordinal);
+        using var http = TestHttp.Client(server);
+        Assert.Equal("up", await http.GetStringAsync(new Uri("/", UriKind.Relative)));
+    }
 
     private static List<string> PidFileArguments(string pidFile, bool noSupervisor)
     {

@@ -46,7 +46,7 @@ public sealed class SupervisorActorTests
         await using var h = new Harness(processes: 3);
         var workers = await h.GenerationStartedAsync(1);
         h.Tell(new WorkerStarted(workers[0], 100));
-        await h.SettleAsync();
+        await h.SettleAfterExitAsync();
         Assert.Empty(h.Led);
 
         h.Ready(workers[0]);
@@ -308,7 +308,7 @@ public sealed class SupervisorActorTests
         h.Exit(workers[0], 6);
         h.Exit(workers[1], 137);
         h.Exit(workers[2], 7);
-        await h.SettleAsync();
+        await h.SettleAfterExitAsync();
 
         var died = h.Logged("WorkerDied");
         Assert.Equal(3, died.Count);
@@ -643,6 +643,23 @@ public sealed class SupervisorActorTests
 
         var signalled = h.Launcher.Calls.Where(c => c.Action == LauncherAction.Signal && c.Signal == sigusr1).Select(c => c.Worker);
         AssertSameWorkers([workers[0], workers[1], replacement], signalled);
+    }
+
+    [Fact]
+    public async Task ForwardSignal_IsHeldBackFromAWorkerStillStarting_WhichItWouldEnd()
+    {
+        const int sigusr2 = 12;
+        await using var h = new Harness(processes: 2);
+        var workers = await h.GenerationStartedAsync(1);
+        h.Ready(workers[0]);
+
+        h.Tell(new ForwardSignal(sigusr2));
+        await h.SettleAsync();
+
+        var signalled = h.Launcher.Calls.Where(c => c.Action == LauncherAction.Signal && c.Signal == sigusr2).Select(c => c.Worker);
+        AssertSameWorkers([workers[0]], signalled);
+        Assert.Equal([$"signal 12 not passed to {workers[1]}: it is still starting (importing the application), and would be ended by it"],
+            h.Logged("SignalHeldBack").Where(m => m.StartsWith("signal 12 ", StringComparison.Ordinal)));
     }
 
     /// <summary>The same workers, each once, in any order (the supervisor walks a dictionary).</summary>
