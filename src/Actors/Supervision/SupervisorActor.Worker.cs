@@ -13,6 +13,9 @@ public sealed partial class SupervisorActor
     /// <summary>A worker's start-up deadline passed.</summary>
     private sealed record StartTimedOut(WorkerId Worker);
 
+    /// <summary>A worker aborted for not starting in time had its chance to print its stacks and exit.</summary>
+    private sealed record AbortTimedOut(WorkerId Worker);
+
     /// <summary>A stopping worker's time to drain and exit passed.</summary>
     private sealed record StopTimedOut(WorkerId Worker);
 

@@ -20,6 +20,8 @@ namespace AkkaWsgi.Actors.Supervision;
 public sealed partial class SupervisorActor(IWorkerLauncher launcher, SupervisorOptions options, TimeProvider time, ILogger logger)
     : UntypedActor, IWithTimers
 {
+    private const int SigAbrt = 6;
+
     private const int GiveUpStatus = 1;
 
     private readonly Dictionary<WorkerId, Worker> workers = [];
@@ -86,8 +88,14 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
 
                 break;
             case StartTimedOut timedOut when workers.TryGetValue(timedOut.Worker, out var worker) && worker.State == State.Starting:
+                // SIGABRT rather than SIGKILL: the fault handler prints where the import hangs (a database that never
+                // answers, a lock), which is what the operator needs to fix it.
                 SupervisorLog.StartTimedOut(logger, worker.Describe(), options.StartTimeout.TotalSeconds);
-                launcher.Kill(worker.Id);
+                launcher.Signal(worker.Id, SigAbrt);
+                Timers.StartSingleTimer(new AbortTimedOut(worker.Id), new AbortTimedOut(worker.Id), options.AbortGrace);
+                break;
+            case AbortTimedOut timedOut when workers.ContainsKey(timedOut.Worker):
+                launcher.Kill(timedOut.Worker);
                 break;
             case StopTimedOut timedOut when workers.TryGetValue(timedOut.Worker, out var worker):
                 SupervisorLog.StopTimedOut(logger, worker.Describe());

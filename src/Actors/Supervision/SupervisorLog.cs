@@ -51,7 +51,7 @@ internal static partial class SupervisorLog
         EventName = "SignalHeldBack")]
     public static partial void SignalHeldBack(ILogger logger, int signal, string worker);
 
-    [LoggerMessage(512, LogLevel.Error, "{Worker} not ready after {Seconds} s; killing it", EventName = "StartTimedOut")]
+    [LoggerMessage(512, LogLevel.Error, "{Worker} not ready after {Seconds} s; aborting it, so that its Python stack shows where its start-up hangs", EventName = "StartTimedOut")]
     public static partial void StartTimedOut(ILogger logger, string worker, double seconds);
 
     [LoggerMessage(513, LogLevel.Warning, "{Worker} did not exit in time after being asked to stop; killing it", EventName = "StopTimedOut")]

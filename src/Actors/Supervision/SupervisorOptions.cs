@@ -21,6 +21,12 @@ public sealed class SupervisorOptions
     /// </summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Time a worker aborted for not starting in time gets to print where it was (Python's fault handler writes the
+    /// stack of every thread on SIGABRT) before it is killed.
+    /// </summary>
+    public TimeSpan AbortGrace { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Wait before the first retry of a worker that failed at start-up; it doubles with each further failure.</summary>
     public TimeSpan FirstRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -604,14 +604,24 @@ public sealed class SupervisorActorTests
     }
 
     [Fact]
-    public async Task StartingWorker_NotReadyWithinStartTimeout_IsKilled_AndRetriedAsAStartFailure()
+    public async Task StartingWorker_NotReadyWithinStartTimeout_IsAbortedThenKilled_AndRetriedAsAStartFailure()
     {
+        const int sigabrt = 6;
         await using var h = new Harness(processes: 2, startTimeout: TimeSpan.FromSeconds(60), firstRetryDelay: TimeSpan.FromSeconds(1));
         var workers = await h.GenerationStartedAsync(1);
         h.Ready(workers[0]);
         await h.Launcher.WaitForAsync(LauncherAction.Lead, workers[0]);
 
         h.Time.Advance(TimeSpan.FromSeconds(60) - Tick);
+        await h.SettleAsync();
+        Assert.Empty(h.Killed);
+        h.Time.Advance(Tick);
+
+        // First SIGABRT, for Python's fault handler to print where the start-up hangs; SIGKILL only if it outlives that.
+        await h.Launcher.WaitForAsync(c => c.Action == LauncherAction.Signal && c.Signal == sigabrt && c.Worker == workers[1], "SIGABRT");
+        Assert.Contains("not ready after 60 s; aborting it, so that its Python stack shows where its start-up hangs", h.Logged("StartTimedOut").Single(),
+            StringComparison.Ordinal);
+        h.Time.Advance(TimeSpan.FromSeconds(5) - Tick);
         await h.SettleAsync();
         Assert.Empty(h.Killed);
         h.Time.Advance(Tick);
