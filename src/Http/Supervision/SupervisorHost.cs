@@ -81,14 +81,24 @@ internal static class SupervisorHost
     private static int Supervise(ServerOptions options, IReadOnlyList<string> arguments, ListenerSet listeners,
         ILoggerFactory loggerFactory, ILogger logger)
     {
-        // Taken first: the default action of SIGUSR1 and SIGUSR2 ends the process, and a monitor may send them at any
-        // time. Until the supervisor actor exists there is nothing to report, and they are ignored.
-        var reportsTo = new StrongBox<IActorRef?>();
-        using var reportSignal = PosixSignalRegistration.Create((PosixSignal)SigUsr1, Forward(reportsTo, SigUsr1));
+        // Taken first: the default action of SIGHUP, SIGUSR1 and SIGUSR2 ends the process, and a monitor or a log
+        // rotation may send them at any time. Until the supervisor actor exists there is nothing to report, and
+        // nothing to reload (the first workers import the code as it is), so they are ignored.
+        var supervisorBox = new StrongBox<IActorRef?>();
+        using var reportSignal = PosixSignalRegistration.Create((PosixSignal)SigUsr1, Forward(supervisorBox, SigUsr1));
         using var countersSignal = PosixSignalRegistration.Create((PosixSignal)SigUsr2, context =>
         {
-            reportsTo.Value?.Tell(new ReportStatus());
-            Forward(reportsTo, SigUsr2)(context);
+            supervisorBox.Value?.Tell(new ReportStatus());
+            Forward(supervisorBox, SigUsr2)(context);
+        });
+        using var hangupSignal = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            if (supervisorBox.Value is { } supervisor)
+            {
+                SupervisionLog.ReloadRequested(logger, "SIGHUP");
+                supervisor.Tell(new ReloadWorkers());
+            }
         });
 
         if (!PythonFromChoice.ForWorkers(options, logger, out var pythonHost))
@@ -124,7 +134,7 @@ internal static class SupervisorHost
         }
 
         var supervisor = host.Services.GetRequiredService<ActorRegistry>().Get<SupervisorActor>();
-        reportsTo.Value = supervisor;
+        supervisorBox.Value = supervisor;
         _ = supervisor.WatchAsync().ContinueWith(_ => finished.TrySetResult(ExitCodes.Failure), TaskScheduler.Default);
 
         var registrations = new List<PosixSignalRegistration>
@@ -132,12 +142,6 @@ internal static class SupervisorHost
             PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop(supervisor, "SIGTERM", options, logger)),
             PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop(supervisor, "SIGINT", options, logger)),
             PosixSignalRegistration.Create(PosixSignal.SIGQUIT, Stop(supervisor, "SIGQUIT", options, logger)),
-            PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
-            {
-                context.Cancel = true;
-                SupervisionLog.ReloadRequested(logger, "SIGHUP");
-                supervisor.Tell(new ReloadWorkers());
-            }),
         };
         try
         {

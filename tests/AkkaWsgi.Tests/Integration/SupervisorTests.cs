@@ -559,6 +559,20 @@ public sealed partial class SupervisorTests
     private const int SigUsr2 = 12;
 
     [Fact]
+    public async Task Hangup_AsTheSupervisorStarts_DoesNotEndIt()
+    {
+        // A log rotation's SIGHUP may come at any moment, the supervisor's first ones included.
+        using var server = ServerProcess.Launch(ServerProcess.AppArguments("named_app:app", PythonInstalls.Default, workers: 1));
+        Assert.True(await server.WaitForLogAsync("worker processes start as", TimeSpan.FromSeconds(30)), server.Describe());
+
+        server.SendSignal(ServerProcess.SigHup);
+        await server.WaitForReadyAsync(TimeSpan.FromSeconds(60));
+
+        using var http = TestHttp.Client(server);
+        Assert.Equal("app", await http.GetStringAsync(new Uri("/", UriKind.Relative)));
+    }
+
+    [Fact]
     public async Task ReportSignals_DuringASlowImportWithoutSupervisor_DoNotEndTheServer()
     {
         using var app = new TempDirectoryTree();
