@@ -124,9 +124,9 @@ public sealed partial class SupervisorActor(IWorkerLauncher launcher, Supervisor
                 {
                     if (worker.State == State.Starting)
                     {
-                        // Until it is ready it has no handler for SIGUSR1 and SIGUSR2, whose default action ends it: a
-                        // report asked for during a slow import would kill the worker, and a reload under a monitor
-                        // that sends SIGUSR2 every minute would fail now and then.
+                        // It cannot report before it is ready, and in its first moments, before its runtime takes
+                        // them, the default action of SIGUSR1 and SIGUSR2 would end it: a monitor sending SIGUSR2
+                        // every minute would then fail a reload now and then.
                         SupervisorLog.SignalHeldBack(logger, forward.Signal, worker.Describe());
                         continue;
                     }

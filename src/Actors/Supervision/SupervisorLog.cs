@@ -47,10 +47,6 @@ internal static partial class SupervisorLog
     [LoggerMessage(511, LogLevel.Information, "{Worker} retiring ({Reason}); its replacement is starting", EventName = "Retiring")]
     public static partial void Retiring(ILogger logger, string worker, string reason);
 
-    [LoggerMessage(516, LogLevel.Information, "signal {Signal} not passed to {Worker}: it is still starting (importing the application), and would be ended by it",
-        EventName = "SignalHeldBack")]
-    public static partial void SignalHeldBack(ILogger logger, int signal, string worker);
-
     [LoggerMessage(512, LogLevel.Error, "{Worker} not ready after {Seconds} s; aborting it, so that its Python stack shows where its start-up hangs", EventName = "StartTimedOut")]
     public static partial void StartTimedOut(ILogger logger, string worker, double seconds);
 
@@ -64,4 +60,8 @@ internal static partial class SupervisorLog
         "SIGUSR2 supervisor: generation {Generation} serving, reload under way: {Pending}, worker processes replaced: {Replaced}, reloads: {Reloads}\n{Workers}",
         EventName = "Status")]
     public static partial void Status(ILogger logger, int generation, string pending, int replaced, int reloads, string workers);
+
+    [LoggerMessage(516, LogLevel.Information, "signal {Signal} not passed to {Worker}: it is still starting (importing the application) and cannot report yet",
+        EventName = "SignalHeldBack")]
+    public static partial void SignalHeldBack(ILogger logger, int signal, string worker);
 }

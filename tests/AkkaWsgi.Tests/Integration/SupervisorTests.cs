@@ -577,14 +577,7 @@ public sealed partial class SupervisorTests
     {
         using var app = new TempDirectoryTree();
         var importing = app.PathOf("importing");
-        app.Write("slow_start.py", $$"""
-            import time
-            open({{System.Text.Json.JsonSerializer.Serialize(importing)}}, "w").close()
-            time.sleep(4)
-            def application(environ, start_response):
-                start_response("200 OK", [("Content-Length", "2")])
-                return [b"up"]
-            """);
+        WriteSlowStart(app, seconds: 4, importing);
         var arguments = ServerProcess.AppArguments("slow_start", PythonInstalls.Default, workers: 1, chdir: app.Root);
         arguments.Add("--no-supervisor");
         using var server = ServerProcess.Launch(arguments);
@@ -607,13 +600,7 @@ public sealed partial class SupervisorTests
     public async Task ReportSignals_WhileAWorkerImportsSlowly_DoNotEndIt()
     {
         using var app = new TempDirectoryTree();
-        app.Write("slow_start.py", """
-            import time
-            time.sleep(6)  # a database that takes its time to answer at import
-            def application(environ, start_response):
-                start_response("200 OK", [("Content-Length", "2")])
-                return [b"up"]
-            """);
+        WriteSlowStart(app, seconds: 6);
         using var server = ServerProcess.Launch(ServerProcess.AppArguments("slow_start", PythonInstalls.Default, workers: 1, chdir: app.Root));
         // SIGUSR2 from the supervisor's first line (before it can report, the signal is ignored) until its report shows
         // the worker starting; then the report of what the workers do, which the worker would not survive yet.
@@ -633,6 +620,20 @@ public sealed partial class SupervisorTests
         Assert.Contains("signal 10 not passed to worker 0 (generation 1, #1)", server.Log, StringComparison.Ordinal);
         using var http = TestHttp.Client(server);
         Assert.Equal("up", await http.GetStringAsync(new Uri("/", UriKind.Relative)));
+    }
+
+    /// <summary>slow_start.py: an import that takes <paramref name="seconds"/>, as one waiting on a slow database does, then "up".</summary>
+    private static void WriteSlowStart(TempDirectoryTree app, int seconds, string? importingMarker = null)
+    {
+        var marker = importingMarker is null ? "" : $"open({System.Text.Json.JsonSerializer.Serialize(importingMarker)}, \"w\").close()";
+        app.Write("slow_start.py", $$"""
+            import time
+            {{marker}}
+            time.sleep({{seconds}})
+            def application(environ, start_response):
+                start_response("200 OK", [("Content-Length", "2")])
+                return [b"up"]
+            """);
     }
 
     private static List<string> PidFileArguments(string pidFile, bool noSupervisor)

@@ -668,7 +668,7 @@ public sealed class SupervisorActorTests
 
         var signalled = h.Launcher.Calls.Where(c => c.Action == LauncherAction.Signal && c.Signal == sigusr2).Select(c => c.Worker);
         AssertSameWorkers([workers[0]], signalled);
-        Assert.Equal([$"signal 12 not passed to {workers[1]}: it is still starting (importing the application), and would be ended by it"],
+        Assert.Equal([$"signal 12 not passed to {workers[1]}: it is still starting (importing the application) and cannot report yet"],
             h.Logged("SignalHeldBack").Where(m => m.StartsWith("signal 12 ", StringComparison.Ordinal)));
     }
 
