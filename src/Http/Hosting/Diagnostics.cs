@@ -30,16 +30,6 @@ internal sealed class Diagnostics(IActorRef dispatcher, IActorRef guardian, Pyth
 
     private readonly List<PosixSignalRegistration> registrations = [];
 
-    /// <summary>
-    /// Takes SIGUSR1 and SIGUSR2 while the server starts, until <see cref="Start"/>: their default action ends the
-    /// process, and a monitor's SIGUSR2 or an operator's SIGUSR1 during a slow import must not.
-    /// </summary>
-    public static IDisposable IgnoreUntilStarted() => new SignalsIgnored(
-    [
-        PosixSignalRegistration.Create((PosixSignal)SigUsr1, context => context.Cancel = true),
-        PosixSignalRegistration.Create((PosixSignal)SigUsr2, context => context.Cancel = true),
-    ]);
-
     public void Start()
     {
         registrations.Add(PosixSignalRegistration.Create((PosixSignal)SigUsr1, OnSignal(DumpStacks)));
@@ -114,17 +104,6 @@ internal sealed class Diagnostics(IActorRef dispatcher, IActorRef guardian, Pyth
         if (cluster.Lines.Count > 0)
         {
             ServerLog.ClusterReport(logger, string.Join('\n', cluster.Lines));
-        }
-    }
-
-    private sealed class SignalsIgnored(PosixSignalRegistration[] registrations) : IDisposable
-    {
-        public void Dispose()
-        {
-            foreach (var registration in registrations)
-            {
-                registration.Dispose();
-            }
         }
     }
 }

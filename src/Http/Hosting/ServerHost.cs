@@ -52,7 +52,7 @@ internal static class ServerHost
         using var loggerFactory = ServerLogging.Create(options.LogLevel, json: options.JsonLogs, tag:
             worker is null ? null : new LogTag(worker.Slot, Environment.ProcessId));
         var logger = loggerFactory.CreateLogger("akkawsgi");
-        using var startingSignals = Diagnostics.IgnoreUntilStarted();
+        using var startingSignals = new StartingSignals();
         using var channel = worker is null ? null : SupervisorChannel.Open(worker);
         WorkerEnvironment.Forget();
 

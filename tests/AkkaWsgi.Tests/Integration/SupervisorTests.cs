@@ -573,7 +573,7 @@ public sealed partial class SupervisorTests
     }
 
     [Fact]
-    public async Task ReportSignals_DuringASlowImportWithoutSupervisor_DoNotEndTheServer()
+    public async Task ReportAndHangupSignals_DuringASlowImportWithoutSupervisor_DoNotEndTheServer()
     {
         using var app = new TempDirectoryTree();
         var importing = app.PathOf("importing");
@@ -590,6 +590,7 @@ public sealed partial class SupervisorTests
 
         server.SendSignal(SigUsr1);
         server.SendSignal(SigUsr2);
+        server.SendSignal(ServerProcess.SigHup);
         await server.WaitForReadyAsync(TimeSpan.FromSeconds(60));
 
         using var http = TestHttp.Client(server);
