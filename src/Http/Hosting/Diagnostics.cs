@@ -23,17 +23,14 @@ internal sealed class Diagnostics(IActorRef dispatcher, IActorRef guardian, Pyth
     PageCache cache, ParkingStats parking, ILogger logger)
     : IDisposable
 {
-    // Linux signal numbers; PosixSignal takes raw numbers for the signals it has no name for.
-    private const int SigUsr1 = 10;
-    private const int SigUsr2 = 12;
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
 
     private readonly List<PosixSignalRegistration> registrations = [];
 
     public void Start()
     {
-        registrations.Add(PosixSignalRegistration.Create((PosixSignal)SigUsr1, OnSignal(DumpStacks)));
-        registrations.Add(PosixSignalRegistration.Create((PosixSignal)SigUsr2, OnSignal(DumpCounters)));
+        registrations.Add(PosixSignalRegistration.Create((PosixSignal)LinuxSignal.Usr1, OnSignal(DumpStacks)));
+        registrations.Add(PosixSignalRegistration.Create((PosixSignal)LinuxSignal.Usr2, OnSignal(DumpCounters)));
     }
 
     public void Dispose()

@@ -9,14 +9,10 @@ namespace AkkaWsgi.Http.Hosting;
 /// </summary>
 internal sealed class StartingSignals : IDisposable
 {
-    // Linux signal numbers; PosixSignal takes raw numbers for the signals it has no name for.
-    private const int SigUsr1 = 10;
-    private const int SigUsr2 = 12;
-
     private readonly PosixSignalRegistration[] registrations =
     [
-        PosixSignalRegistration.Create((PosixSignal)SigUsr1, Ignore),
-        PosixSignalRegistration.Create((PosixSignal)SigUsr2, Ignore),
+        PosixSignalRegistration.Create((PosixSignal)LinuxSignal.Usr1, Ignore),
+        PosixSignalRegistration.Create((PosixSignal)LinuxSignal.Usr2, Ignore),
         PosixSignalRegistration.Create(PosixSignal.SIGHUP, Ignore),
     ];
 

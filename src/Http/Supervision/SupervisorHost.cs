@@ -18,10 +18,6 @@ namespace AkkaWsgi.Http.Supervision;
 /// </summary>
 internal static class SupervisorHost
 {
-    // Linux signal numbers PosixSignal has no name for.
-    private const int SigUsr1 = 10;
-    private const int SigUsr2 = 12;
-
     public static int Run(ServerOptions options, IReadOnlyList<string> arguments)
     {
         using var loggerFactory = ServerLogging.Create(options.LogLevel, json: options.JsonLogs);
@@ -85,11 +81,11 @@ internal static class SupervisorHost
         // rotation may send them at any time. Until the supervisor actor exists there is nothing to report, and
         // nothing to reload (the first workers import the code as it is), so they are ignored.
         var supervisorBox = new StrongBox<IActorRef?>();
-        using var reportSignal = PosixSignalRegistration.Create((PosixSignal)SigUsr1, Forward(supervisorBox, SigUsr1));
-        using var countersSignal = PosixSignalRegistration.Create((PosixSignal)SigUsr2, context =>
+        using var reportSignal = PosixSignalRegistration.Create((PosixSignal)LinuxSignal.Usr1, Forward(supervisorBox, LinuxSignal.Usr1));
+        using var countersSignal = PosixSignalRegistration.Create((PosixSignal)LinuxSignal.Usr2, context =>
         {
             supervisorBox.Value?.Tell(new ReportStatus());
-            Forward(supervisorBox, SigUsr2)(context);
+            Forward(supervisorBox, LinuxSignal.Usr2)(context);
         });
         using var hangupSignal = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {
