@@ -115,6 +115,8 @@ internal sealed class HelloExchange : IWsgiExchange, IWsgiResponse
     public ValueTask<bool> SendFileAsync(Microsoft.Win32.SafeHandles.SafeFileHandle file, long offset, long? count) =>
         ValueTask.FromResult(true);
 
+    public bool TrySendFileLater(Microsoft.Win32.SafeHandles.SafeFileHandle file, long offset, long count) => false;
+
     public void Abort()
     {
     }

@@ -206,6 +206,31 @@ internal sealed partial class HttpWsgiExchange : AkkaWsgi.Python.Wsgi.IWsgiRespo
         return true;
     }
 
+    public bool TrySendFileLater(SafeFileHandle file, long offset, long count)
+    {
+        // Refused once the connection side has taken what there was: it ended the request without waiting for this
+        // worker (the client left) and would never send the file.
+        return Parked is null && Interlocked.CompareExchange(ref fileLater, new FileLater(file, offset, count), null) is null;
+    }
+
+    /// <summary>
+    /// Sends the file a worker handed over, if any, after what it wrote: called once the worker has finished the
+    /// request, by the connection alone. The file is closed whatever happens.
+    /// </summary>
+    public ValueTask SendFileLaterAsync()
+    {
+        var taken = Interlocked.Exchange(ref fileLater, FileLater.Taken);
+        return taken is null || ReferenceEquals(taken, FileLater.Taken) ? ValueTask.CompletedTask : SendAsync(taken);
+
+        async ValueTask SendAsync(FileLater file)
+        {
+            using (file.Handle)
+            {
+                await SendFileAsync(file.Handle, file.Offset, file.Count).ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <summary>True when the response failed after it started and must be left incomplete.</summary>
     public bool IsIncomplete { get; private set; }
 
@@ -216,6 +241,12 @@ internal sealed partial class HttpWsgiExchange : AkkaWsgi.Python.Wsgi.IWsgiRespo
             return; // nothing of this response goes out anyway; the parked request is answered later
         }
 
+        // A file handed over before the failure is not sent: the response ends where the failure left it.
+        if (Interlocked.Exchange(ref fileLater, FileLater.Taken) is { } file && !ReferenceEquals(file, FileLater.Taken))
+        {
+            file.Handle.Dispose();
+        }
+
         if (context.Response.HasStarted)
         {
             IsIncomplete = true;
@@ -224,6 +255,14 @@ internal sealed partial class HttpWsgiExchange : AkkaWsgi.Python.Wsgi.IWsgiRespo
         {
             context.Abort();
         }
+    }
+
+    // Written by the worker, taken by the connection; FileLater.Taken once taken, so that nothing is handed over after.
+    private FileLater? fileLater;
+
+    private sealed record FileLater(SafeFileHandle Handle, long Offset, long Count)
+    {
+        public static readonly FileLater Taken = new(new SafeFileHandle(), 0, 0);
     }
 
     private bool Delivered(FlushResult result) => !result.IsCanceled && !result.IsCompleted && !IsClientGone;

@@ -153,6 +153,22 @@ public static unsafe partial class Posix
     }
 
     /// <summary>
+    /// A new close-on-exec descriptor for what <paramref name="descriptor"/> refers to, owned by the handle returned: it
+    /// stays valid after the original is closed.
+    /// </summary>
+    /// <exception cref="IOException">fcntl failed (no descriptors left, a closed one); the message names it.</exception>
+    public static SafeFileHandle Duplicate(int descriptor)
+    {
+        var copy = Fcntl(descriptor, FDupFdCloExec, 3);
+        if (copy == -1)
+        {
+            throw DescriptorError(descriptor, "F_DUPFD_CLOEXEC", Marshal.GetLastPInvokeError());
+        }
+
+        return new SafeFileHandle(copy, ownsHandle: true);
+    }
+
+    /// <summary>
     /// Removes a variable from the process's native environment as well as from .NET's copy. On Unix,
     /// Environment.SetEnvironmentVariable changes only .NET's copy, while an embedded Python's os.environ, and the
     /// processes it starts, read the native one. Call it before Python starts and before other threads read the

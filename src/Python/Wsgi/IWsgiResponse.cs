@@ -42,6 +42,13 @@ public interface IWsgiResponse
     ValueTask<bool> SendFileAsync(SafeFileHandle file, long offset, long? count);
 
     /// <summary>
+    /// Takes over sending <paramref name="count"/> bytes of <paramref name="file"/>, which it then owns, from an offset,
+    /// after everything written before: they go out once the application's part of the request is over, so a slow
+    /// client does not hold a worker for the length of a download. False when it cannot; the caller keeps the file.
+    /// </summary>
+    bool TrySendFileLater(SafeFileHandle file, long offset, long count);
+
+    /// <summary>
     /// Ends a response that failed after it started: what was sent stays sent, but the response is not completed,
     /// so the client sees it cut short (PEP 3333: the server must not pretend an interrupted response is whole).
     /// </summary>

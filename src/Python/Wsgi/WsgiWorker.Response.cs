@@ -421,17 +421,47 @@ public sealed partial class WsgiWorker
         EnsureStarted();
         if (count > 0 && !bodyless)
         {
-            // The descriptor stays the application's: it is closed by close() on the wrapper, not here.
-            using var file = new SafeFileHandle((nint)fd.ToInt64(), ownsHandle: false);
-            if (!WaitWithoutGil(Response.SendFileAsync(file, start, count)))
+            var descriptor = (int)fd.ToInt64();
+            if (!SendFileLater(descriptor, start, count))
             {
-                clientGone = true;
+                // The descriptor stays the application's: it is closed by close() on the wrapper, not here.
+                using var file = new SafeFileHandle(descriptor, ownsHandle: false);
+                if (!WaitWithoutGil(Response.SendFileAsync(file, start, count)))
+                {
+                    clientGone = true;
+                }
             }
 
             sent += count;
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Hands the file to the connection side, through a descriptor of its own, so that this worker is free as soon as
+    /// the application's part is done instead of for as long as the client takes to download it. close() on the
+    /// wrapper may then close the application's descriptor at once.
+    /// </summary>
+    private bool SendFileLater(int descriptor, long start, long count)
+    {
+        SafeFileHandle copy;
+        try
+        {
+            copy = Posix.Duplicate(descriptor);
+        }
+        catch (IOException)
+        {
+            return false; // no descriptor to spare: the file is sent from here, as the application's own
+        }
+
+        if (Response.TrySendFileLater(copy, start, count))
+        {
+            return true;
+        }
+
+        copy.Dispose();
+        return false;
     }
 
     private void EnsureStarted()

@@ -321,7 +321,7 @@ public sealed class ResponseBodyTests(ConformanceServers servers)
     }
 
     /// <summary>The bytes conformance._pattern produces: 0..255 repeating.</summary>
-    private static byte[] Pattern(int size)
+    internal static byte[] Pattern(int size)
     {
         var bytes = new byte[size];
         for (var i = 0; i < size; i++)

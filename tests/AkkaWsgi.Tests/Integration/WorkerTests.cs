@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using AkkaWsgi.Tests.Support;
 
@@ -43,6 +44,33 @@ public sealed class WorkerTests
 
         var gap = ordered[1]["started"]!.GetValue<double>() - ordered[0]["finished"]!.GetValue<double>();
         Assert.True(gap >= -0.01, $"the second request started {-gap:F3} s before the first finished");
+    }
+
+    [Fact]
+    public async Task FileDownload_ToAClientThatDoesNotRead_LeavesTheWorkerFree()
+    {
+        using var server = await ServerProcess.StartAsync(ServerProcess.AppArguments("conformance", PythonInstalls.Default, workers: 1));
+        var token = TestHttp.NewToken();
+        const int size = 32_000_000; // far more than the socket buffers on both sides take
+        using var download = await RawHttpClient.ConnectAsync(server.Port, receiveBuffer: 4096);
+        await download.SendAsync(TestHttp.Get(server, $"/file-wrapper?token={token}&size={size}"));
+
+        // Answered only by the one worker, which the download must not keep while the client does not read.
+        var state = await TestHttp.GetJsonAsync(server, $"/file-state?token={token}");
+        var waited = Stopwatch.StartNew();
+        while (!state["known"]!.GetValue<bool>() && waited.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(50);
+            state = await TestHttp.GetJsonAsync(server, $"/file-state?token={token}");
+        }
+
+        Assert.True(state["closed"]!.GetValue<bool>(), "close() waited for the download");
+
+        var response = await download.ReadResponseAsync(timeout: TimeSpan.FromSeconds(60));
+        Assert.Equal(200, response.StatusCode);
+        Assert.True(response.Complete);
+        Assert.Equal(size, response.Body.Count);
+        Assert.Equal(SHA256.HashData(ResponseBodyTests.Pattern(size)), SHA256.HashData([.. response.Body]));
     }
 
     [Fact]

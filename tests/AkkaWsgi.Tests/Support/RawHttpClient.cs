@@ -29,10 +29,16 @@ public sealed class RawHttpClient : IDisposable
     /// <summary>True once a read has seen the peer's FIN or RST.</summary>
     public bool PeerClosed => _eof;
 
-    public static async Task<RawHttpClient> ConnectAsync(int port, TimeSpan? timeout = null, IPAddress? address = null)
+    /// <summary>Connects to the server; a small <paramref name="receiveBuffer"/> makes a client that is slow to read.</summary>
+    public static async Task<RawHttpClient> ConnectAsync(int port, TimeSpan? timeout = null, IPAddress? address = null, int? receiveBuffer = null)
     {
         address ??= IPAddress.Loopback;
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (receiveBuffer is { } size)
+        {
+            // Before connecting: the window the client announces is fixed then.
+            socket.ReceiveBufferSize = size;
+        }
         using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
         try
         {

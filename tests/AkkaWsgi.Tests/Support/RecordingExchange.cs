@@ -111,5 +111,34 @@ public sealed class RecordingExchange(string path = "/", RequestBody? body = nul
         return new(true);
     }
 
+    /// <summary>Whether files handed over with TrySendFileLater are taken (as the connection side does) or refused.</summary>
+    public bool TakesFilesLater { get; init; }
+
+    /// <summary>The file the worker handed over, with what to send of it, until <see cref="SendFileHandedOver"/>.</summary>
+    public (SafeFileHandle File, long Offset, long Count)? FileHandedOver { get; private set; }
+
+    public bool TrySendFileLater(SafeFileHandle file, long offset, long count)
+    {
+        if (!TakesFilesLater)
+        {
+            return false;
+        }
+
+        FileHandedOver = (file, offset, count);
+        return true;
+    }
+
+    /// <summary>What the connection side does once the worker is done: sends the file handed over and closes it.</summary>
+    public void SendFileHandedOver()
+    {
+        var (file, offset, count) = FileHandedOver ?? throw new InvalidOperationException("no file was handed over");
+        using (file)
+        {
+            var buffer = new byte[count];
+            var read = RandomAccess.Read(file, buffer, offset);
+            written.Write(buffer, 0, read);
+        }
+    }
+
     public void Abort() => Aborted = true;
 }

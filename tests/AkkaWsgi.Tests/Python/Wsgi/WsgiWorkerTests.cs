@@ -544,6 +544,37 @@ public sealed class WsgiWorkerTests
     }
 
     [Fact]
+    public void Run_FileWrapper_HandsTheFileOverAndItStaysReadableAfterTheApplicationClosesIt()
+    {
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, "0123456789");
+        var (_, worker) = Python.Load($$"""
+            import os
+            class Removing:
+                def __init__(self, f): self.f = f
+                def read(self, n): raise AssertionError("the server should not read through Python")
+                def fileno(self): return self.f.fileno()
+                def tell(self): return self.f.tell()
+                def close(self):
+                    self.f.close()
+                    os.unlink(self.f.name)
+            def application(environ, start_response):
+                f = open({{'"' + file + '"'}}, "rb")
+                f.seek(4)
+                start_response("200 OK", [])
+                return environ["wsgi.file_wrapper"](Removing(f))
+            """);
+        var exchange = Run(worker, new RecordingExchange { TakesFilesLater = true });
+
+        // close() has run, and removed the file: what was handed over is the server's own descriptor.
+        Assert.False(File.Exists(file));
+        Assert.Null(exchange.SentFile);
+        Assert.Equal((4L, 6L), (exchange.FileHandedOver!.Value.Offset, exchange.FileHandedOver.Value.Count));
+        exchange.SendFileHandedOver();
+        Assert.Equal("456789", exchange.BodyText);
+    }
+
+    [Fact]
     public void Run_FileWrapperOverANonFile_IsIterated()
     {
         var (_, worker) = Python.Load("""
