@@ -1,6 +1,8 @@
-using AkkaWsgi.Hosting.Server;
+using AkkaWsgi.Hosting.Front.Body;
 using AkkaWsgi.Hosting.Logging;
+using AkkaWsgi.Hosting.Server;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace AkkaWsgi.Hosting.Front;
 
@@ -14,6 +16,8 @@ internal sealed class RequestAccounting(ServerCounters counters, TimeProvider ti
     {
         var started = time.GetTimestamp();
         counters.RequestStarted();
+        // The body is counted only for the access log: a streamed response has no Content-Length to log instead.
+        var body = accessLog is null ? null : CountBody(context);
         try
         {
             await next(context).ConfigureAwait(false);
@@ -24,12 +28,20 @@ internal sealed class RequestAccounting(ServerCounters counters, TimeProvider ti
             metrics?.RequestFinished(context.Request.Method, context.Response.StatusCode, time.GetElapsedTime(started));
             if (accessLog is not null)
             {
-                accessLog.Post(Entry(context, time.GetElapsedTime(started)));
+                accessLog.Post(Entry(context, body!.Length, time.GetElapsedTime(started)));
             }
         }
     }
 
-    private AccessEntry Entry(HttpContext context, TimeSpan duration)
+    private static CountingPipeWriter CountBody(HttpContext context)
+    {
+        var original = context.Features.Get<IHttpResponseBodyFeature>()!;
+        var counted = new ObservedBodyFeature<CountingPipeWriter>(original, new CountingPipeWriter(original.Writer));
+        context.Features.Set<IHttpResponseBodyFeature>(counted);
+        return counted.Observer;
+    }
+
+    private AccessEntry Entry(HttpContext context, long bytes, TimeSpan duration)
     {
         var request = context.Request;
         return new AccessEntry(
@@ -40,7 +52,7 @@ internal sealed class RequestAccounting(ServerCounters counters, TimeProvider ti
             time.GetUtcNow(),
             $"{request.Method} {RequestTarget.Raw(context)} {request.Protocol}",
             context.Response.StatusCode,
-            context.Response.ContentLength,
+            bytes,
             request.Headers.Referer.ToString() is { Length: > 0 } referer ? referer : "-",
             request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : "-",
             duration);

@@ -90,7 +90,7 @@ internal sealed class AccessLogStream
             entry.Time.ToString("dd/MMM/yyyy:HH:mm:ss +0000", CultureInfo.InvariantCulture),
             AccessLogText.Escape(entry.RequestLine),
             entry.Status,
-            entry.Bytes?.ToString(CultureInfo.InvariantCulture) ?? "-",
+            entry.Bytes == 0 ? "-" : entry.Bytes.ToString(CultureInfo.InvariantCulture), // CLF's %b
             AccessLogText.Escape(entry.Referer),
             AccessLogText.Escape(entry.UserAgent),
             entry.Duration.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture));

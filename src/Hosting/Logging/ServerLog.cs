@@ -55,7 +55,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(1015, LogLevel.Information,
         "{Method} {Path} {Status} {Bytes} {DurationSeconds} {ClientAddress} {UserAgent} {RequestId}", EventName = "AccessFields")]
-    public static partial void AccessFields(ILogger logger, string method, string path, int status, long? bytes, double durationSeconds,
+    public static partial void AccessFields(ILogger logger, string method, string path, int status, long bytes, double durationSeconds,
         string clientAddress, string userAgent, string requestId);
 
     [LoggerMessage(1009, LogLevel.Warning, "SIGUSR1: what the {Count} workers are doing\n{Report}", EventName = "WorkerStacks")]

@@ -26,6 +26,29 @@ public sealed class AccessLogTests : IDisposable
     }
 
     [Fact]
+    public async Task TheSizeField_IsTheBodyBytesSent_ForStreamedBodiesAndFilesToo()
+    {
+        var arguments = ServerProcess.AppArguments("conformance", PythonInstalls.Default, workers: 1);
+        arguments.Add("--access-log");
+        using var server = await ServerProcess.StartAsync(arguments);
+        using var http = TestHttp.Client(server);
+
+        // Neither declares a Content-Length: the generator's body goes out chunked, the file is sent by the server.
+        Assert.Equal(200_000, (await http.GetByteArrayAsync(new Uri("/sized?size=200000&chunk=7000", UriKind.Relative))).Length);
+        var token = TestHttp.NewToken();
+        Assert.Equal(300_000, (await http.GetByteArrayAsync(new Uri($"/file-wrapper?token={token}&size=300000", UriKind.Relative))).Length);
+        using (var head = new HttpRequestMessage(HttpMethod.Head, new Uri("/head-probe", UriKind.Relative)))
+        {
+            (await http.SendAsync(head)).Dispose();
+        }
+
+        Assert.True(await server.WaitForLogAsync("\"GET /sized?size=200000&chunk=7000 HTTP/1.1\" 200 200000 ", TimeSpan.FromSeconds(10)), server.Log);
+        Assert.True(await server.WaitForLogAsync($"\"GET /file-wrapper?token={token}&size=300000 HTTP/1.1\" 200 300000 ", TimeSpan.FromSeconds(10)), server.Log);
+        // The Content-Length of a HEAD response describes a body that is not sent: CLF writes "-" for no bytes.
+        Assert.True(await server.WaitForLogAsync("\"HEAD /head-probe HTTP/1.1\" 200 - ", TimeSpan.FromSeconds(10)), server.Log);
+    }
+
+    [Fact]
     public async Task QuotesAndControlCharactersAClientSends_AreEscaped_SoItCannotWriteFieldsOfItsOwn()
     {
         var arguments = ServerProcess.AppArguments("conformance", PythonInstalls.Default, workers: 1);

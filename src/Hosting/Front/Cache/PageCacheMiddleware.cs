@@ -1,5 +1,6 @@
 using System.Globalization;
 using AkkaWsgi.Hosting.Front.Blocking;
+using AkkaWsgi.Hosting.Front.Body;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -54,7 +55,7 @@ internal sealed class PageCacheMiddleware(PageCache cache, TimeSpan maxAge, ILog
         ArgumentNullException.ThrowIfNull(next);
         var features = context.Features;
         var original = features.Get<IHttpResponseBodyFeature>()!;
-        var capture = new CaptureBodyFeature(original, CachePolicy.MaxBodyBytes);
+        var capture = new ObservedBodyFeature<CapturePipeWriter>(original, new CapturePipeWriter(original.Writer, CachePolicy.MaxBodyBytes));
         features.Set<IHttpResponseBodyFeature>(capture);
         try
         {
@@ -70,7 +71,7 @@ internal sealed class PageCacheMiddleware(PageCache cache, TimeSpan maxAge, ILog
             return; // the body may be cut short
         }
 
-        if (Page(context, capture.Capture) is { } page)
+        if (Page(context, capture.Observer) is { } page)
         {
             cache.Store(page);
         }
