@@ -4,9 +4,11 @@ using AkkaWsgi.Hosting.Front.Blocking;
 using AkkaWsgi.Actors.Parking;
 using AkkaWsgi.Hosting.Front.Cache;
 using AkkaWsgi.Hosting.Front.Parking;
+using AkkaWsgi.Hosting.Logging;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
 
 namespace AkkaWsgi.Hosting.Front;
@@ -217,7 +219,8 @@ internal sealed partial class HttpWsgiExchange : AkkaWsgi.Python.Wsgi.IWsgiRespo
     /// Sends the file a worker handed over, if any, after what it wrote: called once the worker has finished the
     /// request, by the connection alone. The file is closed whatever happens.
     /// </summary>
-    public ValueTask SendFileLaterAsync()
+    /// <exception cref="IncompleteResponseException">Reading the file failed (logged); the response must be cut short.</exception>
+    public ValueTask SendFileLaterAsync(ILogger logger)
     {
         var taken = Interlocked.Exchange(ref fileLater, FileLater.Taken);
         return taken is null || ReferenceEquals(taken, FileLater.Taken) ? ValueTask.CompletedTask : SendAsync(taken);
@@ -226,7 +229,16 @@ internal sealed partial class HttpWsgiExchange : AkkaWsgi.Python.Wsgi.IWsgiRespo
         {
             using (file.Handle)
             {
-                await SendFileAsync(file.Handle, file.Offset, file.Count).ConfigureAwait(false);
+                try
+                {
+                    await SendFileAsync(file.Handle, file.Offset, file.Count).ConfigureAwait(false);
+                }
+                catch (IOException e)
+                {
+                    // A client that left is no error (SendFileAsync says so by its result): this is the file's read.
+                    ServerLog.FileSendFailed(logger, Description, e.Message);
+                    throw new IncompleteResponseException(Description);
+                }
             }
         }
     }

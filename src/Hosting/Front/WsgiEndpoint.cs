@@ -96,7 +96,7 @@ internal sealed class WsgiEndpoint(IRequiredActor<DispatcherActor> dispatcher, A
             var exchange = new HttpWsgiExchange(context, body, blocks, parking, completions);
             await DispatchAsync(exchange).ConfigureAwait(false);
             ThrowIfIncomplete(exchange);
-            await exchange.SendFileLaterAsync().ConfigureAwait(false);
+            await exchange.SendFileLaterAsync(logger).ConfigureAwait(false);
             if (exchange.Parked is not { } parked)
             {
                 return;
@@ -115,7 +115,7 @@ internal sealed class WsgiEndpoint(IRequiredActor<DispatcherActor> dispatcher, A
                     var retry = new HttpWsgiExchange(context, body, blocks, parking, completions, wake.Arg);
                     await DispatchAsync(retry).ConfigureAwait(false);
                     ThrowIfIncomplete(retry);
-                    await retry.SendFileLaterAsync().ConfigureAwait(false);
+                    await retry.SendFileLaterAsync(logger).ConfigureAwait(false);
                     break;
                 case ParkAction.Disconnect:
                     context.Abort();

@@ -96,4 +96,7 @@ internal static partial class ServerLog
     // Debug, as for a refused body: open-proxy scanners send CONNECT to every server they find.
     [LoggerMessage(1020, LogLevel.Debug, "CONNECT {Target}: answered 501: this server is not a proxy and opens no tunnels", EventName = "ConnectRefused")]
     public static partial void ConnectRefused(ILogger logger, string target);
+
+    [LoggerMessage(1021, LogLevel.Error, "{Request}: reading the file it sends failed, so the response is cut short: {Problem}", EventName = "FileSendFailed")]
+    public static partial void FileSendFailed(ILogger logger, string request, string problem);
 }
