@@ -125,13 +125,7 @@ public static unsafe partial class Posix
     /// <exception cref="IOException">A call failed; the message names it and the errno text.</exception>
     public static SafeFileHandle MoveStandardInput()
     {
-        var movedTo = Fcntl(StandardInput, FDupFdCloExec, 3);
-        if (movedTo == -1)
-        {
-            throw DescriptorError(StandardInput, "F_DUPFD_CLOEXEC", Marshal.GetLastPInvokeError());
-        }
-
-        var moved = new SafeFileHandle(movedTo, ownsHandle: true);
+        var moved = Duplicate(StandardInput);
         var emptyFd = Open("/dev/null", ORdOnlyCloExec);
         if (emptyFd == -1)
         {
